@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Generate a large, deterministic grades CSV in the vizhub grader format.
+
+Usage: bench/gen_grades.py [--rows N] [--seed S] -o PATH
+
+Header: challenge,model,type,passFail,grade,aesthetics,reviewedBy,reviewedAt,notes
+About 200 bytes per row (1 M rows ~ 200 MB). The notes are free text: some contain commas,
+some double quotes, some non-ASCII (accents, CJK, emoji), ~1 % a line break inside the quotes;
+~5 % of the grade and aesthetics cells are empty ("not graded").
+Same --rows and --seed give a byte-identical file (Python stdlib only, random.Random(seed)).
+The file is written to PATH.tmp and renamed, so an interrupted run leaves no PATH behind.
+"""
+
+import argparse
+import csv
+import os
+import random
+import sys
+
+HEADER = ["challenge", "model", "type", "passFail", "grade", "aesthetics",
+          "reviewedBy", "reviewedAt", "notes"]
+
+VISUAL_CHALLENGES = [
+    "stockPriceChart", "scatterPlotMatrix", "choroplethMap", "barChartRace", "sunburstChart",
+    "forceDirectedGraph", "heatmapCalendar", "treemapBudget", "streamgraphMusic",
+    "parallelCoordinates", "radialTree", "sankeyEnergy", "violinPlot", "hexbinDensity",
+    "lineChartTooltip", "donutChartLegend", "zoomableMap", "brushableTimeline",
+]
+CODE_CHALLENGES = [
+    "add", "multiply", "square", "reverseString", "toUpperCase", "fizzBuzz", "debounce",
+    "deepClone", "parseQueryString", "flattenArray", "memoize", "throttle", "camelCase",
+    "binarySearch", "chunkArray", "uniqueBy",
+]
+MODELS = [
+    "openai/gpt-4o", "openai/gpt-4o-mini", "openai/o3-mini", "anthropic/claude-3.5-sonnet",
+    "anthropic/claude-3.5-haiku", "anthropic/claude-3.7-sonnet", "deepseek/deepseek-r1",
+    "deepseek/deepseek-chat", "deepseek/deepseek-chat-v3-0324", "google/gemini-2.0-flash-001",
+    "google/gemini-2.5-pro-preview", "qwen/qwq-32b", "qwen/qwen-2.5-coder-32b-instruct",
+    "qwen/qwen-vl-max", "qwen/qwen-2.5-72b-instruct", "qwen/qwen-2.5-7b-instruct",
+    "meta-llama/llama-4-maverick", "meta-llama/llama-3.1-8b-instruct",
+    "meta-llama/llama-3.2-3b-instruct", "meta-llama/llama-3.2-1b-instruct",
+    "amazon/nova-micro-v1", "mistralai/mistral-small-3.1-24b-instruct", "x-ai/grok-2-1212",
+]
+GRADERS = [
+    "ej-fox", "alice", "bob", "carol", "dmitri", "esperanza", "fatima", "gunnar", "hiro",
+    "ingrid", "jamal", "kateryna", "luis", "mei", "noah", "olu", "priya", "quentin",
+    "rosa", "sven", "tomasz", "uma", "victor", "wen", "yusuf", "zoé",
+]
+
+# Vocabulary for the notes. Plain phrases most of the time; the others bring in the characters
+# a CSV reader and a JSON writer must get right.
+PHRASES = [
+    "bars render correctly", "axis labels overlap", "no title on the chart", "legend missing",
+    "tooltip works on hover", "colors are hard to tell apart", "the scale starts at zero",
+    "dates are parsed as strings", "responsive layout", "fits the 800x600 viewport",
+    "test passes", "test fails on empty input", "off by one in the loop",
+    "clean and idiomatic code", "uses d3 v7 as asked", "loads data.csv with d3.csv",
+    "price labels sit on top of the bars", "the x axis uses a band scale, not a time scale",
+    "unused variables left behind", "long reasoning comment left in the code",
+    "handles unicode correctly", "mutates its argument", "no error handling",
+    "nice transitions", "the y axis has no label", "gridlines help reading values",
+]
+WITH_COMMA = [
+    "works, but slowly", "good colors, weak labels", "correct, readable, a bit verbose",
+    "fast, small, no dependencies", "ticks overlap at 800px, fine at 1200px",
+]
+WITH_QUOTE = [
+    'title says "AAPL Stock Price" as asked', 'prints "undefined" for empty input',
+    'uses "innerHTML" to build the chart', 'the "responsive" part is just a fixed viewBox',
+    'returns "NaN" for multiply(2, "3")',
+]
+NON_ASCII = [
+    "très propre", "schön gemacht, aber langsam", "naïve approach", "año fiscal mal calculado",
+    "日本語のラベルが文字化け", "很好", "👍 looks great", "❌ crashes on resize", "✅ passes",
+    "Ωmega scale 🎯", "señal débil", "größer als nötig", "café-style palette ☕",
+]
+SEPARATORS = [", ", "; ", " — ", ". ", " / "]
+
+
+class GradeRows:
+    """An endless, deterministic stream of grade rows."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        # Precomputed day strings: random day index -> "2025-MM-DD" without date arithmetic
+        # on the hot path.
+        self.days = [f"2025-{month:02d}-{day:02d}"
+                     for month in range(3, 10) for day in range(1, 29)]
+        self.day_index = 0
+        self.millisecond_of_day = 8 * 3600 * 1000
+
+    def timestamp(self):
+        # Grading sessions move forward in time: a few seconds to a few minutes per grade.
+        self.millisecond_of_day += self.rng.randrange(800, 240_000)
+        if self.millisecond_of_day >= 86_400_000:
+            self.millisecond_of_day -= 86_400_000
+            self.day_index = (self.day_index + 1) % len(self.days)
+        seconds, millis = divmod(self.millisecond_of_day, 1000)
+        minutes, seconds = divmod(seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"{self.days[self.day_index]}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+
+    def note(self):
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.10:
+            return ""
+        pieces = rng.choices(PHRASES, k=rng.randrange(3, 7))
+        if roll < 0.35:
+            pieces[0] = rng.choice(WITH_COMMA)
+        elif roll < 0.50:
+            pieces[-1] = rng.choice(WITH_QUOTE)
+        elif roll < 0.62:
+            pieces[rng.randrange(len(pieces))] = rng.choice(NON_ASCII)
+        text = rng.choice(SEPARATORS).join(pieces)
+        if rng.random() < 0.0118:  # ~1 % of all rows: notes that span two lines
+            text += "\n" + rng.choice(PHRASES).capitalize() + "."
+        return text
+
+    def score(self, base):
+        rng = self.rng
+        if rng.random() < 0.05:
+            return ""
+        return str(min(5, max(0, base + rng.choice((-1, 0, 0, 0, 1)))))
+
+    def __iter__(self):
+        rng = self.rng
+        while True:
+            if rng.random() < 0.5:
+                challenge, kind = rng.choice(VISUAL_CHALLENGES), "visualization"
+            else:
+                challenge, kind = rng.choice(CODE_CHALLENGES), ""
+            passed = rng.random() < 0.9
+            base = rng.randrange(2, 6) if passed else rng.randrange(0, 3)
+            yield [challenge, rng.choice(MODELS), kind, "pass" if passed else "fail",
+                   self.score(base), self.score(base), rng.choice(GRADERS),
+                   self.timestamp(), self.note()]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000,
+                        help="number of data rows (default 1000000)")
+    parser.add_argument("--seed", type=int, default=20250603, help="random seed (default 20250603)")
+    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="output CSV file")
+    args = parser.parse_args()
+    if args.rows < 0:
+        parser.error("--rows must be >= 0")
+
+    directory = os.path.dirname(os.path.abspath(args.output))
+    os.makedirs(directory, exist_ok=True)
+    temporary = args.output + ".tmp"
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(HEADER)
+            rows = iter(GradeRows(args.seed))
+            batch = 10_000
+            remaining = args.rows
+            while remaining > 0:
+                count = min(batch, remaining)
+                writer.writerows(next(rows) for _ in range(count))
+                remaining -= count
+        os.replace(temporary, args.output)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,388 @@
+// CSV input (RFC 4180) on fast-cpp-csv-parser: io::LineReader splits physical
+// lines, the library's quote-aware column splitting (double_quote_escape) cuts
+// and unescapes cells. On top of it: records that span lines while their
+// quotes are unbalanced, exact 1-based line numbers, a header per input,
+// strict checks (ragged rows, stray quotes, NUL bytes, invalid UTF-8).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+// The library's error types copy file names with strncpy; GCC warns about that
+// inside a system header once inlined. Not our code, and not a real truncation risk
+// for us (we never use its file-name messages).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-truncation"
+#include <libfccp/csv.h>
+#pragma GCC diagnostic pop
+#include <simdjson.h>
+
+#include "prefline/errors.hpp"
+#include "prefline/input.hpp"
+
+namespace prefline {
+
+// RFC 8259 number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// ("4", "-1.5", "2e3" are numbers; "007", "+1", ".5", "1.", "NaN" are not).
+inline bool is_json_number(std::string_view text) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  auto digit = [&](const char* at) { return at < end && *at >= '0' && *at <= '9'; };
+  if (p < end && *p == '-') ++p;
+  if (!digit(p)) return false;
+  if (*p == '0') {
+    ++p;
+  } else {
+    while (digit(p)) ++p;
+  }
+  if (p < end && *p == '.') {
+    ++p;
+    if (!digit(p)) return false;
+    while (digit(p)) ++p;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-')) ++p;
+    if (!digit(p)) return false;
+    while (digit(p)) ++p;
+  }
+  return p == end;
+}
+
+// Parses "--delimiter" values: one ASCII character, or the two characters "\t".
+// Returns 0 for a value that cannot be a delimiter.
+inline char parse_delimiter(std::string_view text) {
+  if (text == "\\t" || text == "tab") return '\t';
+  if (text.size() != 1) return 0;
+  const char c = text[0];
+  if (static_cast<unsigned char>(c) >= 0x80 || c == '"' || c == '\r' || c == '\n' || c == '\0') return 0;
+  return c;
+}
+
+namespace detail {
+
+// fast-cpp-csv-parser takes the separator as a template argument; this table
+// instantiates its column splitter once per ASCII separator.
+using FindColumnEnd = const char* (*)(const char*);
+template <std::size_t... separators>
+constexpr std::array<FindColumnEnd, sizeof...(separators)> make_column_splitters(std::index_sequence<separators...>) {
+  return {&io::double_quote_escape<static_cast<char>(separators), '"'>::find_next_column_end...};
+}
+inline constexpr auto column_splitters = make_column_splitters(std::make_index_sequence<128>{});
+
+// The bytes LineReader reads: from a file descriptor or memory. It also finds
+// NUL bytes (LineReader hands out C strings, so a NUL would silently cut a
+// line short) and notes the physical line each is on.
+class ScanningSource final : public io::ByteSourceBase {
+ public:
+  explicit ScanningSource(InputFile& input) : input_(&input) {}
+  ScanningSource(const char* data, std::size_t size) : data_(data), left_(size) {}
+
+  int read(char* buffer, int size) override {
+    std::size_t got;
+    if (input_ != nullptr) {
+      got = input_->read_fully(buffer, static_cast<std::size_t>(size));
+    } else {
+      got = std::min(left_, static_cast<std::size_t>(size));
+      std::memcpy(buffer, data_, got);
+      data_ += got;
+      left_ -= got;
+    }
+    scan(buffer, got);
+    return static_cast<int>(got);
+  }
+
+  bool line_has_nul(std::uint64_t line) const {
+    if (!any_nul_.load(std::memory_order_acquire)) return false;
+    std::lock_guard lock(mutex_);
+    return std::binary_search(nul_lines_.begin(), nul_lines_.end(), line);
+  }
+
+ private:
+  void scan(const char* data, std::size_t size) {
+    const char* end = data + size;
+    const char* from = data;
+    std::uint64_t line = lines_before_ + 1;
+    while (const char* nul = static_cast<const char*>(std::memchr(from, '\0', end - from))) {
+      line += static_cast<std::uint64_t>(std::count(from, nul, '\n'));
+      {
+        std::lock_guard lock(mutex_);
+        if (nul_lines_.empty() || nul_lines_.back() != line) nul_lines_.push_back(line);
+      }
+      any_nul_.store(true, std::memory_order_release);
+      from = nul + 1;
+    }
+    lines_before_ += static_cast<std::uint64_t>(std::count(data, end, '\n'));
+  }
+
+  InputFile* input_ = nullptr;
+  const char* data_ = nullptr;
+  std::size_t left_ = 0;
+  std::uint64_t lines_before_ = 0;
+  mutable std::mutex mutex_;
+  std::vector<std::uint64_t> nul_lines_;  // sorted: lines are scanned in order
+  std::atomic<bool> any_nul_{false};
+};
+
+}  // namespace detail
+
+struct CsvOptions {
+  char delimiter = ',';
+  bool keep_raw = false;  // keep each record's raw text (for --rejects)
+};
+
+// Reads one CSV input: its first non-empty record is the header, every other
+// record is delivered as cells in header order.
+class CsvReader {
+ public:
+  // LineReader's own limit on a physical line; a record spanning lines gets the same.
+  static constexpr std::size_t max_record_bytes = (std::size_t{1} << 24) - 1;
+
+  enum class Result { record, bad, end };
+
+  CsvReader(InputFile& input, CsvOptions options)
+      : CsvReader(input.name(), std::make_unique<detail::ScanningSource>(input), options) {}
+  CsvReader(std::string name, const char* data, std::size_t size, CsvOptions options)
+      : CsvReader(std::move(name), std::make_unique<detail::ScanningSource>(data, size), options) {}
+
+  // Reads up to and including the header. Throws DataError when the input has
+  // no usable header (empty input, empty or duplicate names): without a header
+  // no row can be mapped, so this is never skippable.
+  const std::vector<std::string>& read_header() {
+    for (;;) {
+      if (!read_logical_record()) throw DataError(fmt::format("{}:{}: no header row (empty input)", name_, physical_ + 1));
+      if (!problem_.empty()) throw DataError(fmt::format("{}:{}: header: {}", name_, record_line_, problem_));
+      header_.clear();
+      for (std::size_t i = 0; i < cells_.size(); ++i) {
+        std::string_view cell = cells_[i];
+        if (i == 0 && starts_with_bom(cell)) cell.remove_prefix(3);
+        if (cell.empty())
+          throw DataError(fmt::format("{}:{}: header: empty column name (column {})", name_, record_line_, i + 1));
+        for (const auto& seen : header_)
+          if (seen == cell)
+            throw DataError(fmt::format("{}:{}: header: duplicate column name '{}'", name_, record_line_, cell));
+        header_.emplace_back(cell);
+      }
+      return header_;
+    }
+  }
+
+  // The next data row. Result::bad leaves reason() and raw() describing it;
+  // the reader continues with the following record. A row equal to the header
+  // (a repeated header, as `cat a.csv b.csv` produces) is skipped.
+  Result next() {
+    for (;;) {
+      if (!read_logical_record()) return Result::end;
+      if (!problem_.empty()) return Result::bad;
+      if (cells_.size() == header_.size() && is_repeated_header()) continue;
+      if (starts_with_bom(cells_[0])) {
+        problem_ = "byte order mark in the middle of the input";
+        return Result::bad;
+      }
+      if (cells_.size() != header_.size()) {
+        problem_ = fmt::format("row has {} cells, header has {}", cells_.size(), header_.size());
+        return Result::bad;
+      }
+      return Result::record;
+    }
+  }
+
+  const std::vector<std::string>& header() const { return header_; }
+  const std::vector<std::string_view>& cells() const { return cells_; }
+  std::uint64_t line() const { return record_line_; }   // first physical line of the record
+  const std::string& reason() const { return problem_; }
+  std::string_view raw() const { return raw_; }         // the record's bytes with their line ends (keep_raw)
+  const std::string& name() const { return name_; }
+
+ private:
+  CsvReader(std::string name, std::unique_ptr<detail::ScanningSource> source, CsvOptions options)
+      : name_(std::move(name)), source_(source.get()), options_(options),
+        find_column_end_(detail::column_splitters[static_cast<unsigned char>(options.delimiter) & 0x7F]),
+        lines_(name_, std::unique_ptr<io::ByteSourceBase>(std::move(source))) {}
+
+  static bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
+
+  bool is_repeated_header() const {
+    std::string_view first = cells_[0];
+    if (starts_with_bom(first)) first.remove_prefix(3);
+    if (first != header_[0]) return false;
+    for (std::size_t i = 1; i < cells_.size(); ++i)
+      if (cells_[i] != header_[i]) return false;
+    return true;
+  }
+
+  char* next_physical_line() {
+    try {
+      char* line = lines_.next_line();
+      if (line != nullptr) ++physical_;
+      return line;
+    } catch (const io::error::line_length_limit_exceeded&) {
+      throw DataError(fmt::format("{}:{}: line longer than 16 MiB", name_, physical_ + 1));
+    }
+  }
+
+  // LineReader overwrites the line end with NUL, and a CR before it with a
+  // second NUL; so line[length + 1] == '\0' tells that the line ended in CRLF.
+  // (Read before the next next_line() call; only meaningful when a line follows.)
+  static bool ended_in_crlf(const char* line, std::size_t length) {
+    return static_cast<unsigned char>(line[length + 1]) == 0;
+  }
+
+  void append_raw(const char* line, std::size_t length, bool crlf) {
+    raw_.append(line, length);
+    raw_.append(crlf ? "\r\n" : "\n");
+  }
+
+  // Assembles the next logical record (skipping empty lines) and splits it
+  // into cells_. Sets problem_ when the record is bad. False at end of input.
+  bool read_logical_record() {
+    problem_.clear();
+    raw_.clear();
+    char* line;
+    std::size_t length;
+    do {
+      line = next_physical_line();
+      if (line == nullptr) return false;
+      length = std::strlen(line);
+    } while (length == 0 && !source_->line_has_nul(physical_));
+    record_line_ = physical_;
+    bool has_nul = source_->line_has_nul(physical_);
+    bool crlf = ended_in_crlf(line, length);
+    if (options_.keep_raw) append_raw(line, length, crlf);
+
+    char* text = line;
+    std::size_t quotes = count_quotes(line, length);
+    if (quotes % 2 == 1) {
+      // A quoted field holds a line break: join physical lines, keeping the
+      // break itself (CRLF or LF) as part of the cell.
+      joined_.assign(line, length);
+      while (quotes % 2 == 1) {
+        char* more = next_physical_line();
+        if (more == nullptr) {
+          problem_ = "unterminated quoted field (reaches the end of the input)";
+          split_nothing();
+          return true;
+        }
+        const std::size_t more_length = std::strlen(more);
+        joined_.append(crlf ? "\r\n" : "\n");
+        joined_.append(more, more_length);
+        has_nul = has_nul || source_->line_has_nul(physical_);
+        crlf = ended_in_crlf(more, more_length);
+        if (options_.keep_raw) append_raw(more, more_length, crlf);
+        quotes += count_quotes(more, more_length);
+        if (joined_.size() > max_record_bytes)
+          throw DataError(fmt::format("{}:{}: quoted field runs on for more than 16 MiB (unbalanced quote?)", name_,
+                                      record_line_));
+      }
+      text = joined_.data();
+      length = joined_.size();
+    }
+    if (has_nul) {
+      problem_ = "NUL byte in input";
+      split_nothing();
+      return true;
+    }
+    if (!simdjson::validate_utf8(text, length)) {
+      problem_ = "invalid UTF-8";
+      split_nothing();
+      return true;
+    }
+    split(text);
+    return true;
+  }
+
+  // Keeps cells_ non-empty for a bad record, so callers may index cells_[0].
+  void split_nothing() {
+    cells_.clear();
+    cells_.emplace_back();
+  }
+
+  static std::size_t count_quotes(const char* text, std::size_t length) {
+    std::size_t count = 0;
+    const char* end = text + length;
+    while (const char* quote = static_cast<const char*>(std::memchr(text, '"', end - text))) {
+      ++count;
+      text = quote + 1;
+    }
+    return count;
+  }
+
+  // Cuts the record into cells with the library's splitter, checks each cell's
+  // quoting (RFC 4180: a quote only as the first and last character, doubled
+  // inside), and unescapes quoted cells in place.
+  void split(char* text) {
+    cells_.clear();
+    char* rest = text;
+    while (rest != nullptr) {
+      char* begin = rest;
+      char* end;
+      try {
+        end = begin + (find_column_end_(begin) - begin);
+      } catch (const io::error::escaped_string_not_closed&) {
+        problem_ = "unterminated quoted field";
+        split_nothing();
+        return;
+      }
+      if (*end == '\0') {
+        rest = nullptr;
+      } else {
+        *end = '\0';
+        rest = end + 1;
+      }
+      if (problem_.empty()) check_cell(begin, end, cells_.size() + 1);
+      if (*begin == '"') io::double_quote_escape<',', '"'>::unescape(begin, end);
+      cells_.emplace_back(begin, static_cast<std::size_t>(end - begin));
+    }
+  }
+
+  void check_cell(const char* begin, const char* end, std::size_t column) {
+    const std::size_t length = static_cast<std::size_t>(end - begin);
+    if (length > 0 && *begin == '"') {
+      bool closed = length >= 2 && end[-1] == '"';
+      for (const char* p = begin + 1; closed && p < end - 1; ++p)
+        if (*p == '"') {
+          if (p + 1 < end - 1 && p[1] == '"') {
+            ++p;
+          } else {
+            closed = false;
+          }
+        }
+      if (!closed) problem_ = fmt::format("text after the closing quote in column {}", column);
+      return;
+    }
+    for (const char* p = begin; p < end; ++p) {
+      if (*p == '"') {
+        problem_ = fmt::format("quote inside an unquoted field in column {}", column);
+        return;
+      }
+      if (*p == '\r' || *p == '\n') {
+        problem_ = fmt::format("line break outside quotes in column {} (CR-only line ends are not supported)", column);
+        return;
+      }
+    }
+  }
+
+  std::string name_;
+  detail::ScanningSource* source_;  // owned by lines_
+  CsvOptions options_;
+  detail::FindColumnEnd find_column_end_;
+  io::LineReader lines_;
+  std::uint64_t physical_ = 0;
+  std::uint64_t record_line_ = 0;
+  std::vector<std::string> header_;
+  std::vector<std::string_view> cells_;
+  std::string joined_;
+  std::string raw_;
+  std::string problem_;
+};
+
+}  // namespace prefline

@@ -1,0 +1,119 @@
+// JSON output: compact records into one growing buffer, RFC 8259 escaping,
+// shortest round-trip numbers, raw passthrough of bytes that are already JSON.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace prefline {
+
+namespace detail {
+// For each byte: 0 = copy as is, otherwise the character after the backslash
+// ('u' = \u00XX). Bytes >= 0x80 pass through: UTF-8 is written unescaped.
+struct EscapeTable {
+  char code[256]{};
+  constexpr EscapeTable() {
+    for (int c = 0; c < 0x20; ++c) code[c] = 'u';
+    code[static_cast<unsigned char>('"')] = '"';
+    code[static_cast<unsigned char>('\\')] = '\\';
+    code[static_cast<unsigned char>('\b')] = 'b';
+    code[static_cast<unsigned char>('\f')] = 'f';
+    code[static_cast<unsigned char>('\n')] = 'n';
+    code[static_cast<unsigned char>('\r')] = 'r';
+    code[static_cast<unsigned char>('\t')] = 't';
+  }
+};
+inline constexpr EscapeTable escape_table{};
+}  // namespace detail
+
+// Appends `text` as a JSON string literal (with the quotes). Runs of bytes that
+// need no escaping are copied in one go.
+inline void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  const char* run = text.data();
+  const char* end = text.data() + text.size();
+  for (const char* p = run; p != end; ++p) {
+    const char code = detail::escape_table.code[static_cast<unsigned char>(*p)];
+    if (code == 0) continue;
+    out.append(run, p);
+    out.push_back('\\');
+    out.push_back(code);
+    if (code == 'u') {
+      const auto byte = static_cast<unsigned char>(*p);
+      out.append("00");
+      out.push_back(hex[byte >> 4]);
+      out.push_back(hex[byte & 0xF]);
+    }
+    run = p + 1;
+  }
+  out.append(run, end);
+  out.push_back('"');
+}
+
+// Appends a number in the shortest form that reads back as the same double
+// (fmt's Dragonbox): 4.5, 5, 0.1, 1e+21. JSON has no NaN or infinity; those
+// are written as null.
+inline void append_json_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out.append("null");
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), "{}", value);
+}
+
+inline void append_json_integer(std::string& out, std::int64_t value) {
+  fmt::format_to(std::back_inserter(out), "{}", value);
+}
+
+// A streaming writer for one record at a time. A single "comma needed" flag is
+// enough for nesting: every container or value sets it, begin_* clears it.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  JsonWriter& begin_object() { value_prefix(); out_.push_back('{'); need_comma_ = false; return *this; }
+  JsonWriter& end_object() { out_.push_back('}'); need_comma_ = true; return *this; }
+  JsonWriter& begin_array() { value_prefix(); out_.push_back('['); need_comma_ = false; return *this; }
+  JsonWriter& end_array() { out_.push_back(']'); need_comma_ = true; return *this; }
+
+  JsonWriter& key(std::string_view name) {
+    if (need_comma_) out_.push_back(',');
+    append_json_string(out_, name);
+    out_.push_back(':');
+    need_comma_ = false;
+    after_key_ = true;
+    return *this;
+  }
+
+  JsonWriter& string(std::string_view text) { value_prefix(); append_json_string(out_, text); return done(); }
+  JsonWriter& number(double value) { value_prefix(); append_json_number(out_, value); return done(); }
+  JsonWriter& integer(std::int64_t value) { value_prefix(); append_json_integer(out_, value); return done(); }
+  JsonWriter& boolean(bool value) { value_prefix(); out_.append(value ? "true" : "false"); return done(); }
+  JsonWriter& null() { value_prefix(); out_.append("null"); return done(); }
+  // A value that is already valid JSON (e.g. the untouched bytes of an input field).
+  JsonWriter& raw(std::string_view json) { value_prefix(); out_.append(json); return done(); }
+
+  // Ends the record: every record, the last one included, ends with '\n'.
+  void end_record() { out_.push_back('\n'); need_comma_ = false; after_key_ = false; }
+
+  std::string& buffer() { return out_; }
+
+ private:
+  void value_prefix() {
+    if (!after_key_ && need_comma_) out_.push_back(',');
+    after_key_ = false;
+  }
+  JsonWriter& done() { need_comma_ = true; return *this; }
+
+  std::string& out_;
+  bool need_comma_ = false;
+  bool after_key_ = false;
+};
+
+}  // namespace prefline

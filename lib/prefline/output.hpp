@@ -1,0 +1,173 @@
+// Output sinks: standard output, or a file written atomically (a temp file in
+// the same folder, renamed over the target only when the tool succeeds; on an
+// error or a SIGINT/SIGTERM/SIGHUP no file is left behind).
+#pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "prefline/errors.hpp"
+
+namespace prefline {
+
+namespace detail {
+// Temp files that a signal must remove. Fixed-size storage: the handler may
+// only call async-signal-safe functions (unlink, signal, raise).
+inline constexpr int max_temp_files = 16;
+inline constexpr int max_temp_path = 4096;
+struct TempRegistry {
+  char paths[max_temp_files][max_temp_path];
+  std::atomic<bool> used[max_temp_files];
+};
+inline TempRegistry temp_registry{};
+
+extern "C" inline void remove_temps_and_reraise(int signal_number) {
+  for (int i = 0; i < max_temp_files; ++i)
+    if (temp_registry.used[i].load()) ::unlink(temp_registry.paths[i]);
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+inline void install_signal_cleanup() {
+  static bool installed = false;
+  if (installed) return;
+  installed = true;
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction action {};
+    action.sa_handler = remove_temps_and_reraise;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(signal_number, &action, nullptr);
+  }
+}
+
+inline int register_temp(const std::string& path) {
+  install_signal_cleanup();
+  if (path.size() >= max_temp_path) return -1;
+  for (int i = 0; i < max_temp_files; ++i) {
+    if (temp_registry.used[i].load()) continue;
+    std::memcpy(temp_registry.paths[i], path.c_str(), path.size() + 1);
+    temp_registry.used[i].store(true);
+    return i;
+  }
+  return -1;
+}
+
+inline void unregister_temp(int slot) {
+  if (slot >= 0) temp_registry.used[slot].store(false);
+}
+}  // namespace detail
+
+// One output stream with a large buffer flushed by write(2).
+class Output {
+ public:
+  static constexpr std::size_t flush_threshold = std::size_t{1} << 20;
+
+  Output() = default;
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  ~Output() { discard(); }
+
+  // "-" is standard output; anything else is written atomically.
+  void open(const std::string& path) {
+    path_ = path;
+    buffer_.reserve(flush_threshold + (flush_threshold >> 2));
+    if (path == "-") {
+      fd_ = STDOUT_FILENO;
+      return;
+    }
+    // mkstemp in the target's folder, so that rename() is atomic.
+    temp_path_ = path + ".tmp.XXXXXX";
+    fd_ = ::mkstemp(temp_path_.data());
+    if (fd_ < 0)
+      throw DataError(fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
+    ::fchmod(fd_, 0644 & ~current_umask());
+    slot_ = detail::register_temp(temp_path_);
+  }
+
+  bool is_open() const { return fd_ >= 0; }
+  const std::string& path() const { return path_; }
+
+  // The buffer tools append to; call maybe_flush() after each record.
+  std::string& buffer() { return buffer_; }
+  void maybe_flush() {
+    if (buffer_.size() >= flush_threshold) flush();
+  }
+
+  void flush() {
+    const char* data = buffer_.data();
+    std::size_t left = buffer_.size();
+    while (left > 0) {
+      const ssize_t written = ::write(fd_, data, left);
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EPIPE) throw ClosedPipe();
+        throw WriteError(fmt::format("{}: {}", describe(), std::strerror(errno)));
+      }
+      data += written;
+      left -= static_cast<std::size_t>(written);
+    }
+    buffer_.clear();
+  }
+
+  // Flushes, closes (checking the close) and, for a file, renames the temp file
+  // over the target. Only after commit() does the output exist.
+  void commit() {
+    if (fd_ < 0) return;
+    flush();
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0 && errno != EINTR) {
+      if (errno == EPIPE) throw ClosedPipe();
+      throw WriteError(fmt::format("{}: {}", describe(), std::strerror(errno)));
+    }
+    if (!temp_path_.empty()) {
+      if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temp_path_.c_str());
+        detail::unregister_temp(slot_);
+        throw WriteError(fmt::format("cannot rename to '{}': {}", path_, std::strerror(error)));
+      }
+      detail::unregister_temp(slot_);
+      temp_path_.clear();
+    }
+  }
+
+  // Drops a file output that was not committed (error path).
+  void discard() {
+    if (!temp_path_.empty()) {
+      if (fd_ >= 0) ::close(fd_);
+      ::unlink(temp_path_.c_str());
+      detail::unregister_temp(slot_);
+      temp_path_.clear();
+      fd_ = -1;
+    }
+  }
+
+ private:
+  static mode_t current_umask() {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+  }
+  std::string describe() const { return path_ == "-" ? std::string("standard output") : "'" + path_ + "'"; }
+
+  std::string path_;
+  std::string temp_path_;
+  std::string buffer_;
+  int fd_ = -1;
+  int slot_ = -1;
+};
+
+}  // namespace prefline

@@ -1,0 +1,87 @@
+// Record schemas of DESIGN.md §3: every field name a tool reads or writes is
+// spelled here once. Tools refer to these names, never to string literals.
+#pragma once
+
+#include <string_view>
+
+namespace prefline::schema {
+
+// Grade record (csv2jsonl output): one object per CSV row, keys = header names.
+namespace grade {
+inline constexpr std::string_view source = "_source";  // appended by --source
+// The vizhub grader header, the reference example and the defaults of consensus.
+inline constexpr std::string_view challenge = "challenge";
+inline constexpr std::string_view model = "model";
+inline constexpr std::string_view type = "type";
+inline constexpr std::string_view pass_fail = "passFail";
+inline constexpr std::string_view technical_score = "grade";
+inline constexpr std::string_view aesthetic_score = "aesthetics";
+inline constexpr std::string_view reviewed_by = "reviewedBy";
+inline constexpr std::string_view reviewed_at = "reviewedAt";
+inline constexpr std::string_view notes = "notes";
+}  // namespace grade
+
+// Item record (consensus output), one per item key.
+namespace item {
+inline constexpr std::string_view scores = "scores";
+inline constexpr std::string_view overall = "overall";
+inline constexpr std::string_view vote_count = "vote_count";
+inline constexpr std::string_view raters = "raters";
+inline constexpr std::string_view flags = "flags";
+// Statistics of one dimension inside "scores".
+inline constexpr std::string_view mean = "mean";
+inline constexpr std::string_view median = "median";
+inline constexpr std::string_view trimmed_mean = "trimmed_mean";
+inline constexpr std::string_view sd = "sd";
+inline constexpr std::string_view min = "min";
+inline constexpr std::string_view max = "max";
+inline constexpr std::string_view n = "n";
+// Flags.
+inline constexpr std::string_view flag_high_variance = "high_variance";
+inline constexpr std::string_view flag_low_votes = "low_votes";
+inline constexpr std::string_view flag_duplicate_grades = "duplicate_grades";
+}  // namespace item
+
+// Pair record (pairup output), the seed exporter's schema.
+namespace pair {
+inline constexpr std::string_view prompt = "prompt";
+inline constexpr std::string_view chosen = "chosen";
+inline constexpr std::string_view rejected = "rejected";
+inline constexpr std::string_view metadata = "metadata";
+inline constexpr std::string_view chosen_prefix = "chosen_";  // + the candidate field, e.g. chosen_model
+inline constexpr std::string_view rejected_prefix = "rejected_";
+inline constexpr std::string_view chosen_scores = "chosen_scores";
+inline constexpr std::string_view rejected_scores = "rejected_scores";
+inline constexpr std::string_view score_difference = "score_difference";
+inline constexpr std::string_view dataset_version = "dataset_version";
+inline constexpr std::string_view generated_at = "generated_at";
+}  // namespace pair
+
+// Duel turn (duel-judge input) and judged turn (its output).
+namespace duel {
+inline constexpr std::string_view king = "king";            // answer A, the baseline
+inline constexpr std::string_view challenger = "challenger";// answer B, the candidate
+inline constexpr std::string_view messages = "messages";    // OpenAI-style [{role, content}]
+inline constexpr std::string_view prompt = "prompt";
+inline constexpr std::string_view role = "role";
+inline constexpr std::string_view content = "content";
+inline constexpr std::string_view judgements = "judgements";
+inline constexpr std::string_view judge = "judge";
+inline constexpr std::string_view order = "order";
+inline constexpr std::string_view verdict = "verdict";
+inline constexpr std::string_view reply = "reply";
+// The object duel-judge appends.
+inline constexpr std::string_view duel = "duel";
+inline constexpr std::string_view score = "score";
+inline constexpr std::string_view delta = "delta";
+inline constexpr std::string_view parsed = "parsed";
+inline constexpr std::string_view by_metric = "by_metric";
+inline constexpr std::string_view by_judge = "by_judge";
+}  // namespace duel
+
+// Routed record (bucket output): the input record plus this field (--as).
+namespace routed {
+inline constexpr std::string_view bucket = "bucket";
+}  // namespace routed
+
+}  // namespace prefline::schema

@@ -1,0 +1,205 @@
+// csv2jsonl: CSV files with a header row -> JSON Lines, one object per row.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "prefline/cli.hpp"
+#include "prefline/csv.hpp"
+#include "prefline/input.hpp"
+#include "prefline/json_writer.hpp"
+#include "prefline/output.hpp"
+#include "prefline/progress.hpp"
+#include "prefline/records.hpp"
+
+namespace {
+
+constexpr std::string_view tool = "csv2jsonl";
+
+constexpr std::string_view help = R"(Usage: csv2jsonl [OPTIONS] [FILE...]
+
+Convert CSV files with a header row into JSON Lines: one JSON object per data
+row, keys = the header's column names, in header order. Reads standard input
+when no FILE is given or FILE is '-'.
+
+Options:
+  -d, --delimiter C     cell separator, one ASCII character (default ','); '\t'
+                        (backslash t) or 'tab' for tab-separated files
+      --strings         write every cell as a JSON string (empty cell -> "")
+      --source          append "_source": the input's name as given ('-' for
+                        standard input) to every record
+)"
+R"(  -o, --output FILE     write to FILE instead of standard output; FILE appears
+                        only when the tool succeeds (written to a temp file in
+                        the same folder, then renamed)
+      --skip-invalid    skip bad rows instead of stopping at the first one; at
+                        the end 'csv2jsonl: skipped N invalid records' goes to
+                        stderr and the exit code is 0
+      --rejects FILE    with --skip-invalid: write every skipped row to FILE,
+                        byte for byte, as it was in the input
+  -q, --quiet           no progress display (it is shown only when stderr is a
+                        terminal)
+  -h, --help            show this help and exit
+      --version         show the version and exit
+
+Input (RFC 4180):
+  - the first non-empty row of each input is its header; names must be
+    non-empty and distinct, else the input is rejected (never skippable)
+  - quoted cells may hold separators, doubled quotes ("") and line breaks; a
+    row continues on the next line while its quotes are unbalanced, and a line
+    break inside quotes is kept as it was (CRLF or LF)
+  - rows end with LF or CRLF; a UTF-8 byte order mark at the start of an input
+    is dropped; the last row needs no line end; empty lines are skipped
+  - a row equal to the current header is a repeated header and is skipped, so
+    'cat grades/*.csv | csv2jsonl' works (a BOM before it is allowed)
+  - with several FILE arguments each file's own header applies; a file whose
+    columns are those of the first file in another order is written in the
+    first file's key order; a file with other columns keeps its own order
+  - bad rows (exit 1, or skipped with --skip-invalid): more or fewer cells than
+    the header; a quote inside an unquoted cell or text after a closing quote;
+    a quoted cell still open at the end of the input; invalid UTF-8; a NUL
+    byte; a byte order mark in the middle of the input; a bare CR (CR-only line
+    ends are not supported)
+  - a physical line, or a quoted cell spanning lines, longer than 16 MiB stops
+    the tool (exit 1) even with --skip-invalid
+
+Output (one compact object per row, keys in header order):
+  - a cell that is a JSON number literal (RFC 8259: 4, -1.5, 2e3; not 007, +1,
+    .5, 1., NaN) is written as that number, byte for byte
+  - an empty cell (quoted or not) is null
+  - any other cell is a string (UTF-8 unescaped, control characters escaped)
+
+Exit status:
+  0  success (also when the reader of standard output goes away early)
+  1  bad input (message 'csv2jsonl: FILE:LINE: reason', LINE the 1-based
+     physical line where the row starts) or a runtime error
+  2  bad option or option value (nothing is read)
+
+Example:
+  csv2jsonl --source grades/alice.csv grades/bob.csv > grades.jsonl
+)";
+
+struct Options {
+  prefline::CommonOptions common;
+  std::string delimiter = ",";
+  bool strings = false;
+  bool source = false;
+};
+
+// How one input's cells become one output record: for each output key, the
+// cell it comes from and the pre-escaped text that precedes its value.
+struct RecordLayout {
+  std::vector<std::size_t> cell_of_key;
+  std::vector<std::string> key_prefix;  // "{\"name\":" for the first key, ",\"name\":" after
+  std::string suffix;                   // ",\"_source\":\"...\"}\n" or "}\n"
+};
+
+RecordLayout plan_layout(const std::vector<std::string>& header, const std::vector<std::string>& first_header,
+                         const Options& options, const std::string& input_name) {
+  // Same columns as the first input in another order: use the first input's order.
+  std::vector<std::string> keys = header;
+  std::vector<std::size_t> cells(header.size());
+  for (std::size_t i = 0; i < header.size(); ++i) cells[i] = i;
+  if (!first_header.empty() && first_header.size() == header.size() && first_header != header) {
+    std::vector<std::size_t> mapped;
+    for (const auto& name : first_header) {
+      for (std::size_t i = 0; i < header.size(); ++i)
+        if (header[i] == name) mapped.push_back(i);
+    }
+    if (mapped.size() == header.size()) {
+      keys = first_header;
+      cells = mapped;
+    }
+  }
+  RecordLayout layout;
+  layout.cell_of_key = cells;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    std::string prefix(k == 0 ? "{" : ",");
+    prefline::append_json_string(prefix, keys[k]);
+    prefix.push_back(':');
+    layout.key_prefix.push_back(std::move(prefix));
+  }
+  if (options.source) {
+    layout.suffix = ",";
+    prefline::append_json_string(layout.suffix, prefline::schema::grade::source);
+    layout.suffix.push_back(':');
+    prefline::append_json_string(layout.suffix, input_name);
+  }
+  layout.suffix.append("}\n");
+  return layout;
+}
+
+void write_record(std::string& out, const RecordLayout& layout, const std::vector<std::string_view>& cells,
+                  bool strings) {
+  for (std::size_t k = 0; k < layout.key_prefix.size(); ++k) {
+    out.append(layout.key_prefix[k]);
+    const std::string_view cell = cells[layout.cell_of_key[k]];
+    if (strings) {
+      prefline::append_json_string(out, cell);
+    } else if (cell.empty()) {
+      out.append("null");
+    } else if (prefline::is_json_number(cell)) {
+      out.append(cell);
+    } else {
+      prefline::append_json_string(out, cell);
+    }
+  }
+  out.append(layout.suffix);
+}
+
+void convert(const Options& options) {
+  prefline::check_common_options(options.common);
+  const char delimiter = prefline::parse_delimiter(options.delimiter);
+  if (delimiter == 0)
+    throw prefline::UsageError(fmt::format(
+        "invalid delimiter '{}': expected one ASCII character other than a quote or a line end, or '\\t'",
+        options.delimiter));
+
+  prefline::Output out;
+  out.open(options.common.output);
+  prefline::BadRecords bad(options.common);
+  prefline::Progress progress(std::string(tool), options.common.quiet);
+  std::vector<std::string> first_header;
+
+  for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
+    prefline::InputFile input(name);
+    prefline::CsvReader reader(input, {delimiter, bad.keeps_raw()});
+    const auto& header = reader.read_header();
+    if (options.source)
+      for (const auto& column : header)
+        if (column == prefline::schema::grade::source)
+          throw prefline::DataError(fmt::format("{}:{}: header: column '{}' clashes with --source", name,
+                                                reader.line(), column));
+    const RecordLayout layout = plan_layout(header, first_header, options, name);
+    if (first_header.empty()) first_header = header;
+
+    for (;;) {
+      const auto result = reader.next();
+      if (result == prefline::CsvReader::Result::end) break;
+      if (result == prefline::CsvReader::Result::bad) {
+        bad.handle(name, reader.line(), reader.reason(), reader.raw());
+        continue;
+      }
+      write_record(out.buffer(), layout, reader.cells(), options.strings);
+      out.maybe_flush();
+      progress.tick();
+    }
+  }
+  progress.finish();
+  out.commit();
+  bad.finish(tool);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  return prefline::run_tool(
+      tool, help, argc, argv,
+      [&](CLI::App& app) {
+        prefline::add_common_options(app, options.common);
+        app.add_option("-d,--delimiter", options.delimiter);
+        app.add_flag("--strings", options.strings);
+        app.add_flag("--source", options.source);
+      },
+      [&] { convert(options); });
+}
