@@ -84,6 +84,8 @@ inline constexpr auto column_splitters = make_column_splitters(std::make_index_s
 // line short) and notes the physical line each is on.
 class ScanningSource final : public io::ByteSourceBase {
  public:
+  static constexpr char end_sentinel = '\x01';
+
   explicit ScanningSource(InputFile& input) : input_(&input) {}
   ScanningSource(const char* data, std::size_t size) : data_(data), left_(size) {}
 
@@ -98,6 +100,10 @@ class ScanningSource final : public io::ByteSourceBase {
       left_ -= got;
     }
     scan(buffer, got);
+    // At the end of the input, two non-NUL bytes after the data let
+    // CsvReader::ended_in_crlf tell a final "\n" from "\r\n" (see there).
+    if (got < static_cast<std::size_t>(size)) buffer[got] = end_sentinel;
+    if (got + 1 < static_cast<std::size_t>(size)) buffer[got + 1] = end_sentinel;
     return static_cast<int>(got);
   }
 
@@ -133,6 +139,17 @@ class ScanningSource final : public io::ByteSourceBase {
   std::atomic<bool> any_nul_{false};
 };
 
+// LineReader owns its byte source but destroys it early for inputs shorter
+// than its first read; the CsvReader keeps the ScanningSource and lends it.
+class BorrowedSource final : public io::ByteSourceBase {
+ public:
+  explicit BorrowedSource(ScanningSource& source) : source_(source) {}
+  int read(char* buffer, int size) override { return source_.read(buffer, size); }
+
+ private:
+  ScanningSource& source_;
+};
+
 }  // namespace detail
 
 struct CsvOptions {
@@ -150,9 +167,9 @@ class CsvReader {
   enum class Result { record, bad, end };
 
   CsvReader(InputFile& input, CsvOptions options)
-      : CsvReader(input.name(), std::make_unique<detail::ScanningSource>(input), options) {}
+      : name_(input.name()), source_(input), options_(options), lines_(name_, borrow_source()) {}
   CsvReader(std::string name, const char* data, std::size_t size, CsvOptions options)
-      : CsvReader(std::move(name), std::make_unique<detail::ScanningSource>(data, size), options) {}
+      : name_(std::move(name)), source_(data, size), options_(options), lines_(name_, borrow_source()) {}
 
   // Reads up to and including the header. Throws DataError when the input has
   // no usable header (empty input, empty or duplicate names): without a header
@@ -204,10 +221,7 @@ class CsvReader {
   const std::string& name() const { return name_; }
 
  private:
-  CsvReader(std::string name, std::unique_ptr<detail::ScanningSource> source, CsvOptions options)
-      : name_(std::move(name)), source_(source.get()), options_(options),
-        find_column_end_(detail::column_splitters[static_cast<unsigned char>(options.delimiter) & 0x7F]),
-        lines_(name_, std::unique_ptr<io::ByteSourceBase>(std::move(source))) {}
+  std::unique_ptr<io::ByteSourceBase> borrow_source() { return std::make_unique<detail::BorrowedSource>(source_); }
 
   static bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
 
@@ -232,7 +246,8 @@ class CsvReader {
 
   // LineReader overwrites the line end with NUL, and a CR before it with a
   // second NUL; so line[length + 1] == '\0' tells that the line ended in CRLF.
-  // (Read before the next next_line() call; only meaningful when a line follows.)
+  // (Read before the next next_line() call. After the last line of the input
+  // the byte read is ScanningSource's end sentinel, not stale memory.)
   static bool ended_in_crlf(const char* line, std::size_t length) {
     return static_cast<unsigned char>(line[length + 1]) == 0;
   }
@@ -253,19 +268,19 @@ class CsvReader {
       line = next_physical_line();
       if (line == nullptr) return false;
       length = std::strlen(line);
-    } while (length == 0 && !source_->line_has_nul(physical_));
+    } while (length == 0 && !source_.line_has_nul(physical_));
     record_line_ = physical_;
-    bool has_nul = source_->line_has_nul(physical_);
+    bool has_nul = source_.line_has_nul(physical_);
     bool crlf = ended_in_crlf(line, length);
     if (options_.keep_raw) append_raw(line, length, crlf);
 
     char* text = line;
-    std::size_t quotes = count_quotes(line, length);
-    if (quotes % 2 == 1) {
-      // A quoted field holds a line break: join physical lines, keeping the
+    if (ends_inside_quotes(line, length, false)) {
+      // A quoted cell holds a line break: join physical lines, keeping the
       // break itself (CRLF or LF) as part of the cell.
       joined_.assign(line, length);
-      while (quotes % 2 == 1) {
+      bool inside = true;
+      while (inside) {
         char* more = next_physical_line();
         if (more == nullptr) {
           problem_ = "unterminated quoted field (reaches the end of the input)";
@@ -275,10 +290,10 @@ class CsvReader {
         const std::size_t more_length = std::strlen(more);
         joined_.append(crlf ? "\r\n" : "\n");
         joined_.append(more, more_length);
-        has_nul = has_nul || source_->line_has_nul(physical_);
+        has_nul = has_nul || source_.line_has_nul(physical_);
         crlf = ended_in_crlf(more, more_length);
         if (options_.keep_raw) append_raw(more, more_length, crlf);
-        quotes += count_quotes(more, more_length);
+        inside = ends_inside_quotes(more, more_length, true);
         if (joined_.size() > max_record_bytes)
           throw DataError(fmt::format("{}:{}: quoted field runs on for more than 16 MiB (unbalanced quote?)", name_,
                                       record_line_));
@@ -306,14 +321,35 @@ class CsvReader {
     cells_.emplace_back();
   }
 
-  static std::size_t count_quotes(const char* text, std::size_t length) {
-    std::size_t count = 0;
+  // RFC 4180 quote state after `text`, given the state before it: true when
+  // a quoted cell is still open. A quote opens a cell only at its start; a
+  // stray quote elsewhere does not swallow the following lines (the row is
+  // reported bad by check_cell instead).
+  bool ends_inside_quotes(const char* text, std::size_t length, bool inside) const {
     const char* end = text + length;
-    while (const char* quote = static_cast<const char*>(std::memchr(text, '"', end - text))) {
-      ++count;
-      text = quote + 1;
+    const char* p = static_cast<const char*>(std::memchr(text, '"', length));
+    if (p == nullptr) return inside;
+    // Before the first quote only separators matter for "at the start of a cell".
+    bool cell_start = !inside && (p == text || p[-1] == options_.delimiter);
+    for (; p < end; ++p) {
+      const char c = *p;
+      if (inside) {
+        if (c == '"') {
+          if (p + 1 < end && p[1] == '"') {
+            ++p;
+          } else {
+            inside = false;
+            cell_start = false;
+          }
+        }
+      } else if (c == options_.delimiter) {
+        cell_start = true;
+      } else {
+        if (c == '"' && cell_start) inside = true;
+        cell_start = false;
+      }
     }
-    return count;
+    return inside;
   }
 
   // Cuts the record into cells with the library's splitter, checks each cell's
@@ -328,7 +364,7 @@ class CsvReader {
       try {
         end = begin + (find_column_end_(begin) - begin);
       } catch (const io::error::escaped_string_not_closed&) {
-        problem_ = "unterminated quoted field";
+        problem_ = fmt::format("quote inside an unquoted field in column {}", cells_.size() + 1);
         split_nothing();
         return;
       }
@@ -372,10 +408,11 @@ class CsvReader {
   }
 
   std::string name_;
-  detail::ScanningSource* source_;  // owned by lines_
+  detail::ScanningSource source_;
   CsvOptions options_;
-  detail::FindColumnEnd find_column_end_;
-  io::LineReader lines_;
+  detail::FindColumnEnd find_column_end_ =
+      detail::column_splitters[static_cast<unsigned char>(options_.delimiter) & 0x7F];
+  io::LineReader lines_;  // after source_: it reads from it while being built
   std::uint64_t physical_ = 0;
   std::uint64_t record_line_ = 0;
   std::vector<std::string> header_;

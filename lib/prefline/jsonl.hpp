@@ -3,6 +3,7 @@
 // SIMDJSON_PADDING bytes of slack, so no line is ever copied).
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <memory>
@@ -21,7 +22,7 @@ struct JsonlLine {
   std::uint64_t number = 0; // 1-based physical line number in its input
   std::size_t capacity = 0; // bytes readable from text.data(), >= text.size() + SIMDJSON_PADDING
 
-  simdjson::padded_string_view padded() const { return {text.data(), text.size(), capacity}; }
+  simdjson::padded_string_view padded() const { return simdjson::padded_string_view(text.data(), text.size(), capacity); }
 };
 
 // A line holding only JSON whitespace (space, tab, CR) is blank and is skipped.
@@ -36,7 +37,12 @@ class JsonlReader {
   static constexpr std::size_t initial_capacity = std::size_t{4} << 20;
 
   explicit JsonlReader(InputFile& input, std::size_t capacity = initial_capacity)
-      : input_(input), capacity_(capacity), buffer_(new char[capacity + simdjson::SIMDJSON_PADDING]) {}
+      : name_(input.name()), input_(&input), capacity_(capacity),
+        buffer_(new char[capacity + simdjson::SIMDJSON_PADDING]) {}
+  // Reads from memory (tests, fuzz targets).
+  JsonlReader(std::string name, std::string_view data, std::size_t capacity = initial_capacity)
+      : name_(std::move(name)), memory_(data), capacity_(capacity),
+        buffer_(new char[capacity + simdjson::SIMDJSON_PADDING]) {}
 
   // The next non-blank line, or false at the end of the input.
   bool next(JsonlLine& line) {
@@ -57,7 +63,7 @@ class JsonlReader {
     }
   }
 
-  const std::string& name() const { return input_.name(); }
+  const std::string& name() const { return name_; }
 
  private:
   bool emit(JsonlLine& line, std::size_t line_end, std::size_t next_begin) {
@@ -85,12 +91,21 @@ class JsonlReader {
       buffer_ = std::move(bigger);
       capacity_ = grown;
     }
-    const std::size_t got = input_.read_some(buffer_.get() + end_, capacity_ - end_);
+    std::size_t got;
+    if (input_ != nullptr) {
+      got = input_->read_some(buffer_.get() + end_, capacity_ - end_);
+    } else {
+      got = std::min(memory_.size(), capacity_ - end_);
+      std::memcpy(buffer_.get() + end_, memory_.data(), got);
+      memory_.remove_prefix(got);
+    }
     if (got == 0) eof_ = true;
     end_ += got;
   }
 
-  InputFile& input_;
+  std::string name_;
+  InputFile* input_ = nullptr;
+  std::string_view memory_;
   std::size_t capacity_;
   std::unique_ptr<char[]> buffer_;
   std::size_t begin_ = 0, scan_ = 0, end_ = 0;
@@ -108,7 +123,6 @@ inline std::string json_error_reason(simdjson::error_code error) {
     case error_code::STRING_ERROR: return "invalid JSON: bad string escape";
     case error_code::UNESCAPED_CHARS: return "invalid JSON: unescaped control character in string";
     case error_code::NUMBER_ERROR: return "invalid JSON: bad number";
-    case error_code::BIGINT_ERROR: return "invalid JSON: integer too large";
     case error_code::T_ATOM_ERROR: return "invalid JSON: bad 'true' literal";
     case error_code::F_ATOM_ERROR: return "invalid JSON: bad 'false' literal";
     case error_code::N_ATOM_ERROR: return "invalid JSON: bad 'null' literal";
@@ -209,7 +223,8 @@ inline std::string validate_object_line(simdjson::ondemand::parser& parser, cons
   simdjson::ondemand::object object;
   if (auto error = document.get_object().get(object)) return json_error_reason(error);
   if (auto error = detail::validate_object(object)) return json_error_reason(error);
-  if (!document.at_end()) return json_error_reason(simdjson::TRAILING_CONTENT);
+  // current_location() fails only when the whole line has been consumed.
+  if (!document.current_location().error()) return json_error_reason(simdjson::TRAILING_CONTENT);
   return {};
 }
 

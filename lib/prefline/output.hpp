@@ -87,12 +87,23 @@ class Output {
       fd_ = STDOUT_FILENO;
       return;
     }
+    // An existing non-regular file (/dev/null, /dev/stdout, a FIFO) is
+    // written in place: renaming over it would replace the device or pipe.
+    struct stat status {};
+    if (::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) {
+      fd_ = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+      if (fd_ < 0) throw DataError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+      return;
+    }
     // mkstemp in the target's folder, so that rename() is atomic.
     temp_path_ = path + ".tmp.XXXXXX";
     fd_ = ::mkstemp(temp_path_.data());
-    if (fd_ < 0)
-      throw DataError(fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
-    ::fchmod(fd_, 0644 & ~current_umask());
+    if (fd_ < 0) {
+      const int error = errno;
+      temp_path_.clear();
+      throw DataError(fmt::format("cannot create '{}': {}", path, std::strerror(error)));
+    }
+    ::fchmod(fd_, 0666 & ~current_umask());
     slot_ = detail::register_temp(temp_path_);
   }
 

@@ -1,0 +1,91 @@
+#include "prefline/json_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+std::string escaped(std::string_view text) {
+  std::string out;
+  prefline::append_json_string(out, text);
+  return out;
+}
+
+std::string number(double value) {
+  std::string out;
+  prefline::append_json_number(out, value);
+  return out;
+}
+
+TEST(JsonWriter, EscapesQuotesBackslashesAndShortControlCharacters) {
+  EXPECT_EQ(escaped(R"(say "hi" \ bye)"), R"("say \"hi\" \\ bye")");
+  EXPECT_EQ(escaped("a\nb\tc\rd\be\ff"), R"("a\nb\tc\rd\be\ff")");
+}
+
+TEST(JsonWriter, EscapesOtherControlCharactersAsUnicode) {
+  EXPECT_EQ(escaped(std::string("\x01\x1f\x00", 3)), R"("\u0001\u001f\u0000")");
+  // DEL is not a control character in JSON.
+  EXPECT_EQ(escaped("\x7f"), "\"\x7f\"");
+}
+
+TEST(JsonWriter, PassesUtf8ThroughUnescaped) {
+  EXPECT_EQ(escaped("café 日本 😀"), "\"café 日本 😀\"");
+  EXPECT_EQ(escaped(""), "\"\"");
+}
+
+TEST(JsonWriter, EveryControlByteIsEscaped) {
+  for (int c = 0; c < 0x20; ++c) {
+    const std::string out = escaped(std::string(1, static_cast<char>(c)));
+    EXPECT_EQ(out[1], '\\') << "byte " << c;
+    EXPECT_GE(out.size(), 4u);
+  }
+}
+
+TEST(JsonWriter, NumbersUseTheShortestRoundTripForm) {
+  EXPECT_EQ(number(4.5), "4.5");
+  EXPECT_EQ(number(5), "5");
+  EXPECT_EQ(number(0.1), "0.1");
+  EXPECT_EQ(number(-3.25), "-3.25");
+  EXPECT_EQ(number(1.0 / 3.0), "0.3333333333333333");
+  EXPECT_EQ(number(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(number(1e21), "1e+21");
+}
+
+TEST(JsonWriter, NumbersReadBackExactly) {
+  // A second, independent check: strtod of what we print gives the same double.
+  const double values[] = {83.33333333333333, 2.0 / 3.0, 1e-300, 123456789.125, 4.35, 6.02214076e23};
+  for (double value : values) EXPECT_EQ(std::strtod(number(value).c_str(), nullptr), value) << number(value);
+}
+
+TEST(JsonWriter, NonFiniteNumbersBecomeNull) {
+  EXPECT_EQ(number(std::nan("")), "null");
+  EXPECT_EQ(number(HUGE_VAL), "null");
+}
+
+TEST(JsonWriter, NestedStructuresGetCommasRight) {
+  std::string out;
+  prefline::JsonWriter json(out);
+  json.begin_object();
+  json.key("a").integer(1);
+  json.key("b").begin_object().key("x").number(2.5).key("y").null().end_object();
+  json.key("c").begin_array().string("s").boolean(true).begin_object().end_object().begin_array().end_array().end_array();
+  json.key("d").raw(R"({"k":[1]})");
+  json.end_object();
+  json.end_record();
+  EXPECT_EQ(out, R"({"a":1,"b":{"x":2.5,"y":null},"c":["s",true,{},[]],"d":{"k":[1]}})"
+                 "\n");
+}
+
+TEST(JsonWriter, RecordsAreIndependent) {
+  std::string out;
+  prefline::JsonWriter json(out);
+  json.begin_object().key("a").integer(1).end_object();
+  json.end_record();
+  json.begin_object().key("b").integer(2).end_object();
+  json.end_record();
+  EXPECT_EQ(out, "{\"a\":1}\n{\"b\":2}\n");
+}
+
+}  // namespace

@@ -1,0 +1,103 @@
+#include "prefline/output.hpp"
+#include "prefline/input.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path scratch_dir() {
+  fs::path dir = fs::temp_directory_path() / ("prefline-output-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::size_t files_in(const fs::path& dir) {
+  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(Output, FileAppearsOnlyOnCommit) {
+  const fs::path dir = scratch_dir();
+  const fs::path target = dir / "out.jsonl";
+  {
+    prefline::Output out;
+    out.open(target.string());
+    out.buffer() = "{\"a\":1}\n";
+    out.flush();
+    EXPECT_FALSE(fs::exists(target));
+    EXPECT_EQ(files_in(dir), 1u);  // the temp file
+    out.buffer() += "{\"a\":2}\n";
+    out.commit();
+  }
+  EXPECT_EQ(slurp(target), "{\"a\":1}\n{\"a\":2}\n");
+  EXPECT_EQ(files_in(dir), 1u);
+  fs::remove_all(dir);
+}
+
+TEST(Output, UncommittedFileLeavesNothingAndKeepsTheOldOne) {
+  const fs::path dir = scratch_dir();
+  const fs::path target = dir / "out.jsonl";
+  std::ofstream(target) << "old\n";
+  {
+    prefline::Output out;
+    out.open(target.string());
+    out.buffer() = "partial";
+    out.flush();
+  }  // destroyed without commit: an error path
+  EXPECT_EQ(slurp(target), "old\n");
+  EXPECT_EQ(files_in(dir), 1u);
+  fs::remove_all(dir);
+}
+
+TEST(Output, WriteErrorsAreReported) {
+  prefline::Output out;
+  out.open("/dev/full");
+  out.buffer().append("x");
+  EXPECT_THROW(out.commit(), prefline::WriteError);
+}
+
+TEST(Output, DevicesAreWrittenInPlaceNotReplaced) {
+  {
+    prefline::Output out;
+    out.open("/dev/null");
+    out.buffer() = "x\n";
+    out.commit();
+  }
+  struct stat status {};
+  ASSERT_EQ(::stat("/dev/null", &status), 0);
+  EXPECT_TRUE(S_ISCHR(status.st_mode));
+}
+
+TEST(Output, UncreatableFileIsADataError) {
+  prefline::Output out;
+  EXPECT_THROW(out.open("/nonexistent-folder/out.jsonl"), prefline::DataError);
+}
+
+TEST(Input, MissingFileNamesTheFile) {
+  try {
+    prefline::InputFile input("/nonexistent-folder/in.csv");
+    FAIL() << "no exception";
+  } catch (const prefline::DataError& error) {
+    EXPECT_STREQ(error.what(), "cannot open '/nonexistent-folder/in.csv': No such file or directory");
+  }
+}
+
+TEST(Input, NoFilesMeansStandardInput) {
+  EXPECT_EQ(prefline::inputs_or_stdin({}), (std::vector<std::string>{"-"}));
+  EXPECT_EQ(prefline::inputs_or_stdin({"a", "-"}), (std::vector<std::string>{"a", "-"}));
+}
+
+}  // namespace
