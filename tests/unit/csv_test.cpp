@@ -93,6 +93,24 @@ TEST(CsvReader, DropsLeadingByteOrderMarkAndRepeatedHeaders) {
   EXPECT_EQ(rows[1].line, 5u);
 }
 
+TEST(CsvReader, RowGluedToARepeatedHeaderIsSplit) {
+  // `cat a.csv b.csv` when a.csv has no final line end (with and without a BOM in b.csv).
+  const auto rows = read_all("a,b,c\n1,2,3\n4,5,a,b,c\n6,7,\"x, y\"\xEF\xBB\xBF" "a,b,c\n8,9,10\n");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"4", "5", ""}));
+  EXPECT_EQ(rows[2].result, CsvReader::Result::record);
+  EXPECT_EQ(rows[2].cells, (std::vector<std::string>{"6", "7", "x, y"}));
+  EXPECT_EQ(rows[3].cells, (std::vector<std::string>{"8", "9", "10"}));
+  EXPECT_EQ(rows[3].line, 5u);
+}
+
+TEST(CsvReader, RowEndingInSomethingElseIsStillRagged) {
+  const auto rows = read_all("a,b,c\n4,5,a,b,d\n4,5,xa,b\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].reason, "row has 5 cells, header has 3");
+  EXPECT_EQ(rows[1].reason, "row has 4 cells, header has 3");
+}
+
 TEST(CsvReader, ReportsRaggedRowsAndKeepsGoing) {
   const auto rows = read_all("a,b\n1,2,3\n4\n5,6\n");
   ASSERT_EQ(rows.size(), 3u);
