@@ -307,7 +307,8 @@ class CsvReader {
     if (options_.keep_raw) append_raw(line, length, crlf);
 
     char* text = line;
-    if (ends_inside_quotes(line, length, false)) {
+    bool has_quote = std::memchr(line, '"', length) != nullptr;
+    if (has_quote && ends_inside_quotes(line, length, false)) {
       // A quoted cell holds a line break: join physical lines, keeping the
       // break itself (CRLF or LF) as part of the cell.
       joined_.assign(line, length);
@@ -343,7 +344,9 @@ class CsvReader {
       split_nothing();
       return true;
     }
-    split(text);
+    // Only a record with a quote or a CR can hold a badly quoted cell; the
+    // others (most rows) skip the per-cell check.
+    split(text, has_quote || std::memchr(text, '\r', length) != nullptr);
     return true;
   }
 
@@ -359,27 +362,20 @@ class CsvReader {
   // reported bad by check_cell instead).
   bool ends_inside_quotes(const char* text, std::size_t length, bool inside) const {
     const char* end = text + length;
-    const char* p = static_cast<const char*>(std::memchr(text, '"', length));
-    if (p == nullptr) return inside;
-    // Before the first quote only separators matter for "at the start of a cell".
-    bool cell_start = !inside && (p == text || p[-1] == options_.delimiter);
-    for (; p < end; ++p) {
-      const char c = *p;
+    const char* p = text;
+    while (p < end) {
+      const char* quote = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+      if (quote == nullptr) return inside;
       if (inside) {
-        if (c == '"') {
-          if (p + 1 < end && p[1] == '"') {
-            ++p;
-          } else {
-            inside = false;
-            cell_start = false;
-          }
+        if (quote + 1 < end && quote[1] == '"') {  // a doubled quote inside quotes
+          p = quote + 2;
+          continue;
         }
-      } else if (c == options_.delimiter) {
-        cell_start = true;
-      } else {
-        if (c == '"' && cell_start) inside = true;
-        cell_start = false;
-      }
+        inside = false;
+      } else if (quote == text || quote[-1] == options_.delimiter) {
+        inside = true;  // opens a quoted cell
+      }                 // else: a stray quote, which does not open anything
+      p = quote + 1;
     }
     return inside;
   }
@@ -387,7 +383,7 @@ class CsvReader {
   // Cuts the record into cells with the library's splitter, checks each cell's
   // quoting (RFC 4180: a quote only as the first and last character, doubled
   // inside), and unescapes quoted cells in place.
-  void split(char* text) {
+  void split(char* text, bool check_quoting) {
     cells_.clear();
     char* rest = text;
     while (rest != nullptr) {
@@ -407,7 +403,7 @@ class CsvReader {
         *end = '\0';
         rest = end + 1;
       }
-      check_cell(begin, end, cells_.size() + 1);
+      if (check_quoting) check_cell(begin, end, cells_.size() + 1);
       if (*begin == '"') io::double_quote_escape<',', '"'>::unescape(begin, end);
       cells_.emplace_back(begin, static_cast<std::size_t>(end - begin));
     }

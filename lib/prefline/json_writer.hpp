@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -31,12 +32,42 @@ struct EscapeTable {
 inline constexpr EscapeTable escape_table{};
 }  // namespace detail
 
+namespace detail {
+// Index of the first byte that needs escaping ('"', '\\' or < 0x20), or
+// text.size(). Eight bytes at a time (SWAR): most strings need no escaping.
+inline std::size_t first_to_escape(std::string_view text) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  const char* data = text.data();
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data + i, 8);
+    const std::uint64_t below_space = (word - ones * 0x20) & ~word;  // high bit set where byte < 0x20 (for bytes < 0x80)
+    const std::uint64_t quote = word ^ (ones * '"');
+    const std::uint64_t backslash = word ^ (ones * '\\');
+    const std::uint64_t zero_quote = (quote - ones) & ~quote;
+    const std::uint64_t zero_backslash = (backslash - ones) & ~backslash;
+    if ((below_space | zero_quote | zero_backslash) & highs) break;
+  }
+  for (; i < text.size(); ++i)
+    if (escape_table.code[static_cast<unsigned char>(data[i])] != 0) return i;
+  return text.size();
+}
+}  // namespace detail
+
 // Appends `text` as a JSON string literal (with the quotes). Runs of bytes that
 // need no escaping are copied in one go.
 inline void append_json_string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
+  const std::size_t clean = detail::first_to_escape(text);
   out.push_back('"');
-  const char* run = text.data();
+  out.append(text.data(), clean);
+  if (clean == text.size()) {
+    out.push_back('"');
+    return;
+  }
+  const char* run = text.data() + clean;
   const char* end = text.data() + text.size();
   for (const char* p = run; p != end; ++p) {
     const char code = detail::escape_table.code[static_cast<unsigned char>(*p)];
