@@ -113,22 +113,16 @@ RecordLayout plan_layout(const std::vector<std::string>& header, const std::vect
   RecordLayout layout;
   layout.cell_of_key = cells;
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    std::string prefix(k == 0 ? "{" : ",");
-    prefline::append_json_string(prefix, keys[k]);
-    prefix.push_back(':');
-    layout.key_prefix.push_back(std::move(prefix));
+    layout.key_prefix.push_back((k == 0 ? "{" : ",") + prefline::json_quoted(keys[k]) + ":");
   }
   if (options.source) {
-    layout.suffix = ",";
-    prefline::append_json_string(layout.suffix, prefline::schema::grade::source);
-    layout.suffix.push_back(':');
-    prefline::append_json_string(layout.suffix, input_name);
+    layout.suffix = "," + prefline::json_quoted(prefline::schema::grade::source) + ":" + prefline::json_quoted(input_name);
   }
   layout.suffix.append("}\n");
   return layout;
 }
 
-void write_record(std::string& out, const RecordLayout& layout, const std::vector<std::string_view>& cells,
+void write_record(prefline::Buffer& out, const RecordLayout& layout, const std::vector<std::string_view>& cells,
                   bool strings) {
   for (std::size_t k = 0; k < layout.key_prefix.size(); ++k) {
     out.append(layout.key_prefix[k]);

@@ -404,9 +404,21 @@ class CsvReader {
         rest = end + 1;
       }
       if (check_quoting) check_cell(begin, end, cells_.size() + 1);
-      if (*begin == '"') io::double_quote_escape<',', '"'>::unescape(begin, end);
+      if (*begin == '"') unquote(begin, end);
       cells_.emplace_back(begin, static_cast<std::size_t>(end - begin));
     }
+  }
+
+  // A quoted cell without doubled quotes inside is its inner text as is; only
+  // cells with "" go through the library's in-place unescaping.
+  static void unquote(char*& begin, char*& end) {
+    const std::size_t length = static_cast<std::size_t>(end - begin);
+    if (length >= 2 && end[-1] == '"' && std::memchr(begin + 1, '"', length - 2) == nullptr) {
+      ++begin;
+      --end;
+      return;
+    }
+    io::double_quote_escape<',', '"'>::unescape(begin, end);
   }
 
   void check_cell(const char* begin, const char* end, std::size_t column) {
@@ -418,28 +430,28 @@ class CsvReader {
   void check_cell_quoting(const char* begin, const char* end, std::size_t column) {
     const std::size_t length = static_cast<std::size_t>(end - begin);
     if (length > 0 && *begin == '"') {
+      // Quoted: closed by its last byte, and every quote inside doubled.
       bool closed = length >= 2 && end[-1] == '"';
-      for (const char* p = begin + 1; closed && p < end - 1; ++p)
-        if (*p == '"') {
-          if (p + 1 < end - 1 && p[1] == '"') {
-            ++p;
-          } else {
-            closed = false;
-          }
+      const char* inner_end = end - 1;
+      const char* p = begin + 1;
+      while (closed && p < inner_end) {
+        const char* quote = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(inner_end - p)));
+        if (quote == nullptr) break;
+        if (quote + 1 < inner_end && quote[1] == '"') {
+          p = quote + 2;
+        } else {
+          closed = false;
         }
+      }
       if (!closed) problem_ = fmt::format("text after the closing quote in column {}", column);
       return;
     }
-    for (const char* p = begin; p < end; ++p) {
-      if (*p == '"') {
-        problem_ = fmt::format("quote inside an unquoted field in column {}", column);
-        return;
-      }
-      if (*p == '\r' || *p == '\n') {
-        problem_ = fmt::format("line break outside quotes in column {} (CR-only line ends are not supported)", column);
-        return;
-      }
+    if (std::memchr(begin, '"', length) != nullptr) {
+      problem_ = fmt::format("quote inside an unquoted field in column {}", column);
+      return;
     }
+    if (std::memchr(begin, '\r', length) != nullptr || std::memchr(begin, '\n', length) != nullptr)
+      problem_ = fmt::format("line break outside quotes in column {} (CR-only line ends are not supported)", column);
   }
 
   std::string name_;

@@ -5,13 +5,60 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
 namespace prefline {
+
+// The output buffer every tool writes records into: one growing byte array.
+// (std::string's push_back and append do not inline on the hot path; these do.)
+class Buffer {
+ public:
+  using value_type = char;
+
+  Buffer() = default;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  void reserve(std::size_t capacity) {
+    if (capacity > capacity_) grow(capacity);
+  }
+  void append(const char* data, std::size_t size) {
+    if (size_ + size > capacity_) grow(size_ + size);
+    std::memcpy(data_.get() + size_, data, size);
+    size_ += size;
+  }
+  void append(std::string_view text) { append(text.data(), text.size()); }
+  void append(const char* begin, const char* end) { append(begin, static_cast<std::size_t>(end - begin)); }
+  void push_back(char c) {
+    if (size_ == capacity_) grow(size_ + 1);
+    data_[size_++] = c;
+  }
+  void clear() { size_ = 0; }
+
+  const char* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  char back() const { return data_[size_ - 1]; }
+  std::string_view view() const { return {data_.get(), size_}; }
+
+ private:
+  void grow(std::size_t needed) {
+    std::size_t capacity = capacity_ < 256 ? 256 : capacity_ * 2;
+    while (capacity < needed) capacity *= 2;
+    std::unique_ptr<char[]> bigger(new char[capacity]);
+    if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
 
 namespace detail {
 // For each byte: 0 = copy as is, otherwise the character after the backslash
@@ -58,7 +105,7 @@ inline std::size_t first_to_escape(std::string_view text) {
 
 // Appends `text` as a JSON string literal (with the quotes). Runs of bytes that
 // need no escaping are copied in one go.
-inline void append_json_string(std::string& out, std::string_view text) {
+inline void append_json_string(Buffer& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   const std::size_t clean = detail::first_to_escape(text);
   out.push_back('"');
@@ -87,26 +134,35 @@ inline void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+// `text` as a JSON string literal, for building fixed pieces of output once.
+inline std::string json_quoted(std::string_view text) {
+  Buffer out;
+  append_json_string(out, text);
+  return std::string(out.view());
+}
+
 // Appends a number in the shortest form that reads back as the same double
 // (fmt's Dragonbox): 4.5, 5, 0.1, 1e+21. JSON has no NaN or infinity; those
 // are written as null.
-inline void append_json_number(std::string& out, double value) {
+inline void append_json_number(Buffer& out, double value) {
   if (!std::isfinite(value)) {
     out.append("null");
     return;
   }
-  fmt::format_to(std::back_inserter(out), "{}", value);
+  char text[32];
+  out.append(text, fmt::format_to(text, "{}", value));
 }
 
-inline void append_json_integer(std::string& out, std::int64_t value) {
-  fmt::format_to(std::back_inserter(out), "{}", value);
+inline void append_json_integer(Buffer& out, std::int64_t value) {
+  char text[24];
+  out.append(text, fmt::format_to(text, "{}", value));
 }
 
 // A streaming writer for one record at a time. A single "comma needed" flag is
 // enough for nesting: every container or value sets it, begin_* clears it.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit JsonWriter(Buffer& out) : out_(out) {}
 
   JsonWriter& begin_object() { value_prefix(); out_.push_back('{'); need_comma_ = false; return *this; }
   JsonWriter& end_object() { out_.push_back('}'); need_comma_ = true; return *this; }
@@ -133,7 +189,7 @@ class JsonWriter {
   // Ends the record: every record, the last one included, ends with '\n'.
   void end_record() { out_.push_back('\n'); need_comma_ = false; after_key_ = false; }
 
-  std::string& buffer() { return out_; }
+  Buffer& buffer() { return out_; }
 
  private:
   void value_prefix() {
@@ -142,7 +198,7 @@ class JsonWriter {
   }
   JsonWriter& done() { need_comma_ = true; return *this; }
 
-  std::string& out_;
+  Buffer& out_;
   bool need_comma_ = false;
   bool after_key_ = false;
 };

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "prefline/errors.hpp"
+#include "prefline/json_writer.hpp"
 
 namespace prefline {
 
@@ -111,7 +112,7 @@ class Output {
   const std::string& path() const { return path_; }
 
   // The buffer tools append to; call maybe_flush() after each record.
-  std::string& buffer() { return buffer_; }
+  Buffer& buffer() { return buffer_; }
   void maybe_flush() {
     if (buffer_.size() >= flush_threshold) flush();
   }
@@ -176,7 +177,7 @@ class Output {
 
   std::string path_;
   std::string temp_path_;
-  std::string buffer_;
+  Buffer buffer_;
   int fd_ = -1;
   int slot_ = -1;
 };

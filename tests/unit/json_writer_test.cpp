@@ -7,16 +7,12 @@
 
 namespace {
 
-std::string escaped(std::string_view text) {
-  std::string out;
-  prefline::append_json_string(out, text);
-  return out;
-}
+std::string escaped(std::string_view text) { return prefline::json_quoted(text); }
 
 std::string number(double value) {
-  std::string out;
+  prefline::Buffer out;
   prefline::append_json_number(out, value);
-  return out;
+  return std::string(out.view());
 }
 
 TEST(JsonWriter, EscapesQuotesBackslashesAndShortControlCharacters) {
@@ -59,13 +55,30 @@ TEST(JsonWriter, NumbersReadBackExactly) {
   for (double value : values) EXPECT_EQ(std::strtod(number(value).c_str(), nullptr), value) << number(value);
 }
 
+TEST(JsonWriter, FastScanFindsEveryByteToEscapeAtEveryOffset) {
+  // The 8-bytes-at-a-time scan against the plain per-byte rule, for each
+  // special byte at each position of strings longer than one word.
+  for (int special : {0x00, 0x01, 0x1f, int{'"'}, int{'\\'}}) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string text(20, 'a');
+      text[at] = static_cast<char>(special);
+      EXPECT_EQ(prefline::detail::first_to_escape(text), at) << special << " at " << at;
+    }
+  }
+  for (int c = 0x20; c < 0x100; ++c) {
+    if (c == '"' || c == '\\') continue;
+    const std::string text(17, static_cast<char>(c));
+    EXPECT_EQ(prefline::detail::first_to_escape(text), text.size()) << c;
+  }
+}
+
 TEST(JsonWriter, NonFiniteNumbersBecomeNull) {
   EXPECT_EQ(number(std::nan("")), "null");
   EXPECT_EQ(number(HUGE_VAL), "null");
 }
 
 TEST(JsonWriter, NestedStructuresGetCommasRight) {
-  std::string out;
+  prefline::Buffer out;
   prefline::JsonWriter json(out);
   json.begin_object();
   json.key("a").integer(1);
@@ -74,18 +87,18 @@ TEST(JsonWriter, NestedStructuresGetCommasRight) {
   json.key("d").raw(R"({"k":[1]})");
   json.end_object();
   json.end_record();
-  EXPECT_EQ(out, R"({"a":1,"b":{"x":2.5,"y":null},"c":["s",true,{},[]],"d":{"k":[1]}})"
+  EXPECT_EQ(out.view(), R"({"a":1,"b":{"x":2.5,"y":null},"c":["s",true,{},[]],"d":{"k":[1]}})"
                  "\n");
 }
 
 TEST(JsonWriter, RecordsAreIndependent) {
-  std::string out;
+  prefline::Buffer out;
   prefline::JsonWriter json(out);
   json.begin_object().key("a").integer(1).end_object();
   json.end_record();
   json.begin_object().key("b").integer(2).end_object();
   json.end_record();
-  EXPECT_EQ(out, "{\"a\":1}\n{\"b\":2}\n");
+  EXPECT_EQ(out.view(), "{\"a\":1}\n{\"b\":2}\n");
 }
 
 }  // namespace

@@ -35,11 +35,11 @@ TEST(Output, FileAppearsOnlyOnCommit) {
   {
     prefline::Output out;
     out.open(target.string());
-    out.buffer() = "{\"a\":1}\n";
+    out.buffer().append("{\"a\":1}\n");
     out.flush();
     EXPECT_FALSE(fs::exists(target));
     EXPECT_EQ(files_in(dir), 1u);  // the temp file
-    out.buffer() += "{\"a\":2}\n";
+    out.buffer().append("{\"a\":2}\n");
     out.commit();
   }
   EXPECT_EQ(slurp(target), "{\"a\":1}\n{\"a\":2}\n");
@@ -54,7 +54,7 @@ TEST(Output, UncommittedFileLeavesNothingAndKeepsTheOldOne) {
   {
     prefline::Output out;
     out.open(target.string());
-    out.buffer() = "partial";
+    out.buffer().append("partial");
     out.flush();
   }  // destroyed without commit: an error path
   EXPECT_EQ(slurp(target), "old\n");
@@ -73,7 +73,7 @@ TEST(Output, DevicesAreWrittenInPlaceNotReplaced) {
   {
     prefline::Output out;
     out.open("/dev/null");
-    out.buffer() = "x\n";
+    out.buffer().append("x\n");
     out.commit();
   }
   struct stat status {};
