@@ -1,8 +1,10 @@
 // csv2jsonl: CSV files with a header row -> JSON Lines, one object per row.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "prefline/background.hpp"
 #include "prefline/cli.hpp"
 #include "prefline/csv.hpp"
 #include "prefline/input.hpp"
@@ -122,8 +124,26 @@ RecordLayout plan_layout(const std::vector<std::string>& header, const std::vect
   return layout;
 }
 
-void write_record(prefline::Buffer& out, const RecordLayout& layout, const std::vector<std::string_view>& cells,
-                  bool strings) {
+// Rows on their way from the reading thread to the formatting thread: the
+// rows' bytes back to back (one copy per row), where each cell is in them,
+// and each row's layout.
+struct RowBatch {
+  static constexpr std::size_t target_bytes = std::size_t{256} << 10;
+  struct Cell {
+    std::size_t offset;
+    std::size_t size;
+  };
+  prefline::Buffer bytes;
+  std::vector<Cell> cells;
+  std::vector<const RecordLayout*> rows;
+  void clear() {
+    bytes.clear();
+    cells.clear();
+    rows.clear();
+  }
+};
+
+void write_record(prefline::Buffer& out, const RecordLayout& layout, const std::string_view* cells, bool strings) {
   for (std::size_t k = 0; k < layout.key_prefix.size(); ++k) {
     out.append(layout.key_prefix[k]);
     const std::string_view cell = cells[layout.cell_of_key[k]];
@@ -153,6 +173,20 @@ void convert(const Options& options) {
   prefline::BadRecords bad(options.common);
   prefline::Progress progress(std::string(tool), options.common.quiet);
   std::vector<std::string> first_header;
+  std::vector<std::unique_ptr<RecordLayout>> layouts;  // stable addresses: batches point at them
+
+  // This thread reads and splits rows; a second one formats and writes them.
+  std::vector<std::string_view> cells;
+  prefline::BackgroundConsumer<RowBatch> formatter([&](RowBatch& batch) {
+    std::size_t cell = 0;
+    for (const RecordLayout* layout : batch.rows) {
+      cells.clear();
+      for (std::size_t i = 0; i < layout->cell_of_key.size(); ++i, ++cell)
+        cells.emplace_back(batch.bytes.data() + batch.cells[cell].offset, batch.cells[cell].size);
+      write_record(out.buffer(), *layout, cells.data(), options.strings);
+      out.maybe_flush();
+    }
+  });
 
   for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
     prefline::InputFile input(name);
@@ -163,7 +197,8 @@ void convert(const Options& options) {
         if (column == prefline::schema::grade::source)
           throw prefline::DataError(fmt::format("{}:{}: header: column '{}' clashes with --source", name,
                                                 reader.line(), column));
-    const RecordLayout layout = plan_layout(header, first_header, options, name);
+    layouts.push_back(std::make_unique<RecordLayout>(plan_layout(header, first_header, options, name)));
+    const RecordLayout* layout = layouts.back().get();
     if (first_header.empty()) first_header = header;
 
     for (;;) {
@@ -173,11 +208,18 @@ void convert(const Options& options) {
         bad.handle(name, reader.line(), reader.reason(), reader.raw());
         continue;
       }
-      write_record(out.buffer(), layout, reader.cells(), options.strings);
-      out.maybe_flush();
+      RowBatch& batch = formatter.current();
+      batch.rows.push_back(layout);
+      const std::string_view span = reader.span();
+      const std::size_t base = batch.bytes.size();
+      batch.bytes.append(span);
+      for (const auto cell : reader.cells())
+        batch.cells.push_back({base + static_cast<std::size_t>(cell.data() - span.data()), cell.size()});
+      if (batch.bytes.size() >= RowBatch::target_bytes) formatter.submit();
       progress.tick();
     }
   }
+  formatter.finish();
   progress.finish();
   out.commit();
   bad.finish(tool);

@@ -219,6 +219,8 @@ class CsvReader {
   std::uint64_t line() const { return record_line_; }   // first physical line of the record
   const std::string& reason() const { return problem_; }
   std::string_view raw() const { return raw_; }         // the record's bytes with their line ends (keep_raw)
+  // The bytes every cell of the current record lies in (cells() point into it).
+  std::string_view span() const { return span_; }
   const std::string& name() const { return name_; }
 
  private:
@@ -346,6 +348,7 @@ class CsvReader {
     }
     // Only a record with a quote or a CR can hold a badly quoted cell; the
     // others (most rows) skip the per-cell check.
+    span_ = std::string_view(text, length);
     split(text, has_quote || std::memchr(text, '\r', length) != nullptr);
     return true;
   }
@@ -467,6 +470,7 @@ class CsvReader {
   std::string joined_;
   std::string raw_;
   std::string problem_;
+  std::string_view span_;
   std::size_t problem_column_ = 0;  // 1-based cell the problem is in, 0 if none or the whole row
 };
 
