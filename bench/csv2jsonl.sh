@@ -59,6 +59,13 @@ if ! command -v mlr >/dev/null 2>&1; then
     install_debian_package miller || have_mlr=0
 fi
 
+# Other work on the machine skews the figures, Miller's (multi-threaded) most of all.
+if [[ -r /proc/loadavg ]]; then
+    read -r load _ </proc/loadavg
+    awk -v l="$load" 'BEGIN { exit !(l > 0.5) }' &&
+        echo "warning: load average $load before the run; figures may be noisy" >&2
+fi
+
 if [[ ! -f $data ]]; then
     echo "generating $data ($rows rows)..." >&2
     python3 bench/gen_grades.py --rows "$rows" -o "$data"

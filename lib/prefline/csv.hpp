@@ -20,10 +20,14 @@
 // The library's error types copy file names with strncpy; GCC warns about that
 // inside a system header once inlined. Not our code, and not a real truncation risk
 // for us (we never use its file-name messages).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wstringop-truncation"
 #include <libfccp/csv.h>
 #pragma GCC diagnostic pop
+#else
+#include <libfccp/csv.h>
+#endif
 #include <simdjson.h>
 
 #include "prefline/errors.hpp"
