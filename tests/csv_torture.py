@@ -155,12 +155,12 @@ def generate_rows(rng):
         row = [str(index + 1)] + [random_cell(rng) for _ in HEADER[1:]]
         rows.append(row)
     rows[7] = [""] * len(HEADER)          # a record of empty cells only
-    rows[-1][-1] = "last \"cell\"\r\n"    # the file's very last bytes are inside quotes
+    rows[-1][-1] = "last \"cell\"\r\n"    # the input ends on a quoted cell holding a CRLF
     quote_all = [rng.random() < QUOTE_ALL_SHARE for _ in rows]
     return rows, quote_all
 
 
-# name, csv.writer options, BOM, newline after the last record, --delimiter values to try
+# name, csv.writer options, BOM, line end after the last record, --delimiter value (None: default)
 VARIANTS = [
     ("crlf.csv", {}, False, True, None),
     ("lf.csv", {"lineterminator": "\n"}, False, True, None),
@@ -263,6 +263,9 @@ class Checker:
         if output_path is not None:
             if out:
                 self.mismatch(label, command, f"  -o given but {len(out)} bytes on stdout")
+            if not os.path.exists(output_path):
+                self.mismatch(label, command, f"  exit 0 but no output file {output_path}")
+                return None
             with open(output_path, "rb") as written:
                 out = written.read()
         if expected and not out.endswith(b"\n"):

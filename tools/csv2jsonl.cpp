@@ -53,6 +53,12 @@ Input (RFC 4180):
     is dropped; the last row needs no line end; empty lines are skipped
   - a row equal to the current header is a repeated header and is skipped, so
     'cat grades/*.csv | csv2jsonl' works (a BOM before it is allowed)
+  - a file without a final line end makes 'cat' glue its last row to the next
+    header: a row with 2n-1 cells (n columns) whose last n-1 cells are the
+    header's names 2..n, and whose n-th cell is its own last cell followed by
+    the first name, is cut back to its n cells when that is unambiguous: a
+    BOM precedes the name, or the own part is a quoted cell, or it is empty
+    and n >= 3; otherwise the row is bad (too many cells)
   - with several FILE arguments each file's own header applies; a file whose
     columns are those of the first file in another order is written in the
     first file's key order; a file with other columns keeps its own order

@@ -211,7 +211,8 @@ class CsvReader {
         return Result::bad;
       }
       if (cells_.size() != header_.size()) {
-        problem_ = fmt::format("row has {} cells, header has {}", cells_.size(), header_.size());
+        problem_ = fmt::format("row has {} cell{}, header has {}", cells_.size(), cells_.size() == 1 ? "" : "s",
+                               header_.size());
         return Result::bad;
       }
       return Result::record;
@@ -235,25 +236,36 @@ class CsvReader {
   // `cat a.csv b.csv` where a.csv has no final line end (the vizhub grader app
   // writes files that way) glues a's last row to b's header:
   //   d1,...,dm + [BOM] h1,h2,...,hm  ->  cells d1..d(m-1), dm+h1, h2..hm.
-  // A row that ends with a whole copy of the header in exactly this way is cut
-  // back to d1..dm, and the header copy is dropped like any repeated header.
+  // Such a row is cut back to d1..dm (the header copy is dropped like any
+  // repeated header) only when the evidence is unambiguous: cells m+1.. equal
+  // h2..hm, and the glued cell is dm + h1 where a BOM precedes h1, or dm is a
+  // complete quoted cell, or dm is empty and the header has 3 or more columns.
+  // Any other row with too many cells stays a bad row.
+  void note_glue_candidate(const char* begin, const char* end) {
+    glue_prefix_ = no_glue;
+    const std::string_view raw(begin, static_cast<std::size_t>(end - begin));
+    const std::string& first = header_[0];
+    if (!raw.ends_with(first) || first.ends_with('"')) return;
+    std::string_view prefix = raw.substr(0, raw.size() - first.size());
+    const bool bom = starts_with_bom(prefix.substr(prefix.size() >= 3 ? prefix.size() - 3 : 0));
+    if (bom) prefix.remove_suffix(3);
+    const bool quoted = prefix.size() >= 2 && prefix.front() == '"' && prefix.back() == '"';
+    if (bom || quoted || (prefix.empty() && header_.size() >= 3)) glue_prefix_ = prefix.size();
+  }
+
   void split_glued_header() {
     const std::size_t m = header_.size();
-    if (m < 2 || cells_.size() != 2 * m - 1) return;
+    if (m < 2 || cells_.size() != 2 * m - 1 || glue_prefix_ == no_glue) return;
     for (std::size_t i = 1; i < m; ++i)
       if (cells_[m - 1 + i] != header_[i]) return;
-    std::string_view glued = cells_[m - 1];
-    if (!glued.ends_with(header_[0])) return;
-    glued.remove_suffix(header_[0].size());
-    if (glued.ends_with("\xEF\xBB\xBF")) glued.remove_suffix(3);
     cells_.resize(m);
     if (problem_column_ == m) {
       // The glued cell was judged as a whole; judge the row's own part again.
       problem_.clear();
       problem_column_ = 0;
     }
-    char* begin = const_cast<char*>(glued.data());
-    char* end = begin + glued.size();
+    char* begin = const_cast<char*>(cells_[m - 1].data());
+    char* end = begin + glue_prefix_;
     check_cell(begin, end, m);
     if (*begin == '"') {
       *end = '\0';
@@ -392,6 +404,7 @@ class CsvReader {
   // inside), and unescapes quoted cells in place.
   void split(char* text, bool check_quoting) {
     cells_.clear();
+    glue_prefix_ = no_glue;
     char* rest = text;
     while (rest != nullptr) {
       char* begin = rest;
@@ -411,6 +424,7 @@ class CsvReader {
         rest = end + 1;
       }
       if (check_quoting) check_cell(begin, end, cells_.size() + 1);
+      if (cells_.size() + 1 == header_.size() && header_.size() >= 2) note_glue_candidate(begin, end);
       if (*begin == '"') unquote(begin, end);
       cells_.emplace_back(begin, static_cast<std::size_t>(end - begin));
     }
@@ -476,6 +490,8 @@ class CsvReader {
   std::string problem_;
   std::string_view span_;
   std::size_t problem_column_ = 0;  // 1-based cell the problem is in, 0 if none or the whole row
+  static constexpr std::size_t no_glue = static_cast<std::size_t>(-1);
+  std::size_t glue_prefix_ = no_glue;  // see note_glue_candidate
 };
 
 }  // namespace prefline

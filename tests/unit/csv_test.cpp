@@ -105,10 +105,22 @@ TEST(CsvReader, RowGluedToARepeatedHeaderIsSplit) {
 }
 
 TEST(CsvReader, RowEndingInSomethingElseIsStillRagged) {
-  const auto rows = read_all("a,b,c\n4,5,a,b,d\n4,5,xa,b\n");
-  ASSERT_EQ(rows.size(), 2u);
+  const auto rows = read_all("a,b,c\n4,5,a,b,d\n4,5,xa,b\n4,5,xa,b,c\n4,5,\"q,a\",b,c\n");
+  ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0].reason, "row has 5 cells, header has 3");
   EXPECT_EQ(rows[1].reason, "row has 4 cells, header has 3");
+  // An unquoted, non-empty last cell glued to the header would be ambiguous.
+  EXPECT_EQ(rows[2].reason, "row has 5 cells, header has 3");
+  // Never split inside a quoted cell.
+  EXPECT_EQ(rows[3].reason, "row has 5 cells, header has 3");
+}
+
+TEST(CsvReader, TwoColumnHeaderGlueNeedsABomOrAQuotedCell) {
+  const auto rows = read_all("name,value\nx,name,value\ny,\"v\"name,value\nz,\xEF\xBB\xBFname,value\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].reason, "row has 3 cells, header has 2");
+  EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"y", "v"}));
+  EXPECT_EQ(rows[2].cells, (std::vector<std::string>{"z", ""}));
 }
 
 TEST(CsvReader, ReportsRaggedRowsAndKeepsGoing) {
@@ -117,7 +129,7 @@ TEST(CsvReader, ReportsRaggedRowsAndKeepsGoing) {
   EXPECT_EQ(rows[0].result, CsvReader::Result::bad);
   EXPECT_EQ(rows[0].reason, "row has 3 cells, header has 2");
   EXPECT_EQ(rows[0].raw, "1,2,3\n");
-  EXPECT_EQ(rows[1].reason, "row has 1 cells, header has 2");
+  EXPECT_EQ(rows[1].reason, "row has 1 cell, header has 2");
   EXPECT_EQ(rows[1].line, 3u);
   EXPECT_EQ(rows[2].result, CsvReader::Result::record);
 }
