@@ -42,6 +42,37 @@ inline constexpr std::string_view flag_low_votes = "low_votes";
 inline constexpr std::string_view flag_duplicate_grades = "duplicate_grades";
 }  // namespace item
 
+// Partial item state (consensus --partial output, consensus --merge input).
+namespace partial {
+inline constexpr std::string_view item = "item";
+inline constexpr std::string_view keep = "keep";
+inline constexpr std::string_view dimensions = "dimensions";
+inline constexpr std::string_view grades = "grades";
+inline constexpr std::string_view rater = "rater";
+inline constexpr std::string_view time = "time";  // microseconds since the epoch, or null
+inline constexpr std::string_view values = "values";
+inline constexpr std::string_view counts = "counts";
+}  // namespace partial
+
+// Agreement report (consensus --agreement).
+namespace agreement {
+inline constexpr std::string_view items = "items";
+inline constexpr std::string_view items_written = "items_written";
+inline constexpr std::string_view dimensions = "dimensions";
+inline constexpr std::string_view alpha_interval = "alpha_interval";
+inline constexpr std::string_view alpha_ordinal = "alpha_ordinal";
+inline constexpr std::string_view units = "units";
+inline constexpr std::string_view pairable_values = "pairable_values";
+inline constexpr std::string_view raters = "raters";
+inline constexpr std::string_view rater = "rater";
+inline constexpr std::string_view items_graded = "items_graded";
+inline constexpr std::string_view values = "values";
+inline constexpr std::string_view mean_score = "mean_score";
+inline constexpr std::string_view mean_deviation = "mean_deviation";
+inline constexpr std::string_view share_far = "share_far";
+inline constexpr std::string_view compared_items = "compared_items";
+}  // namespace agreement
+
 // Pair record (pairup output), the seed exporter's schema.
 namespace pair {
 inline constexpr std::string_view prompt = "prompt";
