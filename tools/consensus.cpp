@@ -745,9 +745,11 @@ std::string merge_partial(simdjson::ondemand::parser& parser, const prefline::Js
       for (auto part : item) {
         std::string_view name;
         if (auto error = part.unescaped_key().get(name)) return fail(error);
-        if (i >= settings.item_fields.size() || name != settings.item_fields[i])
+        if (i >= settings.item_fields.size())
+          return fmt::format("partial record has more item fields than --item gives (extra '{}')", name);
+        if (name != settings.item_fields[i])
           return fmt::format("partial record has item field '{}' where --item expects '{}'", name,
-                             i < settings.item_fields.size() ? settings.item_fields[i] : std::string("nothing"));
+                             settings.item_fields[i]);
         simdjson::ondemand::value part_value;
         if (auto error = part.value().get(part_value)) return fail(error);
         reason = read_key_value(part_value, name, base.key_values[i]);
@@ -777,9 +779,10 @@ std::string merge_partial(simdjson::ondemand::parser& parser, const prefline::Js
       for (auto element : names) {
         std::string_view name;
         if (element.get_string().get(name)) return not_partial("'dimensions' holds a non-string");
-        if (d >= dims || name != settings.dimensions[d].name)
+        if (d >= dims) return fmt::format("partial record has more dimensions than --score gives (extra '{}')", name);
+        if (name != settings.dimensions[d].name)
           return fmt::format("partial record has dimension '{}' where --score expects '{}'", name,
-                             d < dims ? settings.dimensions[d].name : std::string("nothing"));
+                             settings.dimensions[d].name);
         ++d;
       }
       if (d != dims) return "partial record has fewer dimensions than --score";
@@ -1162,7 +1165,7 @@ int main(int argc, char** argv) {
         prefline::add_common_options(app, options.common);
         app.add_option("--item", options.item);
         app.add_option("--rater", options.rater);
-        app.add_option("--score", options.scores);
+        app.add_option("--score", options.scores)->allow_extra_args(false);
         app.add_option("--scale", options.scale);
         app.add_option("--keep", options.keep);
         app.add_option("--time", options.time);
