@@ -21,8 +21,13 @@ demo: build
 	@echo
 	@echo "demo outputs (in out/demo/):"
 	@for f in out/demo/*.jsonl; do printf '  %-28s %6d records\n' "$$f" "$$(wc -l < "$$f")"; done
-	@echo "first record of out/demo/grades.jsonl:"
+	@printf '  %-28s agreement report\n' out/demo/agreement.json
+	@echo "first grade record (out/demo/grades.jsonl):"
 	@head -n 1 out/demo/grades.jsonl
+	@echo "first item record (out/demo/items.jsonl):"
+	@head -n 1 out/demo/items.jsonl
+	@echo "agreement (out/demo/agreement.json), per dimension:"
+	@python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))["dimensions"]; [print("  %s: alpha interval %.3f, ordinal %.3f, over %d items" % (k, v["alpha_interval"], v["alpha_ordinal"], v["units"])) for k, v in d.items()]' out/demo/agreement.json
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
