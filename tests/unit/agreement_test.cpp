@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "prefline/random.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -17,17 +19,7 @@ using prefline::agreement::krippendorff_alpha;
 using prefline::agreement::Metric;
 using prefline::stats::RatedValue;
 
-struct SplitMix64 {  // splitmix64 (Steele, Lea & Flood 2014)
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  std::size_t below(std::size_t bound) { return static_cast<std::size_t>(next() % bound); }
-};
+using prefline::SplitMix64;
 
 // Reliability data as published: one row per rater, one column per unit, '*' = missing.
 // Returns one vector of values per unit (column).

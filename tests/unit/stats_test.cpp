@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "prefline/random.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -17,22 +19,7 @@ using prefline::stats::RatedValue;
 using prefline::stats::Summary;
 using prefline::stats::summarize;
 
-// splitmix64 (Steele, Lea & Flood 2014): a fixed generator, so the random tests are the same everywhere.
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  std::size_t below(std::size_t bound) { return static_cast<std::size_t>(next() % bound); }
-  template <class T>
-  void shuffle(std::vector<T>& items) {  // Fisher-Yates
-    for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[below(i)]);
-  }
-};
+using prefline::SplitMix64;
 
 std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
 
