@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a large, deterministic grades CSV in the vizhub grader format.
 
-Usage: bench/gen_grades.py [--rows N] [--seed S] -o PATH
+Usage: bench/gen_grades.py [--rows N] [--seed S] [--items N] [--graders N] -o PATH
 
 Header: challenge,model,type,passFail,grade,aesthetics,reviewedBy,reviewedAt,notes
 About 200 bytes per row (1 M rows ~ 200 MB). The notes are free text: some contain commas,
@@ -9,6 +9,12 @@ some double quotes, some non-ASCII (accents, CJK, emoji), ~1 % a line break insi
 ~5 % of the grade and aesthetics cells are empty ("not graded").
 Same --rows and --seed give a byte-identical file (Python stdlib only, random.Random(seed)).
 The file is written to PATH.tmp and renamed, so an interrupted run leaves no PATH behind.
+
+By default the items (challenge, model) come from 34 challenges x 23 models (782 items) and
+the graders from 26 names. --items N draws every row's item uniformly from N distinct items
+instead: synthetic challenges ch0000, ch0001, ... with the 23 models each (item k is challenge
+k // 23, model k % 23; even challenges are visualizations). --graders N draws the grader from N
+synthetic names g0000, g0001, ... instead. Without these options the output is unchanged.
 """
 
 import argparse
@@ -80,8 +86,12 @@ SEPARATORS = [", ", "; ", " — ", ". ", " / "]
 class GradeRows:
     """An endless, deterministic stream of grade rows."""
 
-    def __init__(self, seed):
+    def __init__(self, seed, items=None, graders=None):
         self.rng = random.Random(seed)
+        self.items = items
+        self.graders = GRADERS if graders is None else [
+            f"g{i:0{max(4, len(str(graders - 1)))}d}" for i in range(graders)]
+        self.challenge_width = 4 if items is None else max(4, len(str((items - 1) // len(MODELS))))
         # Precomputed day strings: random day index -> "2025-MM-DD" without date arithmetic
         # on the hot path.
         self.days = [f"2025-{month:02d}-{day:02d}"
@@ -124,6 +134,9 @@ class GradeRows:
         return str(min(5, max(0, base + rng.choice((-1, 0, 0, 0, 1)))))
 
     def __iter__(self):
+        if self.items is not None:
+            yield from self.synthetic_items()
+            return
         rng = self.rng
         while True:
             if rng.random() < 0.5:
@@ -133,7 +146,20 @@ class GradeRows:
             passed = rng.random() < 0.9
             base = rng.randrange(2, 6) if passed else rng.randrange(0, 3)
             yield [challenge, rng.choice(MODELS), kind, "pass" if passed else "fail",
-                   self.score(base), self.score(base), rng.choice(GRADERS),
+                   self.score(base), self.score(base), rng.choice(self.graders),
+                   self.timestamp(), self.note()]
+
+    def synthetic_items(self):
+        """Rows for --items: the item is drawn from self.items distinct (challenge, model)."""
+        rng = self.rng
+        while True:
+            number, model = divmod(rng.randrange(self.items), len(MODELS))
+            challenge = f"ch{number:0{self.challenge_width}d}"
+            kind = "visualization" if number % 2 == 0 else ""
+            passed = rng.random() < 0.9
+            base = rng.randrange(2, 6) if passed else rng.randrange(0, 3)
+            yield [challenge, MODELS[model], kind, "pass" if passed else "fail",
+                   self.score(base), self.score(base), rng.choice(self.graders),
                    self.timestamp(), self.note()]
 
 
@@ -142,10 +168,18 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000,
                         help="number of data rows (default 1000000)")
     parser.add_argument("--seed", type=int, default=20250603, help="random seed (default 20250603)")
+    parser.add_argument("--items", type=int, metavar="N",
+                        help="draw the (challenge, model) of each row from N synthetic items")
+    parser.add_argument("--graders", type=int, metavar="N",
+                        help="draw the grader of each row from N synthetic names")
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="output CSV file")
     args = parser.parse_args()
     if args.rows < 0:
         parser.error("--rows must be >= 0")
+    if args.items is not None and args.items < 1:
+        parser.error("--items must be >= 1")
+    if args.graders is not None and args.graders < 1:
+        parser.error("--graders must be >= 1")
 
     directory = os.path.dirname(os.path.abspath(args.output))
     os.makedirs(directory, exist_ok=True)
@@ -154,7 +188,7 @@ def main():
         with open(temporary, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(HEADER)
-            rows = iter(GradeRows(args.seed))
+            rows = iter(GradeRows(args.seed, args.items, args.graders))
             batch = 10_000
             remaining = args.rows
             while remaining > 0:

@@ -88,6 +88,28 @@ inline constexpr std::string_view dataset_version = "dataset_version";
 inline constexpr std::string_view generated_at = "generated_at";
 }  // namespace pair
 
+// Texts that pairup reads (--responses, --prompts, or the items themselves).
+namespace sources {
+inline constexpr std::string_view response = "response";
+inline constexpr std::string_view files = "files";  // object: file name -> content
+}  // namespace sources
+
+// Pair statistics (pairup --meta), after the reference exporter's meta.json.
+namespace pair_meta {
+inline constexpr std::string_view total_examples = "total_examples";
+inline constexpr std::string_view export_timestamp = "export_timestamp";
+inline constexpr std::string_view format_version = "format_version";
+inline constexpr std::string_view pairs_per_group = "pairs_per_group";
+inline constexpr std::string_view dropped = "dropped";
+inline constexpr std::string_view missing_text = "missing_text";
+inline constexpr std::string_view empty_text = "empty_text";
+inline constexpr std::string_view identical_texts = "identical_texts";
+inline constexpr std::string_view items = "items";
+inline constexpr std::string_view read = "read";
+inline constexpr std::string_view without_score = "without_score";
+inline constexpr std::string_view below_min_votes = "below_min_votes";
+}  // namespace pair_meta
+
 // Duel turn (duel-judge input) and judged turn (its output).
 namespace duel {
 inline constexpr std::string_view king = "king";            // answer A, the baseline

@@ -1,0 +1,713 @@
+// pairup: item records (consensus output) -> preference pairs
+// {prompt, chosen, rejected, metadata}, grouped and ranked by score.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "prefline/cli.hpp"
+#include "prefline/fields.hpp"
+#include "prefline/input.hpp"
+#include "prefline/json_writer.hpp"
+#include "prefline/jsonl.hpp"
+#include "prefline/output.hpp"
+#include "prefline/progress.hpp"
+#include "prefline/random.hpp"
+#include "prefline/records.hpp"
+#include "prefline/timestamp.hpp"
+
+namespace {
+
+namespace item_schema = prefline::schema::item;
+namespace pair_schema = prefline::schema::pair;
+namespace source_schema = prefline::schema::sources;
+
+constexpr std::string_view tool = "pairup";
+
+constexpr std::string_view help = R"(Usage: pairup [OPTIONS] [FILE...]
+
+Turn item records (consensus output) into preference pairs for training:
+items are grouped (one group per challenge), ranked by score, and paired
+by a strategy; each pair gets the prompt and both candidates' texts. Reads
+JSON Lines from the FILEs or standard input; writes pair records, groups in
+first-seen order.
+
+Grouping and ranking:
+      --group FIELD       the group field (default challenge); a string or a
+                          number on every item
+      --candidate FIELD   the field naming the candidate within its group
+                          (default model); metadata gets chosen_FIELD and
+                          rejected_FIELD
+      --by PATH           the score to rank by, a numeric field or a dotted
+                          path into objects (default overall; e.g.
+                          scores.technical.median). An item whose value is
+                          null or missing has no score: it is counted and
+                          left out; any other non-number is a bad record
+      --stat STAT         the statistic of each dimension of 'scores' put
+                          into chosen_scores / rejected_scores: mean, median
+                          or trimmed_mean (default mean)
+      --min-votes N       leave out items with vote_count < N first (default
+                          0: keep all; a missing vote_count counts as 0)
+
+  Rank ties: equal scores are ordered by higher vote_count first, then by
+  input order. Equal scores never form a pair.
+
+Pairing:
+      --strategy NAME     best-vs-rest (default; the reference exporter's
+                          rule): the top item is chosen, paired with every
+                          other item in rank order;
+                          best-vs-worst: the top item with the last one;
+                          all-pairs: every higher-ranked item with every
+                          lower-scored one, in rank order;
+                          adjacent: each item with the first item of the
+                          next lower distinct score;
+                          best-vs-random: the top item with one item drawn
+                          from those it may be paired with (splitmix64
+                          seeded with --seed and the group value's FNV-1a
+                          hash, so groups do not depend on each other)
+      --min-margin X      a pair needs chosen - rejected >= X (inclusive;
+                          default 0.5); pairs below it are not formed
+      --max-pairs N       at most N pairs per group, the first ones in the
+                          strategy's order (default 0: no limit)
+      --seed N            seed for best-vs-random (default 0)
+
+Texts:
+      --responses FILE    JSON Lines keyed by the group and candidate fields,
+                          giving each candidate's text: field 'response'
+                          (a string), or field 'files' (an object name ->
+                          content) rendered as the reference exporter did:
+                          only names ending in .mjs, .js, .html or .css, in
+                          byte order of the names, each as
+                          "**NAME**\n\n```\nCONTENT\n```", joined by "\n\n".
+                          Without it, the item's own 'response' field.
+      --prompts FILE      JSON Lines keyed by the group field, giving the
+                          'prompt'; otherwise the item's own 'prompt' field;
+                          otherwise "Generate code for the GROUP challenge."
+  A pair whose chosen or rejected text is missing or empty, or whose two
+  texts are equal, is dropped and counted: 'pairup: dropped N pairs (...)'
+  on stderr. An empty training example is never written.
+
+Output:
+      --dataset-version V metadata.dataset_version (default 1.0.0)
+      --meta FILE         write statistics as one JSON object: total_examples,
+                          the GROUPs and CANDIDATEs in the pairs (first-seen
+                          order, keys named after the fields + 's'),
+                          export_timestamp, format_version, pairs_per_group,
+                          score_difference {mean, min, max}, dropped pairs by
+                          reason, items read / without score / below
+                          --min-votes
+
+)"
+R"(Common options:
+  -o, --output FILE     write to FILE instead of standard output; FILE appears
+                        only when the tool succeeds
+      --skip-invalid    skip bad records (items, responses, prompts) instead
+                        of stopping at the first one; at the end 'pairup:
+                        skipped N invalid records' goes to stderr, exit 0
+      --rejects FILE    with --skip-invalid: write every skipped input line to
+                        FILE, byte for byte
+  -q, --quiet           no progress display (shown only when stderr is a
+                        terminal)
+  -h, --help            show this help and exit
+      --version         show the version and exit
+
+Pair record: {"prompt","chosen","rejected","metadata":{GROUP,
+"chosen_CANDIDATE","rejected_CANDIDATE","chosen_scores":{DIM...,"overall",
+"vote_count"},"rejected_scores":{...},"score_difference","dataset_version",
+"generated_at"}}. score_difference is the difference of the --by values;
+generated_at is SOURCE_DATE_EPOCH when set, else the time of the run (one
+value for the whole run). Bad records: not a JSON object, invalid JSON, a
+group or candidate that is not a string or number, a non-numeric score, the
+same item twice, a response or prompt given twice.
+
+Exit status:
+  0  success (also when the reader of standard output goes away early)
+  1  bad input (message 'pairup: FILE:LINE: reason') or a runtime error
+  2  bad option or option value (nothing is read)
+
+Example:
+  consensus items.jsonl | pairup --responses responses.jsonl --prompts challenges.jsonl --meta pairs.meta.json > pairs.jsonl
+)";
+
+enum class Strategy { best_vs_rest, best_vs_worst, all_pairs, adjacent, best_vs_random };
+
+struct Options {
+  prefline::CommonOptions common;
+  std::string group = "challenge";
+  std::string candidate = "model";
+  std::string by = std::string(item_schema::overall);
+  std::string stat = std::string(item_schema::mean);
+  long long min_votes = 0;
+  std::string strategy = "best-vs-rest";
+  double min_margin = 0.5;
+  long long max_pairs = 0;
+  std::uint64_t seed = 0;
+  std::string responses;
+  std::string prompts;
+  std::string dataset_version = "1.0.0";
+  std::string meta;
+};
+
+struct Settings {
+  std::vector<std::string> by_path;
+  Strategy strategy = Strategy::best_vs_rest;
+  std::size_t max_pairs = 0;
+  std::size_t min_votes = 0;
+};
+
+Settings make_settings(const Options& options) {
+  prefline::check_common_options(options.common);
+  Settings settings;
+  if (options.group.empty()) throw prefline::UsageError("--group needs a field name");
+  if (options.candidate.empty()) throw prefline::UsageError("--candidate needs a field name");
+  if (options.group == options.candidate) throw prefline::UsageError("--group and --candidate must be different fields");
+  settings.by_path = prefline::split_list(options.by, '.');
+  for (const auto& part : settings.by_path)
+    if (part.empty()) throw prefline::UsageError(fmt::format("--by: empty part in the path '{}'", options.by));
+  if (options.stat != item_schema::mean && options.stat != item_schema::median && options.stat != item_schema::trimmed_mean)
+    throw prefline::UsageError(fmt::format("--stat: '{}' is not mean, median or trimmed_mean", options.stat));
+  if (options.strategy == "best-vs-rest") settings.strategy = Strategy::best_vs_rest;
+  else if (options.strategy == "best-vs-worst") settings.strategy = Strategy::best_vs_worst;
+  else if (options.strategy == "all-pairs") settings.strategy = Strategy::all_pairs;
+  else if (options.strategy == "adjacent") settings.strategy = Strategy::adjacent;
+  else if (options.strategy == "best-vs-random") settings.strategy = Strategy::best_vs_random;
+  else
+    throw prefline::UsageError(fmt::format(
+        "--strategy: '{}' is not best-vs-rest, best-vs-worst, all-pairs, adjacent or best-vs-random", options.strategy));
+  if (!std::isfinite(options.min_margin) || options.min_margin < 0)
+    throw prefline::UsageError("--min-margin must be a number >= 0");
+  if (options.max_pairs < 0) throw prefline::UsageError("--max-pairs must be 0 or more");
+  settings.max_pairs = static_cast<std::size_t>(options.max_pairs);
+  if (options.min_votes < 0) throw prefline::UsageError("--min-votes must be 0 or more");
+  settings.min_votes = static_cast<std::size_t>(options.min_votes);
+  if (options.dataset_version.empty()) throw prefline::UsageError("--dataset-version must not be empty");
+  return settings;
+}
+
+// ---------------------------------------------------------------------------
+// Keys: a group or candidate value (a string or a number), hashed by type and
+// text so that "7" and 7 stay apart.
+
+struct KeyValue {
+  std::string key;   // type tag + text
+  std::string json;  // as written in output
+  std::string text;  // as used in the default prompt
+};
+
+std::string read_key(simdjson::dom::element element, std::string_view field, KeyValue& value) {
+  if (element.is_string()) {
+    const std::string_view text = element.get_string().value_unsafe();
+    value.key = "s" + std::string(text);
+    value.json = prefline::json_quoted(text);
+    value.text = std::string(text);
+    return {};
+  }
+  if (element.is_number()) {
+    value.json = simdjson::minify(element);
+    value.key = "n" + value.json;
+    value.text = value.json;
+    return {};
+  }
+  return fmt::format("field '{}' must be a string or a number", field);
+}
+
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+using KeyMap = std::unordered_map<std::string, std::uint32_t, TransparentHash, std::equal_to<>>;
+
+// FNV-1a 64 (Fowler, Noll, Vo): a hash fixed by its definition, for seeding.
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+// ---------------------------------------------------------------------------
+// Items.
+
+struct Item {
+  std::uint32_t group;
+  std::string candidate_key;
+  std::string candidate_json;
+  double score;
+  std::uint64_t vote_count;
+  std::size_t order;         // input order
+  std::string scores_json;   // the chosen_scores / rejected_scores object
+  std::string prompt;        // the item's own prompt, if any
+  std::optional<std::string> response;  // the item's own response, if any
+};
+
+struct Group {
+  KeyValue value;
+  std::vector<std::uint32_t> items;
+};
+
+struct Counters {
+  std::size_t items = 0;
+  std::size_t without_score = 0;
+  std::size_t below_min_votes = 0;
+  std::size_t missing_text = 0;
+  std::size_t empty_text = 0;
+  std::size_t identical_texts = 0;
+};
+
+class ItemReader {
+ public:
+  ItemReader(const Options& options, const Settings& settings) : options_(options), settings_(settings) {}
+
+  // Reads one item line; returns the reason when it is bad.
+  std::string read(simdjson::dom::parser& parser, const prefline::JsonlLine& line, std::vector<Group>& groups,
+                   KeyMap& group_index, std::vector<Item>& items, KeyMap& item_index, Counters& counters) {
+    simdjson::dom::element record;
+    if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(record))
+      return prefline::json_error_reason(error);
+    if (!record.is_object()) return "expected a JSON object";
+    const simdjson::dom::object object = record.get_object().value_unsafe();
+
+    KeyValue group, candidate;
+    simdjson::dom::element element;
+    if (object[options_.group].get(element)) return fmt::format("missing group field '{}'", options_.group);
+    if (auto reason = read_key(element, options_.group, group); !reason.empty()) return reason;
+    if (object[options_.candidate].get(element))
+      return fmt::format("missing candidate field '{}'", options_.candidate);
+    if (auto reason = read_key(element, options_.candidate, candidate); !reason.empty()) return reason;
+
+    std::optional<double> score;
+    if (auto reason = read_by(record, score); !reason.empty()) return reason;
+
+    std::uint64_t vote_count = 0;
+    if (!object[item_schema::vote_count].get(element)) {
+      if (element.get_uint64().get(vote_count))
+        return fmt::format("field '{}' must be a whole number >= 0", item_schema::vote_count);
+    }
+
+    Item item{0, candidate.key, candidate.json, score.value_or(0), vote_count, items.size(), {}, {}, {}};
+    if (auto reason = scores_json(object, vote_count, item.scores_json); !reason.empty()) return reason;
+    if (!object[pair_schema::prompt].get(element) && element.is_string())
+      item.prompt = std::string(element.get_string().value_unsafe());
+    if (!object[source_schema::response].get(element) && element.is_string())
+      item.response = std::string(element.get_string().value_unsafe());
+
+    const std::string item_key = group.key + '\xff' + candidate.key;
+    if (item_index.find(std::string_view(item_key)) != item_index.end())
+      return fmt::format("the item {}/{} appears twice", group.json, candidate.json);
+
+    ++counters.items;
+    if (!score) {
+      ++counters.without_score;
+      item_index.emplace(item_key, UINT32_MAX);
+      return {};
+    }
+    if (vote_count < settings_.min_votes) {
+      ++counters.below_min_votes;
+      item_index.emplace(item_key, UINT32_MAX);
+      return {};
+    }
+    auto found = group_index.find(std::string_view(group.key));
+    std::uint32_t g;
+    if (found == group_index.end()) {
+      g = static_cast<std::uint32_t>(groups.size());
+      group_index.emplace(group.key, g);
+      groups.push_back({std::move(group), {}});
+    } else {
+      g = found->second;
+    }
+    item.group = g;
+    item_index.emplace(item_key, static_cast<std::uint32_t>(items.size()));
+    groups[g].items.push_back(static_cast<std::uint32_t>(items.size()));
+    items.push_back(std::move(item));
+    return {};
+  }
+
+ private:
+  std::string read_by(simdjson::dom::element element, std::optional<double>& score) const {
+    for (const auto& part : settings_.by_path) {
+      if (!element.is_object()) return fmt::format("--by '{}': '{}' is not inside an object", options_.by, part);
+      if (element.get_object().value_unsafe()[part].get(element)) return {};  // missing: no score
+    }
+    if (element.is_null()) return {};
+    double value;
+    if (element.get_double().get(value))
+      return fmt::format("--by '{}' is not a number: '{}'", options_.by, simdjson::minify(element));
+    score = value;
+    return {};
+  }
+
+  // {"technical":5,"aesthetic":5,"overall":5,"vote_count":1}: each dimension's
+  // --stat, the item's overall and vote_count, as the reference exporter wrote.
+  std::string scores_json(const simdjson::dom::object& object, std::uint64_t vote_count, std::string& out) const {
+    prefline::Buffer buffer;
+    prefline::JsonWriter json(buffer);
+    json.begin_object();
+    simdjson::dom::element element;
+    if (!object[item_schema::scores].get(element)) {
+      simdjson::dom::object scores;
+      if (element.get_object().get(scores)) return fmt::format("field '{}' must be an object", item_schema::scores);
+      for (auto [name, dimension] : scores) {
+        simdjson::dom::element statistic;
+        json.key(name);
+        if (!dimension.is_object() || dimension.get_object().value_unsafe()[options_.stat].get(statistic)) {
+          json.null();
+        } else if (statistic.is_number() || statistic.is_null()) {
+          json.raw(simdjson::minify(statistic));
+        } else {
+          return fmt::format("'{}.{}.{}' must be a number", item_schema::scores, name, options_.stat);
+        }
+      }
+    }
+    json.key(item_schema::overall);
+    if (!object[item_schema::overall].get(element) && (element.is_number() || element.is_null()))
+      json.raw(simdjson::minify(element));
+    else
+      json.null();
+    json.key(item_schema::vote_count).integer(static_cast<std::int64_t>(vote_count));
+    json.end_object();
+    out = std::string(buffer.view());
+    return {};
+  }
+
+  const Options& options_;
+  const Settings& settings_;
+};
+
+// ---------------------------------------------------------------------------
+// Pairing.
+
+struct Pair {
+  std::uint32_t chosen;
+  std::uint32_t rejected;
+};
+
+// Rank order: score descending, then vote_count descending, then input order.
+std::vector<std::uint32_t> rank(const Group& group, const std::vector<Item>& items) {
+  std::vector<std::uint32_t> ranked = group.items;
+  std::stable_sort(ranked.begin(), ranked.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (items[a].score != items[b].score) return items[a].score > items[b].score;
+    if (items[a].vote_count != items[b].vote_count) return items[a].vote_count > items[b].vote_count;
+    return items[a].order < items[b].order;
+  });
+  return ranked;
+}
+
+std::vector<Pair> pair_group(const Group& group, const std::vector<Item>& items, const Options& options,
+                             const Settings& settings) {
+  const std::vector<std::uint32_t> ranked = rank(group, items);
+  std::vector<Pair> pairs;
+  // Equal scores never pair; otherwise the gap must reach the margin (inclusive).
+  auto may_pair = [&](std::uint32_t chosen, std::uint32_t rejected) {
+    const double gap = items[chosen].score - items[rejected].score;
+    return items[chosen].score > items[rejected].score && gap >= options.min_margin;
+  };
+  if (ranked.size() < 2) return pairs;
+  const std::uint32_t top = ranked.front();
+  switch (settings.strategy) {
+    case Strategy::best_vs_rest:
+      for (std::size_t j = 1; j < ranked.size(); ++j)
+        if (may_pair(top, ranked[j])) pairs.push_back({top, ranked[j]});
+      break;
+    case Strategy::best_vs_worst:
+      if (may_pair(top, ranked.back())) pairs.push_back({top, ranked.back()});
+      break;
+    case Strategy::all_pairs:
+      for (std::size_t i = 0; i < ranked.size(); ++i)
+        for (std::size_t j = i + 1; j < ranked.size(); ++j)
+          if (may_pair(ranked[i], ranked[j])) pairs.push_back({ranked[i], ranked[j]});
+      break;
+    case Strategy::adjacent:
+      for (std::size_t i = 0; i < ranked.size(); ++i) {
+        std::size_t j = i + 1;
+        while (j < ranked.size() && items[ranked[j]].score == items[ranked[i]].score) ++j;
+        if (j < ranked.size() && may_pair(ranked[i], ranked[j])) pairs.push_back({ranked[i], ranked[j]});
+      }
+      break;
+    case Strategy::best_vs_random: {
+      std::vector<std::uint32_t> candidates;
+      for (std::size_t j = 1; j < ranked.size(); ++j)
+        if (may_pair(top, ranked[j])) candidates.push_back(ranked[j]);
+      if (!candidates.empty()) {
+        prefline::SplitMix64 random{options.seed ^ fnv1a(group.value.key)};
+        pairs.push_back({top, candidates[random.below(candidates.size())]});
+      }
+      break;
+    }
+  }
+  if (settings.max_pairs > 0 && pairs.size() > settings.max_pairs) pairs.resize(settings.max_pairs);
+  return pairs;
+}
+
+// ---------------------------------------------------------------------------
+// Texts: responses and prompts, loaded only for what the pairs need.
+
+// The reference exporter's rendering of a candidate's files.
+std::string render_files(const simdjson::dom::object& files) {
+  std::vector<std::pair<std::string_view, std::string_view>> shown;
+  for (auto [name, content] : files) {
+    const bool code = name.ends_with(".mjs") || name.ends_with(".js") || name.ends_with(".html") || name.ends_with(".css");
+    if (code && content.is_string()) shown.emplace_back(name, content.get_string().value_unsafe());
+  }
+  std::sort(shown.begin(), shown.end());
+  std::string text;
+  for (const auto& [name, content] : shown) {
+    if (!text.empty()) text += "\n\n";
+    text += "**";
+    text += name;
+    text += "**\n\n```\n";
+    text += content;
+    text += "\n```";
+  }
+  return text;
+}
+
+template <class OnRecord>
+void read_lines(const std::string& path, prefline::BadRecords& bad, OnRecord&& on_record) {
+  prefline::InputFile input(path);
+  prefline::JsonlReader lines(input);
+  prefline::JsonlLine line;
+  simdjson::dom::parser parser;
+  while (lines.next(line)) {
+    simdjson::dom::element record;
+    std::string reason;
+    if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(record))
+      reason = prefline::json_error_reason(error);
+    else if (!record.is_object())
+      reason = "expected a JSON object";
+    else
+      reason = on_record(record.get_object().value_unsafe());
+    if (!reason.empty()) bad.handle(path, line.number, reason, line.text);
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+void run(const Options& options) {
+  const Settings settings = make_settings(options);
+  prefline::Output out;
+  out.open(options.common.output);
+  prefline::BadRecords bad(options.common);
+  prefline::Progress progress(std::string(tool), options.common.quiet);
+
+  std::vector<Group> groups;
+  std::vector<Item> items;
+  KeyMap group_index, item_index;
+  Counters counters;
+  {
+    ItemReader reader(options, settings);
+    simdjson::dom::parser parser;
+    for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
+      prefline::InputFile input(name);
+      prefline::JsonlReader lines(input);
+      prefline::JsonlLine line;
+      while (lines.next(line)) {
+        const std::string reason = reader.read(parser, line, groups, group_index, items, item_index, counters);
+        if (!reason.empty()) bad.handle(name, line.number, reason, line.text);
+        progress.tick();
+      }
+    }
+  }
+  progress.finish();
+
+  std::vector<std::vector<Pair>> pairs(groups.size());
+  std::vector<char> needs_text(items.size(), 0);
+  std::vector<char> needs_prompt(groups.size(), 0);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    pairs[g] = pair_group(groups[g], items, options, settings);
+    for (const Pair& pair : pairs[g]) needs_text[pair.chosen] = needs_text[pair.rejected] = 1;
+    needs_prompt[g] = !pairs[g].empty();
+  }
+
+  // Texts from --responses (only those the pairs use), else the items' own.
+  std::vector<std::optional<std::string>> texts(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) texts[i] = items[i].response;
+  if (!options.responses.empty()) {
+    for (auto& text : texts) text.reset();
+    std::vector<char> seen(items.size(), 0);
+    read_lines(options.responses, bad, [&](const simdjson::dom::object& record) -> std::string {
+      KeyValue group, candidate;
+      simdjson::dom::element element;
+      if (record[options.group].get(element)) return fmt::format("missing group field '{}'", options.group);
+      if (auto reason = read_key(element, options.group, group); !reason.empty()) return reason;
+      if (record[options.candidate].get(element))
+        return fmt::format("missing candidate field '{}'", options.candidate);
+      if (auto reason = read_key(element, options.candidate, candidate); !reason.empty()) return reason;
+      auto found = item_index.find(std::string_view(group.key + '\xff' + candidate.key));
+      if (found == item_index.end() || found->second == UINT32_MAX) return {};  // not an item we pair
+      const std::uint32_t i = found->second;
+      if (seen[i]) return fmt::format("a second response for {}/{}", group.json, candidate.json);
+      seen[i] = 1;
+      if (!needs_text[i]) return {};
+      if (!record[source_schema::response].get(element)) {
+        if (!element.is_string()) return fmt::format("field '{}' must be a string", source_schema::response);
+        texts[i] = std::string(element.get_string().value_unsafe());
+      } else if (!record[source_schema::files].get(element)) {
+        if (!element.is_object()) return fmt::format("field '{}' must be an object", source_schema::files);
+        texts[i] = render_files(element.get_object().value_unsafe());
+      }
+      return {};
+    });
+  }
+
+  std::vector<std::optional<std::string>> prompts(groups.size());
+  if (!options.prompts.empty()) {
+    std::vector<char> seen(groups.size(), 0);
+    read_lines(options.prompts, bad, [&](const simdjson::dom::object& record) -> std::string {
+      KeyValue group;
+      simdjson::dom::element element;
+      if (record[options.group].get(element)) return fmt::format("missing group field '{}'", options.group);
+      if (auto reason = read_key(element, options.group, group); !reason.empty()) return reason;
+      auto found = group_index.find(std::string_view(group.key));
+      if (found == group_index.end()) return {};
+      if (seen[found->second]) return fmt::format("a second prompt for {}", group.json);
+      seen[found->second] = 1;
+      if (record[pair_schema::prompt].get(element) || !element.is_string())
+        return fmt::format("field '{}' must be a string", pair_schema::prompt);
+      if (needs_prompt[found->second]) prompts[found->second] = std::string(element.get_string().value_unsafe());
+      return {};
+    });
+  }
+
+  const std::string generated_at = prefline::format_iso8601_milliseconds(prefline::record_time_milliseconds());
+  const std::string chosen_candidate = std::string(pair_schema::chosen_prefix) + options.candidate;
+  const std::string rejected_candidate = std::string(pair_schema::rejected_prefix) + options.candidate;
+
+  // Statistics for --meta.
+  std::vector<std::string> meta_groups, meta_candidates;
+  KeyMap meta_candidate_seen;
+  std::vector<std::size_t> pairs_written(groups.size(), 0);
+  double difference_sum = 0, difference_min = 0, difference_max = 0;
+  std::size_t written = 0;
+
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (const Pair& pair : pairs[g]) {
+      const Item& chosen = items[pair.chosen];
+      const Item& rejected = items[pair.rejected];
+      const auto& chosen_text = texts[pair.chosen];
+      const auto& rejected_text = texts[pair.rejected];
+      if (!chosen_text || !rejected_text) {
+        ++counters.missing_text;
+        continue;
+      }
+      if (chosen_text->empty() || rejected_text->empty()) {
+        ++counters.empty_text;
+        continue;
+      }
+      if (*chosen_text == *rejected_text) {
+        ++counters.identical_texts;
+        continue;
+      }
+      std::string prompt;
+      if (prompts[g]) prompt = *prompts[g];
+      else if (!chosen.prompt.empty()) prompt = chosen.prompt;
+      else prompt = fmt::format("Generate code for the {} challenge.", groups[g].value.text);
+      const double difference = chosen.score - rejected.score;
+
+      prefline::JsonWriter json(out.buffer());
+      json.begin_object();
+      json.key(pair_schema::prompt).string(prompt);
+      json.key(pair_schema::chosen).string(*chosen_text);
+      json.key(pair_schema::rejected).string(*rejected_text);
+      json.key(pair_schema::metadata).begin_object();
+      json.key(options.group).raw(groups[g].value.json);
+      json.key(chosen_candidate).raw(chosen.candidate_json);
+      json.key(rejected_candidate).raw(rejected.candidate_json);
+      json.key(pair_schema::chosen_scores).raw(chosen.scores_json);
+      json.key(pair_schema::rejected_scores).raw(rejected.scores_json);
+      json.key(pair_schema::score_difference).number(difference);
+      json.key(pair_schema::dataset_version).string(options.dataset_version);
+      json.key(pair_schema::generated_at).string(generated_at);
+      json.end_object();
+      json.end_object();
+      json.end_record();
+      out.maybe_flush();
+
+      if (pairs_written[g]++ == 0) meta_groups.push_back(groups[g].value.json);
+      for (const Item* item : {&chosen, &rejected})
+        if (meta_candidate_seen.emplace(item->candidate_key, 0).second) meta_candidates.push_back(item->candidate_json);
+      difference_sum += difference;
+      difference_min = written == 0 ? difference : std::min(difference_min, difference);
+      difference_max = written == 0 ? difference : std::max(difference_max, difference);
+      ++written;
+    }
+  }
+
+  if (!options.meta.empty()) {
+    namespace meta = prefline::schema::pair_meta;
+    prefline::Output meta_out;
+    meta_out.open(options.meta);
+    prefline::JsonWriter json(meta_out.buffer());
+    json.begin_object();
+    json.key(meta::total_examples).integer(static_cast<std::int64_t>(written));
+    json.key(options.group + "s").begin_array();
+    for (const auto& value : meta_groups) json.raw(value);
+    json.end_array();
+    json.key(options.candidate + "s").begin_array();
+    for (const auto& value : meta_candidates) json.raw(value);
+    json.end_array();
+    json.key(meta::export_timestamp).string(generated_at);
+    json.key(meta::format_version).string(options.dataset_version);
+    json.key(meta::pairs_per_group).begin_object();
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      if (pairs_written[g] > 0) json.key(groups[g].value.text).integer(static_cast<std::int64_t>(pairs_written[g]));
+    json.end_object();
+    json.key(pair_schema::score_difference).begin_object();
+    if (written > 0) {
+      json.key(item_schema::mean).number(difference_sum / static_cast<double>(written));
+      json.key(item_schema::min).number(difference_min);
+      json.key(item_schema::max).number(difference_max);
+    }
+    json.end_object();
+    json.key(meta::dropped).begin_object();
+    json.key(meta::missing_text).integer(static_cast<std::int64_t>(counters.missing_text));
+    json.key(meta::empty_text).integer(static_cast<std::int64_t>(counters.empty_text));
+    json.key(meta::identical_texts).integer(static_cast<std::int64_t>(counters.identical_texts));
+    json.end_object();
+    json.key(meta::items).begin_object();
+    json.key(meta::read).integer(static_cast<std::int64_t>(counters.items));
+    json.key(meta::without_score).integer(static_cast<std::int64_t>(counters.without_score));
+    json.key(meta::below_min_votes).integer(static_cast<std::int64_t>(counters.below_min_votes));
+    json.end_object();
+    json.end_object();
+    json.end_record();
+    meta_out.commit();
+  }
+
+  out.commit();
+  const std::size_t dropped = counters.missing_text + counters.empty_text + counters.identical_texts;
+  if (dropped > 0)
+    fmt::print(stderr, "{}: dropped {} pairs (missing text: {}, empty text: {}, identical texts: {})\n", tool, dropped,
+               counters.missing_text, counters.empty_text, counters.identical_texts);
+  bad.finish(tool);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  return prefline::run_tool(
+      tool, help, argc, argv,
+      [&](CLI::App& app) {
+        prefline::add_common_options(app, options.common);
+        app.add_option("--group", options.group);
+        app.add_option("--candidate", options.candidate);
+        app.add_option("--by", options.by);
+        app.add_option("--stat", options.stat);
+        app.add_option("--min-votes", options.min_votes);
+        app.add_option("--strategy", options.strategy);
+        app.add_option("--min-margin", options.min_margin);
+        app.add_option("--max-pairs", options.max_pairs);
+        app.add_option("--seed", options.seed);
+        app.add_option("--responses", options.responses);
+        app.add_option("--prompts", options.prompts);
+        app.add_option("--dataset-version", options.dataset_version);
+        app.add_option("--meta", options.meta);
+      },
+      [&] { run(options); });
+}
