@@ -69,8 +69,9 @@ Pairing:
                           from those it may be paired with (splitmix64
                           seeded with --seed and the group value's FNV-1a
                           hash, so groups do not depend on each other)
-      --min-margin X      a pair needs chosen - rejected >= X (inclusive;
-                          default 0.5); pairs below it are not formed
+      --min-margin X      a pair needs chosen - rejected >= X (inclusive, to
+                          within 1e-9 so that 3 - 2.6 reaches 0.4; default
+                          0.5); pairs below it are not formed
       --max-pairs N       at most N pairs per group, the first ones in the
                           strategy's order (default 0: no limit)
       --seed N            seed for best-vs-random (default 0)
@@ -132,6 +133,9 @@ Exit status:
 Example:
   consensus items.jsonl | pairup --responses responses.jsonl --prompts challenges.jsonl --meta pairs.meta.json > pairs.jsonl
 )";
+
+// Gaps within this of --min-margin count as reaching it (floating-point rounding).
+constexpr double margin_tolerance = 1e-9;
 
 enum class Strategy { best_vs_rest, best_vs_worst, all_pairs, adjacent, best_vs_random };
 
@@ -402,10 +406,11 @@ std::vector<Pair> pair_group(const Group& group, const std::vector<Item>& items,
                              const Settings& settings) {
   const std::vector<std::uint32_t> ranked = rank(group, items);
   std::vector<Pair> pairs;
-  // Equal scores never pair; otherwise the gap must reach the margin (inclusive).
+  // Equal scores never pair; otherwise the gap must reach the margin
+  // (inclusive, with room for rounding: 3 - 2.6 is 0.3999999999999999).
   auto may_pair = [&](std::uint32_t chosen, std::uint32_t rejected) {
     const double gap = items[chosen].score - items[rejected].score;
-    return items[chosen].score > items[rejected].score && gap >= options.min_margin;
+    return items[chosen].score > items[rejected].score && gap >= options.min_margin - margin_tolerance;
   };
   if (ranked.size() < 2) return pairs;
   const std::uint32_t top = ranked.front();
