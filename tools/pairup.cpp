@@ -1,6 +1,9 @@
 // pairup: item records (consensus output) -> preference pairs
 // {prompt, chosen, rejected, metadata}, grouped and ranked by score.
 #include <algorithm>
+#include <cstring>
+#include <initializer_list>
+#include <memory>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -238,22 +241,75 @@ std::uint64_t fnv1a(std::string_view text) {
 // ---------------------------------------------------------------------------
 // Items.
 
+// Text kept for many items: appended to large chunks that never move, so
+// items hold plain views and a million items cost a million small records,
+// not millions of separately allocated strings.
+class TextArena {
+ public:
+  static constexpr std::size_t chunk_size = std::size_t{16} << 20;
+
+  // Copies the pieces back to back; returns where the first one starts.
+  const char* store(std::initializer_list<std::string_view> pieces) {
+    std::size_t size = 0;
+    for (auto piece : pieces) size += piece.size();
+    if (chunks_.empty() || used_ + size > capacity_) {
+      capacity_ = std::max(chunk_size, size);
+      chunks_.emplace_back(new char[capacity_]);
+      used_ = 0;
+    }
+    char* start = chunks_.back().get() + used_;
+    char* at = start;
+    for (auto piece : pieces) {
+      if (piece.empty()) continue;  // an empty view may have no data pointer at all
+      std::memcpy(at, piece.data(), piece.size());
+      at += piece.size();
+    }
+    used_ += size;
+    return start;
+  }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::size_t used_ = 0;
+  std::size_t capacity_ = 0;
+};
+
 struct Item {
   std::uint32_t group;
-  std::string candidate_key;
-  std::string candidate_json;
   double score;
   std::uint64_t vote_count;
-  std::size_t order;         // input order
-  std::string scores_json;   // the chosen_scores / rejected_scores object
-  std::string prompt;        // the item's own prompt, if any
-  std::optional<std::string> response;  // the item's own response, if any
+  std::size_t order;  // input order
+  // In the arena, back to back: candidate key, candidate JSON, the
+  // chosen_scores / rejected_scores object, prompt, response.
+  const char* text;
+  std::uint32_t candidate_key_size, candidate_json_size, scores_size, prompt_size;
+  std::int64_t response_size;  // -1: the item has no response field
+
+  std::string_view candidate_key() const { return {text, candidate_key_size}; }
+  std::string_view candidate_json() const { return {text + candidate_key_size, candidate_json_size}; }
+  std::string_view scores_json() const { return {text + candidate_key_size + candidate_json_size, scores_size}; }
+  std::string_view prompt() const {
+    return {text + candidate_key_size + candidate_json_size + scores_size, prompt_size};
+  }
+  std::optional<std::string_view> response() const {
+    if (response_size < 0) return std::nullopt;
+    return std::string_view(text + candidate_key_size + candidate_json_size + scores_size + prompt_size,
+                            static_cast<std::size_t>(response_size));
+  }
 };
 
 struct Group {
   KeyValue value;
-  std::vector<std::uint32_t> items;
+  std::vector<std::uint32_t> members;  // every item of the group, for duplicates and texts
+  std::vector<std::uint32_t> items;    // those with a score and enough votes: the ones ranked
 };
+
+// The item of `group` whose candidate has this key, or -1.
+std::int64_t find_member(const Group& group, const std::vector<Item>& items, std::string_view candidate_key) {
+  for (std::uint32_t member : group.members)
+    if (items[member].candidate_key() == candidate_key) return member;
+  return -1;
+}
 
 struct Counters {
   std::size_t items = 0;
@@ -270,7 +326,7 @@ class ItemReader {
 
   // Reads one item line; returns the reason when it is bad.
   std::string read(simdjson::dom::parser& parser, const prefline::JsonlLine& line, std::vector<Group>& groups,
-                   KeyMap& group_index, std::vector<Item>& items, KeyMap& item_index, Counters& counters) {
+                   KeyMap& group_index, std::vector<Item>& items, Counters& counters) {
     simdjson::dom::element record;
     if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(record))
       return prefline::json_error_reason(error);
@@ -294,41 +350,43 @@ class ItemReader {
         return fmt::format("field '{}' must be a whole number >= 0", item_schema::vote_count);
     }
 
-    Item item{0, candidate.key, candidate.json, score.value_or(0), vote_count, items.size(), {}, {}, {}};
-    if (auto reason = scores_json(object, vote_count, item.scores_json); !reason.empty()) return reason;
-    if (!object[pair_schema::prompt].get(element) && element.is_string())
-      item.prompt = std::string(element.get_string().value_unsafe());
-    if (!object[source_schema::response].get(element) && element.is_string())
-      item.response = std::string(element.get_string().value_unsafe());
-
-    const std::string item_key = group.key + '\xff' + candidate.key;
-    if (item_index.find(std::string_view(item_key)) != item_index.end())
-      return fmt::format("the item {}/{} appears twice", group.json, candidate.json);
-
-    ++counters.items;
-    if (!score) {
-      ++counters.without_score;
-      item_index.emplace(item_key, UINT32_MAX);
-      return {};
+    if (auto reason = scores_json(object, vote_count, scores_); !reason.empty()) return reason;
+    std::string_view prompt, response;
+    bool has_response = false;
+    if (!object[pair_schema::prompt].get(element) && element.is_string()) prompt = element.get_string().value_unsafe();
+    if (!object[source_schema::response].get(element) && element.is_string()) {
+      response = element.get_string().value_unsafe();
+      has_response = true;
     }
-    if (vote_count < settings_.min_votes) {
-      ++counters.below_min_votes;
-      item_index.emplace(item_key, UINT32_MAX);
-      return {};
-    }
+
     auto found = group_index.find(std::string_view(group.key));
     std::uint32_t g;
     if (found == group_index.end()) {
       g = static_cast<std::uint32_t>(groups.size());
       group_index.emplace(group.key, g);
-      groups.push_back({std::move(group), {}});
+      groups.push_back({std::move(group), {}, {}});
     } else {
       g = found->second;
+      if (find_member(groups[g], items, candidate.key) >= 0)
+        return fmt::format("the item {}/{} appears twice", groups[g].value.json, candidate.json);
     }
-    item.group = g;
-    item_index.emplace(item_key, static_cast<std::uint32_t>(items.size()));
-    groups[g].items.push_back(static_cast<std::uint32_t>(items.size()));
-    items.push_back(std::move(item));
+
+    Item item{g, score.value_or(0), vote_count, items.size(),
+              arena_.store({candidate.key, candidate.json, scores_, prompt, response}),
+              static_cast<std::uint32_t>(candidate.key.size()), static_cast<std::uint32_t>(candidate.json.size()),
+              static_cast<std::uint32_t>(scores_.size()), static_cast<std::uint32_t>(prompt.size()),
+              has_response ? static_cast<std::int64_t>(response.size()) : -1};
+    const auto index = static_cast<std::uint32_t>(items.size());
+    items.push_back(item);
+    groups[g].members.push_back(index);
+    ++counters.items;
+    if (!score) {
+      ++counters.without_score;
+    } else if (vote_count < settings_.min_votes) {
+      ++counters.below_min_votes;
+    } else {
+      groups[g].items.push_back(index);
+    }
     return {};
   }
 
@@ -381,6 +439,8 @@ class ItemReader {
 
   const Options& options_;
   const Settings& settings_;
+  TextArena arena_;
+  std::string scores_;
 };
 
 // ---------------------------------------------------------------------------
@@ -502,17 +562,17 @@ void run(const Options& options) {
 
   std::vector<Group> groups;
   std::vector<Item> items;
-  KeyMap group_index, item_index;
+  KeyMap group_index;
   Counters counters;
+  ItemReader reader(options, settings);  // owns the items' texts: lives until the end
   {
-    ItemReader reader(options, settings);
     simdjson::dom::parser parser;
     for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
       prefline::InputFile input(name);
       prefline::JsonlReader lines(input);
       prefline::JsonlLine line;
       while (lines.next(line)) {
-        const std::string reason = reader.read(parser, line, groups, group_index, items, item_index, counters);
+        const std::string reason = reader.read(parser, line, groups, group_index, items, counters);
         if (!reason.empty()) bad.handle(name, line.number, reason, line.text);
         progress.tick();
       }
@@ -530,10 +590,12 @@ void run(const Options& options) {
   }
 
   // Texts from --responses (only those the pairs use), else the items' own.
-  std::vector<std::optional<std::string>> texts(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) texts[i] = items[i].response;
-  if (!options.responses.empty()) {
-    for (auto& text : texts) text.reset();
+  std::vector<std::optional<std::string_view>> texts(items.size());
+  TextArena response_texts;
+  if (options.responses.empty()) {
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (needs_text[i]) texts[i] = items[i].response();
+  } else {
     std::vector<char> seen(items.size(), 0);
     read_lines(options.responses, bad, [&](const simdjson::dom::object& record) -> std::string {
       KeyValue group, candidate;
@@ -543,18 +605,22 @@ void run(const Options& options) {
       if (record[options.candidate].get(element))
         return fmt::format("missing candidate field '{}'", options.candidate);
       if (auto reason = read_key(element, options.candidate, candidate); !reason.empty()) return reason;
-      auto found = item_index.find(std::string_view(group.key + '\xff' + candidate.key));
-      if (found == item_index.end() || found->second == UINT32_MAX) return {};  // not an item we pair
-      const std::uint32_t i = found->second;
+      auto found = group_index.find(std::string_view(group.key));
+      if (found == group_index.end()) return {};  // not a group we read
+      const std::int64_t member = find_member(groups[found->second], items, candidate.key);
+      if (member < 0) return {};  // not an item we read
+      const auto i = static_cast<std::size_t>(member);
       if (seen[i]) return fmt::format("a second response for {}/{}", group.json, candidate.json);
       seen[i] = 1;
       if (!needs_text[i]) return {};
       if (!record[source_schema::response].get(element)) {
         if (!element.is_string()) return fmt::format("field '{}' must be a string", source_schema::response);
-        texts[i] = std::string(element.get_string().value_unsafe());
+        const std::string_view text = element.get_string().value_unsafe();
+        texts[i] = std::string_view(response_texts.store({text}), text.size());
       } else if (!record[source_schema::files].get(element)) {
         if (!element.is_object()) return fmt::format("field '{}' must be an object", source_schema::files);
-        texts[i] = render_files(element.get_object().value_unsafe());
+        const std::string text = render_files(element.get_object().value_unsafe());
+        texts[i] = std::string_view(response_texts.store({text}), text.size());
       }
       return {};
     });
@@ -610,7 +676,7 @@ void run(const Options& options) {
       }
       std::string prompt;
       if (prompts[g]) prompt = *prompts[g];
-      else if (!chosen.prompt.empty()) prompt = chosen.prompt;
+      else if (!chosen.prompt().empty()) prompt = std::string(chosen.prompt());
       else prompt = fmt::format("Generate code for the {} challenge.", groups[g].value.text);
       const double difference = chosen.score - rejected.score;
 
@@ -621,10 +687,10 @@ void run(const Options& options) {
       json.key(pair_schema::rejected).string(*rejected_text);
       json.key(pair_schema::metadata).begin_object();
       json.key(options.group).raw(groups[g].value.json);
-      json.key(chosen_candidate).raw(chosen.candidate_json);
-      json.key(rejected_candidate).raw(rejected.candidate_json);
-      json.key(pair_schema::chosen_scores).raw(chosen.scores_json);
-      json.key(pair_schema::rejected_scores).raw(rejected.scores_json);
+      json.key(chosen_candidate).raw(chosen.candidate_json());
+      json.key(rejected_candidate).raw(rejected.candidate_json());
+      json.key(pair_schema::chosen_scores).raw(chosen.scores_json());
+      json.key(pair_schema::rejected_scores).raw(rejected.scores_json());
       json.key(pair_schema::score_difference).number(difference);
       json.key(pair_schema::dataset_version).string(options.dataset_version);
       json.key(pair_schema::generated_at).string(generated_at);
@@ -635,7 +701,8 @@ void run(const Options& options) {
 
       if (pairs_written[g]++ == 0) meta_groups.push_back(groups[g].value.json);
       for (const Item* item : {&chosen, &rejected})
-        if (meta_candidate_seen.emplace(item->candidate_key, 0).second) meta_candidates.push_back(item->candidate_json);
+        if (meta_candidate_seen.emplace(std::string(item->candidate_key()), 0).second)
+          meta_candidates.emplace_back(item->candidate_json());
       difference_sum += difference;
       difference_min = written == 0 ? difference : std::min(difference_min, difference);
       difference_max = written == 0 ? difference : std::max(difference_max, difference);
