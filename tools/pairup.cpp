@@ -134,7 +134,7 @@ Exit status:
   2  bad option or option value (nothing is read)
 
 Example:
-  consensus items.jsonl | pairup --responses responses.jsonl --prompts challenges.jsonl --meta pairs.meta.json > pairs.jsonl
+  pairup --responses responses.jsonl --prompts challenges.jsonl --meta pairs.meta.json items.jsonl > pairs.jsonl
 )";
 
 // Gaps within this of --min-margin count as reaching it (floating-point rounding).
