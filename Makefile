@@ -22,10 +22,14 @@ demo: build
 	@echo "demo outputs (in out/demo/):"
 	@for f in out/demo/*.jsonl; do printf '  %-28s %6d records\n' "$$f" "$$(wc -l < "$$f")"; done
 	@printf '  %-28s agreement report\n' out/demo/agreement.json
+	@printf '  %-28s pair statistics\n' out/demo/pairs.meta.json
+	@printf '  %-28s dataset folder (%s): %s\n' out/demo/dataset/ "trl" "$$(cd out/demo/dataset && find . -type f | sort | tr '\n' ' ')"
 	@echo "first grade record (out/demo/grades.jsonl):"
 	@head -n 1 out/demo/grades.jsonl
 	@echo "first item record (out/demo/items.jsonl):"
 	@head -n 1 out/demo/items.jsonl
+	@echo "first pair (out/demo/pairs.jsonl), texts cut to 60 characters:"
+	@python3 -c 'import json, sys; p = json.loads(open(sys.argv[1]).readline()); m = p["metadata"]; print("  %s: %s > %s (score difference %s)" % (m["challenge"], m["chosen_model"], m["rejected_model"], m["score_difference"])); [print("  %-8s %r" % (k, p[k][:60])) for k in ("prompt", "chosen", "rejected")]' out/demo/pairs.jsonl
 	@echo "agreement (out/demo/agreement.json), per dimension:"
 	@python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))["dimensions"]; [print("  %s: alpha interval %.3f, ordinal %.3f, over %d items" % (k, v["alpha_interval"], v["alpha_ordinal"], v["units"])) for k, v in d.items()]' out/demo/agreement.json
 

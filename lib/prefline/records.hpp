@@ -137,4 +137,43 @@ namespace routed {
 inline constexpr std::string_view bucket = "bucket";
 }  // namespace routed
 
+// What export reads besides pair records: an SFT example, a context (the
+// pair record's 'prompt', or 'messages', OpenAI-style [{role, content}]) and a
+// 'response'; and the field routing a record to a dataset split (--split-field).
+namespace sft {
+inline constexpr std::string_view messages = "messages";
+inline constexpr std::string_view response = "response";
+inline constexpr std::string_view split = "split";
+inline constexpr std::string_view default_split = "train";
+}  // namespace sft
+
+// Chat messages (OpenAI style), in export's input and in the formats it writes.
+namespace chat {
+inline constexpr std::string_view role = "role";
+inline constexpr std::string_view content = "content";
+inline constexpr std::string_view system = "system";
+inline constexpr std::string_view user = "user";
+inline constexpr std::string_view assistant = "assistant";
+}  // namespace chat
+
+// The trainer file formats export writes (see export --help for the sources).
+namespace trainer {
+inline constexpr std::string_view margin = "margin";                      // trl, trl-chat
+inline constexpr std::string_view input = "input";                        // openai-dpo
+inline constexpr std::string_view messages = "messages";                  // openai-dpo, openai-sft
+inline constexpr std::string_view preferred_output = "preferred_output";  // openai-dpo
+inline constexpr std::string_view non_preferred_output = "non_preferred_output";
+inline constexpr std::string_view instruction = "instruction";            // alpaca
+inline constexpr std::string_view alpaca_input = "input";
+inline constexpr std::string_view output = "output";
+inline constexpr std::string_view conversations = "conversations";        // sharegpt
+inline constexpr std::string_view from = "from";
+inline constexpr std::string_view value = "value";
+inline constexpr std::string_view sharegpt_system = "system";
+inline constexpr std::string_view sharegpt_human = "human";
+inline constexpr std::string_view sharegpt_gpt = "gpt";
+inline constexpr std::string_view hh_human = "\n\nHuman: ";               // hh-rlhf transcript turns
+inline constexpr std::string_view hh_assistant = "\n\nAssistant: ";
+}  // namespace trainer
+
 }  // namespace prefline::schema
