@@ -23,6 +23,7 @@ demo: build
 	@for f in out/demo/*.jsonl; do printf '  %-28s %6d records\n' "$$f" "$$(wc -l < "$$f")"; done
 	@printf '  %-28s agreement report\n' out/demo/agreement.json
 	@printf '  %-28s pair statistics\n' out/demo/pairs.meta.json
+	@printf '  %-28s 80/10/10 split by prompt: %s\n' out/demo/splits/ "$$(cd out/demo/splits && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)"
 	@printf '  %-28s dataset folder (%s): %s\n' out/demo/dataset/ "trl" "$$(cd out/demo/dataset && find . -type f | sort | tr '\n' ' ')"
 	@echo "first grade record (out/demo/grades.jsonl):"
 	@head -n 1 out/demo/grades.jsonl

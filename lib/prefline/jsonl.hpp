@@ -118,6 +118,7 @@ inline std::string json_error_reason(simdjson::error_code error) {
   using simdjson::error_code;
   switch (error) {
     case error_code::UTF8_ERROR: return "invalid UTF-8";
+    case error_code::TAPE_ERROR: return "invalid JSON: bad structure (a missing or extra comma, colon, brace or bracket)";
     case error_code::UNCLOSED_STRING: return "invalid JSON: unclosed string";
     case error_code::DEPTH_ERROR: return "invalid JSON: nested too deeply";
     case error_code::STRING_ERROR: return "invalid JSON: bad string escape";

@@ -137,6 +137,13 @@ namespace routed {
 inline constexpr std::string_view bucket = "bucket";
 }  // namespace routed
 
+// Bucket counts (bucket --summary).
+namespace bucket_summary {
+inline constexpr std::string_view total = "total";
+inline constexpr std::string_view buckets = "buckets";
+inline constexpr std::string_view passed = "passed";
+}  // namespace bucket_summary
+
 // What export reads besides pair records: an SFT example, a context (the
 // pair record's 'prompt', or 'messages', OpenAI-style [{role, content}]) and a
 // 'response'; and the field routing a record to a dataset split (--split-field).
