@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Benchmark bucket against the physical limit of a pipe stage: `cat | cat` on the same file.
+#
+# Usage: bench/bucket.sh [ROWS]   (default 1000000 grade records, about 300 MB of JSONL)
+# Environment: RUNS timed runs per command (default 5), alternating. Needs `make build`.
+# Target (DESIGN.md §4): bucket >= 70 % of cat | cat.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rows=${1:-1000000}
+runs=${RUNS:-5}
+csv=bench/data/grades-${rows}.csv
+data=bench/data/grades-${rows}.jsonl
+for tool in csv2jsonl bucket; do
+  [[ -x build/bin/$tool ]] || { echo "bench/bucket.sh: build/bin/$tool not found: run 'make build' first" >&2; exit 1; }
+done
+[[ -x /usr/bin/time ]] || scripts/install-deps time
+mkdir -p bench/data
+[[ -f $csv ]] || python3 bench/gen_grades.py --rows "$rows" -o "$csv"
+[[ -f $data ]] || build/bin/csv2jsonl --quiet -o "$data" "$csv"
+cat "$data" > /dev/null  # warm the page cache
+size=$(stat -c %s "$data")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+declare -A commands=(
+  [cat-cat]="cat '$data' | cat > /dev/null"
+  [bucket-score]="cat '$data' | build/bin/bucket --quiet --field grade --edges 2,4 --names low,mid,high > /dev/null"
+  [bucket-hash]="cat '$data' | build/bin/bucket --quiet --hash challenge,model --ratios 80,10,10 --names train,validation,test > /dev/null"
+)
+order=(cat-cat bucket-score bucket-hash)
+declare -A times rss
+for ((run = 1; run <= runs; run++)); do
+  for name in "${order[@]}"; do
+    /usr/bin/time -f '%e %M' -o "$work/time" bash -c "${commands[$name]}"
+    read -r seconds kb < "$work/time"
+    times[$name]+="$seconds "
+    (( kb > ${rss[$name]:-0} )) && rss[$name]=$kb
+  done
+done
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+base=$(echo "${times[cat-cat]}" | median)
+printf 'bucket benchmark: %s (%.1f MB, %d records), %d runs each, alternating\n' "$data" "$(echo "$size / 1000000" | bc -l)" "$rows" "$runs"
+printf '%-14s %10s %10s %10s %14s\n' command "median s" "MB/s" "of cat|cat" "peak RSS MiB*"
+for name in "${order[@]}"; do
+  t=$(echo "${times[$name]}" | median)
+  awk -v n="$name" -v t="$t" -v b="$base" -v s="$size" -v r="${rss[$name]}" 'BEGIN { printf "%-14s %10.3f %10.1f %9.0f%% %14.1f\n", n, t, s / 1e6 / t, 100 * b / t, r / 1024 }'
+done
+echo "* peak RSS of the largest process of the pipeline (/usr/bin/time on bash -c)"
+for name in bucket-score bucket-hash; do
+  t=$(echo "${times[$name]}" | median)
+  awk -v n="$name" -v t="$t" -v b="$base" 'BEGIN { r = 100 * b / t; printf "target %s >= 70%% of cat|cat: %.0f%% %s\n", n, r, (r >= 70 ? "PASS" : "MISS") }'
+done
