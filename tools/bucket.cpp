@@ -18,6 +18,7 @@
 #include "prefline/output.hpp"
 #include "prefline/progress.hpp"
 #include "prefline/records.hpp"
+#include "prefline/splice.hpp"
 
 namespace {
 
@@ -285,58 +286,6 @@ class Router {
   std::string key_;
 };
 
-// The line with its existing --as member cut out (for --overwrite): the
-// member's bytes and one adjacent comma go, everything else stays.
-std::string without_member(simdjson::ondemand::parser& parser, const prefline::JsonlLine& line, std::string_view name,
-                           bool& now_empty) {
-  simdjson::ondemand::document document;
-  simdjson::ondemand::object object;
-  std::string text(line.text);
-  if (parser.iterate(line.padded()).get(document) || document.get_object().get(object)) return text;
-  const char* base = line.text.data();
-  const char* previous_end = nullptr;  // end of the previous member's value
-  for (auto result : object) {
-    simdjson::ondemand::field field;
-    if (std::move(result).get(field)) return text;
-    const char* key_start = field.key().raw() - 1;  // the opening quote
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return text;
-    std::string_view raw;
-    if (prefline::raw_value(field.value(), raw)) return text;
-    const char* value_end = raw.data() + raw.size();
-    if (key == name) {
-      std::size_t cut_from, cut_to;
-      if (previous_end != nullptr) {  // cut from the end of the previous value: takes the comma before
-        cut_from = static_cast<std::size_t>(previous_end - base);
-        cut_to = static_cast<std::size_t>(value_end - base);
-      } else {  // first member: cut up to the next member (takes the comma after), or to the '}'
-        cut_from = static_cast<std::size_t>(key_start - base);
-        std::size_t at = static_cast<std::size_t>(value_end - base);
-        while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\r' || text[at] == '\n')) ++at;
-        if (at < text.size() && text[at] == ',') ++at;
-        while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\r' || text[at] == '\n')) ++at;
-        cut_to = at;
-      }
-      text.erase(cut_from, cut_to - cut_from);
-      // Empty now when only whitespace is left between the braces.
-      const std::size_t open = text.find('{'), close = text.rfind('}');
-      now_empty = open != std::string::npos && close != std::string::npos &&
-                  text.find_first_not_of(" \t\r\n", open + 1) == close;
-      return text;
-    }
-    previous_end = value_end;
-  }
-  return text;
-}
-
-// Writes the line without what follows its final '}', then the splice.
-void write_routed(prefline::Buffer& out, std::string_view text, const std::string& splice) {
-  std::size_t end = text.size();
-  while (end > 0 && text[end - 1] != '}') --end;
-  out.append(text.data(), end - 1);
-  out.append(splice);
-}
-
 // ---------------------------------------------------------------------------
 
 // Holds SIGINT, SIGTERM and SIGHUP while alive (the renames of --out-dir).
@@ -396,16 +345,16 @@ void run(const Options& options) {
       std::string trimmed;
       std::string_view text = line.text;
       if (has_field) {
-        trimmed = without_member(overwrite_parser, line, options.as, empty_object);
+        trimmed = prefline::without_member(overwrite_parser, line, options.as, empty_object);
         text = trimmed;
       }
       const std::string& splice = empty_object ? settings.spliced_alone[bucket] : settings.spliced[bucket];
       if (files[bucket]) {
-        write_routed(files[bucket]->buffer(), text, splice);
+        prefline::append_with_member(files[bucket]->buffer(), text, splice);
         files[bucket]->maybe_flush();
       }
       if (out.is_open()) {
-        write_routed(out.buffer(), text, splice);
+        prefline::append_with_member(out.buffer(), text, splice);
         out.maybe_flush();
       }
     }
