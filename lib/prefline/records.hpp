@@ -130,12 +130,51 @@ inline constexpr std::string_view delta = "delta";
 inline constexpr std::string_view parsed = "parsed";
 inline constexpr std::string_view by_metric = "by_metric";
 inline constexpr std::string_view by_judge = "by_judge";
+inline constexpr std::string_view error = "error";  // why a judgement has no verdict
 }  // namespace duel
+
+// A judge of the panel (duel-judge --judges FILE).
+namespace judge_config {
+inline constexpr std::string_view name = "name";
+inline constexpr std::string_view url = "url";
+inline constexpr std::string_view model = "model";
+inline constexpr std::string_view api_key_env = "api_key_env";
+inline constexpr std::string_view max_tokens = "max_tokens";
+inline constexpr std::string_view temperature = "temperature";
+inline constexpr std::string_view command = "command";
+}  // namespace judge_config
+
+// The duel summary (duel-judge --summary FILE).
+namespace duel_summary {
+inline constexpr std::string_view n_done = "n_done";
+inline constexpr std::string_view n_valid = "n_valid";
+inline constexpr std::string_view valid_frac = "valid_frac";
+inline constexpr std::string_view challenger_score = "challenger_score";
+inline constexpr std::string_view king_score = "king_score";
+inline constexpr std::string_view winner = "winner";
+inline constexpr std::string_view win_margin = "win_margin";
+inline constexpr std::string_view margin_ok = "margin_ok";
+inline constexpr std::string_view mean_delta = "mean_delta";
+inline constexpr std::string_view lcb = "lcb";
+inline constexpr std::string_view se = "se";
+inline constexpr std::string_view min_valid_frac = "min_valid_frac";
+inline constexpr std::string_view accepted = "accepted";
+inline constexpr std::string_view judges = "judges";
+inline constexpr std::string_view calls = "calls";
+inline constexpr std::string_view retries = "retries";
+inline constexpr std::string_view parse_failures = "parse_failures";
+inline constexpr std::string_view failures = "failures";
+}  // namespace duel_summary
 
 // Routed record (bucket output): the input record plus this field (--as).
 namespace routed {
 inline constexpr std::string_view bucket = "bucket";
 }  // namespace routed
+
+// What report reads besides the schemas above: a judged turn's id (--id).
+namespace report {
+inline constexpr std::string_view id = "id";
+}  // namespace report
 
 // Bucket counts (bucket --summary).
 namespace bucket_summary {
@@ -182,5 +221,35 @@ inline constexpr std::string_view sharegpt_gpt = "gpt";
 inline constexpr std::string_view hh_human = "\n\nHuman: ";               // hh-rlhf transcript turns
 inline constexpr std::string_view hh_assistant = "\n\nAssistant: ";
 }  // namespace trainer
+
+// SFT candidates (balance input): one model's solution to a problem, with its
+// test outcome and the problem's difficulty. balance reads the stratum field
+// (--by, default difficulty) and knows the difficulty levels of the preset
+// mixes; the other fields it reads are named by options.
+namespace sft_candidate {
+inline constexpr std::string_view difficulty = "difficulty";
+inline constexpr std::string_view easy = "easy";
+inline constexpr std::string_view medium = "medium";
+inline constexpr std::string_view hard = "hard";
+}  // namespace sft_candidate
+
+// The dataset summary (balance --summary): a CSV file, one row per run.
+// Per stratum S of the mix: S_count, S_share, S_available.
+namespace balance_summary {
+inline constexpr std::string_view dataset = "dataset";
+inline constexpr std::string_view mix = "mix";
+inline constexpr std::string_view seed = "seed";
+inline constexpr std::string_view total = "total";
+inline constexpr std::string_view count_suffix = "_count";
+inline constexpr std::string_view share_suffix = "_share";
+inline constexpr std::string_view available_suffix = "_available";
+inline constexpr std::string_view read = "read";
+inline constexpr std::string_view invalid = "invalid";
+inline constexpr std::string_view filtered = "filtered";
+inline constexpr std::string_view duplicates = "duplicates";
+inline constexpr std::string_view outside_mix = "outside_mix";
+inline constexpr std::string_view eligible = "eligible";
+inline constexpr std::string_view avg_length = "avg_length";
+}  // namespace balance_summary
 
 }  // namespace prefline::schema

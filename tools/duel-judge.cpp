@@ -1,0 +1,1289 @@
+// duel-judge: king-vs-challenger duels judged by an LLM panel (OpenAI-
+// compatible HTTP endpoints or local commands), or scored from verdicts
+// already on the records; judged turns in input order and an acceptance gate.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <curl/curl.h>
+
+#include "prefline/cli.hpp"
+#include "prefline/duel.hpp"
+#include "prefline/fields.hpp"
+#include "prefline/hashing.hpp"
+#include "prefline/input.hpp"
+#include "prefline/json_writer.hpp"
+#include "prefline/jsonl.hpp"
+#include "prefline/output.hpp"
+#include "prefline/progress.hpp"
+#include "prefline/random.hpp"
+#include "prefline/records.hpp"
+#include "prefline/splice.hpp"
+
+namespace {
+
+namespace duel_schema = prefline::schema::duel;
+namespace summary_schema = prefline::schema::duel_summary;
+namespace judge_schema = prefline::schema::judge_config;
+using prefline::duel::Judgement;
+using prefline::duel::Order;
+
+constexpr std::string_view tool = "duel-judge";
+
+constexpr std::string_view help = R"(Usage: duel-judge [OPTIONS] [FILE...]
+
+Judge king-vs-challenger duels: each record is one agent turn with the
+conversation so far and two answers; a panel of judge models compares them
+on five metrics; each turn gets a 0-100 duel score, and the whole duel an
+acceptance gate. Reads JSON Lines from the FILEs or standard input; writes
+the records in input order with "duel" appended, and a summary.
+
+Judges:
+      --judges FILE       the panel: a JSON array of judges, each {"name",
+                          and either "url" (an OpenAI-compatible endpoint base,
+                          e.g. http://127.0.0.1:8000/v1; /chat/completions is
+                          added) + "model" [+ "api_key_env" (the name of the
+                          environment variable holding the key), "max_tokens"
+                          (default 1024), "temperature" (default 0)], or
+                          "command": [argv...] (a local program that reads the
+                          prompt on stdin and prints the reply)}
+      --judge NAME=URL#MODEL  one more HTTP judge (repeatable)
+  With no judges, duel-judge scores the verdicts already on the records
+  (aggregate-only mode): field 'judgements', a list of {"judge", "order":
+  "ab"|"ba", "verdict": {METRIC: 0|1|2}} or {"judge","order","reply": TEXT};
+  a record without it is then bad. Records that carry 'judgements' are
+  always scored from them, without any call.
+
+Calls:
+      --concurrency N     requests in flight across the panel (default 16)
+      --timeout S         seconds per request (default 120)
+      --max-retries N     retries of a call after a network error, HTTP 429
+                          (Retry-After is honoured) or 5xx (default 6); other
+                          statuses fail at once. Wait before retry k (0-based):
+                          min(retry-base x 2^k, 30 s) x (0.5 + 0.5 u), u from
+                          splitmix64 seeded with --seed and the call, or the
+                          Retry-After seconds if longer
+      --retry-base S      (default 0.5)
+      --parse-retries N   ask again when a reply has no valid verdict (default 2)
+      --window N          records in flight at most; output stays in input
+                          order, memory bounded (default 1024)
+      --cache DIR         store every reply in DIR (one file per call, written
+                          atomically, named by a hash of judge, model,
+                          endpoint, max_tokens, temperature, attempt and
+                          prompt); a rerun reads them instead of asking again,
+                          so an interrupted run resumes with identical output
+      --print-prompts     write the prompts (one {"judge","order","prompt"}
+                          per call) instead of calling anyone
+
+Prompt and parsing:
+      --template FILE     the judge prompt; placeholders {{context}},
+                          {{answer1}}, {{answer2}}, {{boundary}}, {{metrics}}
+                          ("- name: question" lines), {{json_shape}}
+      --metrics LIST      metric names (default correctness,grounding,
+                          progress,protocol,efficiency)
+  The built-in prompt gives the conversation, the two answers as MODEL 1 and
+  MODEL 2 between fence lines that neither answer contains, the metrics, and
+  asks for one line of JSON {"correctness":1|2|0,...} (1 = MODEL 1 better,
+  2 = MODEL 2 better, 0 = draw). Candidates are neutralised first: any {...}
+  naming a metric becomes "[verdict-like text removed]" and the words MODEL 1
+  / MODEL 2 become "[label removed]". A reply may hold thinking blocks
+  (<think>...</think>), code fences and prose: the verdict is the last JSON
+  object with every metric at 0, 1 or 2; otherwise it is unparsed.
+
+Fields:
+      --a FIELD           answer A, the baseline (default king)
+      --b FIELD           answer B, the candidate (default challenger)
+      --context FIELD     the conversation: an array of {role, content}
+                          (default messages) or a string; when missing,
+                          'prompt' is tried
+      --overwrite         replace a 'duel' field the record has already
+                          (otherwise such a record is bad)
+
+Scoring:
+      --orders MODE       both (default: each judge sees A/B and B/A), ab, or
+                          alternate (ab for even record indices, ba for odd)
+      --metric-weight M=W,...  metric weights (default equal)
+      --min-judges K      a turn is parsed when K judges parsed (default 0:
+                          all of them)
+  Per judge and metric, from the challenger's side: win 1, draw 0.5, loss 0,
+  averaged over the orders that parsed. judge score = weighted mean over the
+  metrics; turn score = 100 x mean over the judges that parsed; delta =
+  score / 100 - 0.5; an unparsed turn has score and delta null. Written
+  rounded to 4 decimals: "duel": {"score", "delta", "parsed", "by_metric"
+  (mean over judges, 0..1), "by_judge" (0..100), "judgements"}.
+
+Summary (--summary FILE as JSON, and one line on stderr):
+      --summary FILE      n_done, n_valid, valid_frac; challenger_score (per
+                          judge and metric, the mean of the challenger's points
+                          over valid turns, then averaged, weighted by metric,
+                          x 100) and king_score = 100 - challenger_score;
+                          by_judge, by_metric; winner; win_margin =
+                          challenger_score - king_score; margin_ok =
+                          win_margin >= --win-margin; mean_delta over valid
+                          turns, se = sample sd / sqrt(n); lcb = the percentile
+                          bootstrap lower bound of mean_delta: --bootstrap means
+                          of n deltas drawn with replacement (splitmix64 from
+                          --seed), sorted, the one at floor(alpha x B); accepted
+                          = valid_frac >= --min-valid-frac AND margin_ok AND lcb
+                          > 0; per judge: model, calls, retries, parse_failures,
+                          failures
+      --win-margin X      points (default 2.0)
+      --bootstrap B       resamples (default 10000)
+      --alpha A           (default 0.05)
+      --min-valid-frac F  (default 0.8)
+      --seed N            seed of jitter and bootstrap (default 0)
+      --require-accept    exit 1 when the duel is not accepted
+
+)"
+R"(Common options:
+  -o, --output FILE     write to FILE instead of standard output; FILE appears
+                        only when the tool succeeds
+      --skip-invalid    skip bad records instead of stopping at the first one;
+                        at the end 'duel-judge: skipped N invalid records' goes
+                        to stderr and the exit code is 0
+      --rejects FILE    with --skip-invalid: write every skipped input line to
+                        FILE, byte for byte
+  -q, --quiet           no progress display (shown only when stderr is a
+                        terminal)
+  -h, --help            show this help and exit
+      --version         show the version and exit
+
+API keys are read from the environment only and never written anywhere (not
+in output, cache, messages). A judge call that still fails after its retries
+leaves that judgement unparsed with an "error"; no record is ever dropped or
+written twice.
+
+Exit status:
+  0  success (also when the reader of standard output goes away early)
+  1  bad input (message 'duel-judge: FILE:LINE: reason'), a runtime error, or
+     a rejected duel with --require-accept
+  2  bad option, value or judge configuration (nothing is read)
+
+Example:
+  duel-judge --judges judges.json --cache cache/ --summary duel.json turns.jsonl > judged.jsonl
+)";
+
+struct Options {
+  prefline::CommonOptions common;
+  std::string judges_file;
+  std::vector<std::string> judge_specs;
+  int concurrency = 16;
+  double timeout = 120;
+  int max_retries = 6;
+  double retry_base = 0.5;
+  int parse_retries = 2;
+  int window = 1024;
+  std::string cache;
+  bool print_prompts = false;
+  std::string template_file;
+  std::string metrics;
+  std::string a = std::string(duel_schema::king);
+  std::string b = std::string(duel_schema::challenger);
+  std::string context = std::string(duel_schema::messages);
+  bool overwrite = false;
+  std::string orders = "both";
+  std::string metric_weights;
+  int min_judges = 0;
+  std::string summary;
+  double win_margin = 2.0;
+  int bootstrap = 10000;
+  double alpha = 0.05;
+  double min_valid_frac = 0.8;
+  std::uint64_t seed = 0;
+  bool require_accept = false;
+};
+
+struct Judge {
+  std::string name;
+  std::string url;  // the chat-completions endpoint
+  std::string model;
+  std::string api_key;  // from the environment; never written anywhere
+  int max_tokens = 1024;
+  double temperature = 0;
+  std::vector<std::string> command;
+};
+
+enum class OrderMode { both, ab, alternate };
+
+struct Settings {
+  std::vector<Judge> judges;
+  std::vector<prefline::duel::Metric> metrics;
+  std::vector<double> weights;
+  OrderMode orders = OrderMode::both;
+  std::string prompt_template;
+};
+
+std::string endpoint(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (url.ends_with("/chat/completions")) return url;
+  return url + "/chat/completions";
+}
+
+Judge read_judge(simdjson::dom::object object, std::size_t index) {
+  Judge judge;
+  auto where = [&] { return fmt::format("--judges: judge {}", index + 1); };
+  simdjson::dom::element element;
+  if (object[judge_schema::name].get(element) || !element.is_string() || element.get_string().value_unsafe().empty())
+    throw prefline::UsageError(fmt::format("{}: 'name' must be a non-empty string", where()));
+  judge.name = std::string(element.get_string().value_unsafe());
+  if (!object[judge_schema::command].get(element)) {
+    simdjson::dom::array argv;
+    if (element.get_array().get(argv) || argv.size() == 0)
+      throw prefline::UsageError(fmt::format("{} '{}': 'command' must be a non-empty array of strings", where(), judge.name));
+    for (auto arg : argv) {
+      if (!arg.is_string())
+        throw prefline::UsageError(fmt::format("{} '{}': 'command' must be an array of strings", where(), judge.name));
+      judge.command.emplace_back(arg.get_string().value_unsafe());
+    }
+    judge.model = judge.command.front();
+    return judge;
+  }
+  if (object[judge_schema::url].get(element) || !element.is_string())
+    throw prefline::UsageError(fmt::format("{} '{}': needs 'url' and 'model', or 'command'", where(), judge.name));
+  judge.url = endpoint(std::string(element.get_string().value_unsafe()));
+  if (object[judge_schema::model].get(element) || !element.is_string())
+    throw prefline::UsageError(fmt::format("{} '{}': 'model' must be a string", where(), judge.name));
+  judge.model = std::string(element.get_string().value_unsafe());
+  if (!object[judge_schema::api_key_env].get(element)) {
+    if (!element.is_string()) throw prefline::UsageError(fmt::format("{} '{}': 'api_key_env' must be a string", where(), judge.name));
+    const std::string variable(element.get_string().value_unsafe());
+    const char* key = std::getenv(variable.c_str());
+    if (key == nullptr || *key == '\0')
+      throw prefline::UsageError(
+          fmt::format("judge '{}': the environment variable '{}' (api_key_env) is not set", judge.name, variable));
+    judge.api_key = key;
+  }
+  if (!object[judge_schema::max_tokens].get(element)) {
+    std::int64_t tokens;
+    if (element.get_int64().get(tokens) || tokens <= 0)
+      throw prefline::UsageError(fmt::format("{} '{}': 'max_tokens' must be a positive integer", where(), judge.name));
+    judge.max_tokens = static_cast<int>(tokens);
+  }
+  if (!object[judge_schema::temperature].get(element)) {
+    if (element.get_double().get(judge.temperature) || judge.temperature < 0)
+      throw prefline::UsageError(fmt::format("{} '{}': 'temperature' must be a number >= 0", where(), judge.name));
+  }
+  return judge;
+}
+
+Settings make_settings(const Options& options) {
+  prefline::check_common_options(options.common);
+  Settings settings;
+  if (!options.judges_file.empty()) {
+    simdjson::dom::parser parser;
+    simdjson::padded_string text;
+    if (simdjson::padded_string::load(options.judges_file).get(text))
+      throw prefline::UsageError(fmt::format("--judges: cannot read '{}'", options.judges_file));
+    simdjson::dom::element root;
+    if (parser.parse(text).get(root) || !root.is_array())
+      throw prefline::UsageError(fmt::format("--judges: '{}' is not a JSON array of judges", options.judges_file));
+    std::size_t index = 0;
+    const simdjson::dom::array entries = root.get_array().value_unsafe();
+    for (auto entry : entries) {
+      if (!entry.is_object()) throw prefline::UsageError(fmt::format("--judges: judge {} is not an object", index + 1));
+      settings.judges.push_back(read_judge(entry.get_object().value_unsafe(), index++));
+    }
+  }
+  for (const auto& spec : options.judge_specs) {
+    const std::size_t equals = spec.find('='), hash = spec.rfind('#');
+    if (equals == std::string::npos || hash == std::string::npos || hash < equals || equals == 0 ||
+        hash == equals + 1 || hash + 1 == spec.size())
+      throw prefline::UsageError(fmt::format("--judge: expected NAME=URL#MODEL, got '{}'", spec));
+    Judge judge;
+    judge.name = spec.substr(0, equals);
+    judge.url = endpoint(spec.substr(equals + 1, hash - equals - 1));
+    judge.model = spec.substr(hash + 1);
+    settings.judges.push_back(judge);
+  }
+  for (std::size_t i = 0; i < settings.judges.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (settings.judges[i].name == settings.judges[j].name)
+        throw prefline::UsageError(fmt::format("judge '{}' is given twice", settings.judges[i].name));
+
+  if (options.metrics.empty()) {
+    settings.metrics = prefline::duel::default_metrics();
+  } else {
+    const auto defaults = prefline::duel::default_metrics();
+    for (const auto& name : prefline::split_list(options.metrics)) {
+      if (name.empty()) throw prefline::UsageError(fmt::format("--metrics: empty name in '{}'", options.metrics));
+      for (const auto& seen : settings.metrics)
+        if (seen.name == name) throw prefline::UsageError(fmt::format("--metrics: '{}' given twice", name));
+      std::string question;
+      for (const auto& metric : defaults)
+        if (metric.name == name) question = metric.question;
+      settings.metrics.push_back({name, question});
+    }
+  }
+  settings.weights.assign(settings.metrics.size(), 1.0);
+  if (!options.metric_weights.empty()) {
+    for (const auto& part : prefline::split_list(options.metric_weights)) {
+      const std::size_t equals = part.find('=');
+      double weight = -1;
+      if (equals != std::string::npos) {
+        const auto [end, error] = std::from_chars(part.data() + equals + 1, part.data() + part.size(), weight);
+        if (error != std::errc() || end != part.data() + part.size()) weight = -1;
+      }
+      if (equals == std::string::npos || !(weight >= 0))
+        throw prefline::UsageError(fmt::format("--metric-weight: expected METRIC=W with W >= 0, got '{}'", part));
+      const std::string name = part.substr(0, equals);
+      bool found = false;
+      for (std::size_t m = 0; m < settings.metrics.size(); ++m)
+        if (settings.metrics[m].name == name) {
+          settings.weights[m] = weight;
+          found = true;
+        }
+      if (!found) throw prefline::UsageError(fmt::format("--metric-weight: no metric '{}'", name));
+    }
+    double sum = 0;
+    for (double w : settings.weights) sum += w;
+    if (sum <= 0) throw prefline::UsageError("--metric-weight: the weights add up to 0");
+  }
+  if (options.orders == "both") settings.orders = OrderMode::both;
+  else if (options.orders == "ab") settings.orders = OrderMode::ab;
+  else if (options.orders == "alternate") settings.orders = OrderMode::alternate;
+  else throw prefline::UsageError(fmt::format("--orders: '{}' is not both, ab or alternate", options.orders));
+
+  if (options.template_file.empty()) {
+    settings.prompt_template = std::string(prefline::duel::default_template);
+  } else {
+    std::ifstream in(options.template_file, std::ios::binary);
+    if (!in) throw prefline::UsageError(fmt::format("--template: cannot read '{}'", options.template_file));
+    std::stringstream text;
+    text << in.rdbuf();
+    settings.prompt_template = text.str();
+    for (std::string_view needed : {"{{answer1}}", "{{answer2}}"})
+      if (settings.prompt_template.find(needed) == std::string::npos)
+        throw prefline::UsageError(fmt::format("--template: '{}' has no {}", options.template_file, needed));
+  }
+  if (options.concurrency < 1 || options.concurrency > 4096) throw prefline::UsageError("--concurrency must be 1 to 4096");
+  if (!(options.timeout > 0)) throw prefline::UsageError("--timeout must be > 0");
+  if (options.max_retries < 0) throw prefline::UsageError("--max-retries must be 0 or more");
+  if (!(options.retry_base >= 0)) throw prefline::UsageError("--retry-base must be >= 0");
+  if (options.parse_retries < 0) throw prefline::UsageError("--parse-retries must be 0 or more");
+  if (options.window < 1) throw prefline::UsageError("--window must be 1 or more");
+  if (options.min_judges < 0) throw prefline::UsageError("--min-judges must be 0 or more");
+  if (options.bootstrap < 1) throw prefline::UsageError("--bootstrap must be 1 or more");
+  if (!(options.alpha > 0 && options.alpha < 1)) throw prefline::UsageError("--alpha must be between 0 and 1");
+  if (!(options.min_valid_frac >= 0 && options.min_valid_frac <= 1))
+    throw prefline::UsageError("--min-valid-frac must be between 0 and 1");
+  if (options.a.empty() || options.b.empty() || options.a == options.b)
+    throw prefline::UsageError("--a and --b must name two different fields");
+  if (options.print_prompts && settings.judges.empty()) throw prefline::UsageError("--print-prompts needs judges");
+  return settings;
+}
+
+// ---------------------------------------------------------------------------
+// One record on its way: its bytes, its judgements (one per call), and how
+// many calls are still out.
+
+struct Turn {
+  std::string file;
+  std::uint64_t line = 0;
+  simdjson::padded_string text;
+  bool has_duel = false;
+  std::vector<Judgement> judgements;
+  std::string bad;  // a reason: the record is bad (reported in order)
+  std::atomic<int> pending{0};
+};
+
+struct Call {
+  Turn* turn;
+  std::size_t slot;   // in turn->judgements
+  std::size_t judge;  // in settings.judges
+  std::string prompt;
+  std::uint64_t id;   // for the jitter
+};
+
+struct JudgeCounters {
+  std::atomic<std::uint64_t> calls{0}, retries{0}, parse_failures{0}, failures{0};
+};
+
+// ---------------------------------------------------------------------------
+// Asking a judge.
+
+struct Reply {
+  bool ok = false;
+  std::string text;
+  std::string error;
+};
+
+std::size_t curl_write(char* data, std::size_t size, std::size_t count, void* target) {
+  static_cast<std::string*>(target)->append(data, size * count);
+  return size * count;
+}
+
+std::size_t curl_header(char* data, std::size_t size, std::size_t count, void* target) {
+  const std::string_view line(data, size * count);
+  constexpr std::string_view name = "retry-after:";
+  if (line.size() > name.size()) {
+    bool match = true;
+    for (std::size_t i = 0; i < name.size() && match; ++i)
+      match = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
+    if (match) {
+      double seconds = 0;
+      std::string_view value = line.substr(name.size());
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      std::from_chars(value.data(), value.data() + value.size(), seconds);
+      *static_cast<double*>(target) = seconds;
+    }
+  }
+  return size * count;
+}
+
+class Asker {
+ public:
+  Asker(const Options& options, const Settings& settings, std::vector<JudgeCounters>& counters)
+      : options_(options), settings_(settings), counters_(counters), curl_(curl_easy_init()) {}
+  ~Asker() {
+    if (curl_) curl_easy_cleanup(curl_);
+  }
+  Asker(const Asker&) = delete;
+  Asker& operator=(const Asker&) = delete;
+
+  // One answer for the prompt, after the retries the errors allow.
+  Reply ask(const Judge& judge, std::size_t judge_index, const std::string& prompt, std::uint64_t call_id) {
+    Reply reply;
+    for (int attempt = 0;; ++attempt) {
+      double retry_after = 0;
+      bool retryable = false;
+      ++counters_[judge_index].calls;
+      reply = judge.command.empty() ? post(judge, prompt, retry_after, retryable) : run_command(judge, prompt, retryable);
+      if (reply.ok || !retryable || attempt >= options_.max_retries) return reply;
+      ++counters_[judge_index].retries;
+      prefline::SplitMix64 jitter{options_.seed ^ (call_id * 0x9e3779b97f4a7c15ULL) ^ static_cast<std::uint64_t>(attempt)};
+      double wait = std::min(options_.retry_base * std::pow(2.0, attempt), 30.0) * (0.5 + 0.5 * jitter.uniform());
+      wait = std::max(wait, retry_after);
+      std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+    }
+  }
+
+ private:
+  Reply post(const Judge& judge, const std::string& prompt, double& retry_after, bool& retryable) {
+    Reply reply;
+    prefline::Buffer body;
+    prefline::JsonWriter json(body);
+    json.begin_object();
+    json.key(judge_schema::model).string(judge.model);
+    json.key(duel_schema::messages).begin_array().begin_object();
+    json.key(duel_schema::role).string("user");
+    json.key(duel_schema::content).string(prompt);
+    json.end_object().end_array();
+    json.key(judge_schema::max_tokens).integer(judge.max_tokens);
+    json.key(judge_schema::temperature).number(judge.temperature);
+    json.end_object();
+    std::string response;
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    if (!judge.api_key.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + judge.api_key).c_str());
+    curl_easy_reset(curl_);
+    curl_easy_setopt(curl_, CURLOPT_URL, judge.url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, curl_write);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response);
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, curl_header);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &retry_after);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout * 1000));
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    const CURLcode code = curl_easy_perform(curl_);
+    curl_slist_free_all(headers);
+    if (code != CURLE_OK) {
+      retryable = true;
+      reply.error = fmt::format("network error: {}", curl_easy_strerror(code));
+      return reply;
+    }
+    long status = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200) {
+      retryable = status == 429 || status >= 500;
+      reply.error = fmt::format("HTTP {}", status);
+      return reply;
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root, content;
+    if (parser.parse(response).get(root) || root.at_pointer("/choices/0/message/content").get(content) ||
+        !content.is_string()) {
+      reply.error = "the response has no choices[0].message.content";
+      return reply;
+    }
+    reply.ok = true;
+    reply.text = std::string(content.get_string().value_unsafe());
+    return reply;
+  }
+
+  // Runs the judge's command with the prompt on stdin; its stdout is the reply.
+  Reply run_command(const Judge& judge, const std::string& prompt, bool& retryable) {
+    Reply reply;
+    int to_child[2], from_child[2];
+    if (::pipe2(to_child, O_CLOEXEC) != 0) {
+      reply.error = "cannot create a pipe";
+      return reply;
+    }
+    if (::pipe2(from_child, O_CLOEXEC) != 0) {
+      ::close(to_child[0]);
+      ::close(to_child[1]);
+      reply.error = "cannot create a pipe";
+      return reply;
+    }
+    std::vector<char*> argv;
+    for (const auto& arg : judge.command) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::dup2(to_child[0], STDIN_FILENO);
+      ::dup2(from_child[1], STDOUT_FILENO);
+      ::execvp(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    if (pid < 0) {
+      ::close(to_child[1]);
+      ::close(from_child[0]);
+      reply.error = "cannot start the judge command";
+      return reply;
+    }
+    // Write the prompt and read the reply at the same time (no deadlock on
+    // large texts), until the reply ends or the timeout.
+    std::size_t written = 0;
+    int in_fd = to_child[1];
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options_.timeout);
+    bool timed_out = false;
+    char buffer[65536];
+    for (;;) {
+      pollfd fds[2] = {{from_child[0], POLLIN, 0}, {in_fd, POLLOUT, 0}};
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        timed_out = true;
+        break;
+      }
+      if (::poll(fds, in_fd >= 0 ? 2 : 1, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+      if (in_fd >= 0 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+        const ssize_t n = ::write(in_fd, prompt.data() + written, prompt.size() - written);
+        if (n > 0) written += static_cast<std::size_t>(n);
+        if (n < 0 || written == prompt.size()) {
+          ::close(in_fd);
+          in_fd = -1;
+        }
+      }
+      if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        const ssize_t n = ::read(from_child[0], buffer, sizeof buffer);
+        if (n <= 0) break;
+        reply.text.append(buffer, static_cast<std::size_t>(n));
+      }
+    }
+    if (in_fd >= 0) ::close(in_fd);
+    ::close(from_child[0]);
+    if (timed_out) ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (timed_out) {
+      retryable = true;
+      reply.error = "the judge command timed out";
+      return reply;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      retryable = true;
+      reply.error = fmt::format("the judge command failed (status {})", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+      return reply;
+    }
+    reply.ok = true;
+    return reply;
+  }
+
+  const Options& options_;
+  const Settings& settings_;
+  std::vector<JudgeCounters>& counters_;
+  CURL* curl_;
+};
+
+// Replies stored on disk, one file per call, written atomically.
+class ReplyCache {
+ public:
+  explicit ReplyCache(std::string folder) : folder_(std::move(folder)) {
+    if (folder_.empty()) return;
+    if (::mkdir(folder_.c_str(), 0777) != 0 && errno != EEXIST)
+      throw prefline::DataError(fmt::format("cannot create the cache folder '{}': {}", folder_, std::strerror(errno)));
+  }
+  bool enabled() const { return !folder_.empty(); }
+
+  static std::string key(const Judge& judge, int attempt, const std::string& prompt) {
+    std::string material;
+    for (std::string_view part : {std::string_view(judge.name), std::string_view(judge.model), std::string_view(judge.url)}) {
+      material.append(part);
+      material.push_back('\0');
+    }
+    for (const auto& arg : judge.command) {
+      material.append(arg);
+      material.push_back('\0');
+    }
+    material += fmt::format("{}\n{}\n{}\n", judge.max_tokens, judge.temperature, attempt);
+    material += prompt;
+    return fmt::format("{:016x}{:016x}", prefline::stable_hash(material, 1), prefline::stable_hash(material, 2));
+  }
+
+  std::optional<std::string> find(const std::string& key) const {
+    std::ifstream in(path(key), std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  void store(const std::string& key, const std::string& reply) const {
+    const std::string temp = fmt::format("{}/.{}.{}.tmp", folder_, key, ::gettid());
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out << reply;
+      out.flush();
+      if (!out) {
+        ::unlink(temp.c_str());
+        return;  // the cache is an optimisation: a failed store costs a call later, nothing else
+      }
+    }
+    if (::rename(temp.c_str(), path(key).c_str()) != 0) ::unlink(temp.c_str());
+  }
+
+ private:
+  std::string path(const std::string& key) const { return fmt::format("{}/{}.txt", folder_, key); }
+  std::string folder_;
+};
+
+// ---------------------------------------------------------------------------
+// Reading records: answers, context, and any judgements already there.
+
+struct Parsed {
+  std::string reason;
+  bool has_duel = false;
+  bool has_judgements = false;
+  std::vector<Judgement> judgements;
+  std::string answer_a, answer_b, context;
+};
+
+std::string render_context(simdjson::dom::element element) {
+  if (element.is_string()) return std::string(element.get_string().value_unsafe());
+  std::string text;
+  if (!element.is_array()) return text;
+  const simdjson::dom::array messages = element.get_array().value_unsafe();
+  for (auto message : messages) {
+    simdjson::dom::element role, content;
+    std::string_view role_text = "message";
+    if (!message[duel_schema::role].get(role) && role.is_string()) role_text = role.get_string().value_unsafe();
+    if (message[duel_schema::content].get(content)) continue;
+    if (!text.empty()) text += "\n\n";
+    text += fmt::format("[{}]\n", role_text);
+    if (content.is_string()) text += content.get_string().value_unsafe();
+    else text += simdjson::minify(content);
+  }
+  return text;
+}
+
+Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Options& options,
+                 const Settings& settings) {
+  Parsed parsed;
+  simdjson::dom::element record;
+  if (auto error = parser.parse(line.data(), line.size(), false).get(record)) {
+    parsed.reason = prefline::json_error_reason(error);
+    return parsed;
+  }
+  if (!record.is_object()) {
+    parsed.reason = "expected a JSON object";
+    return parsed;
+  }
+  const simdjson::dom::object object = record.get_object().value_unsafe();
+  simdjson::dom::element element;
+  parsed.has_duel = !object[duel_schema::duel].get(element);
+  if (parsed.has_duel && !options.overwrite) {
+    parsed.reason = fmt::format("the record has a '{}' field already (use --overwrite)", duel_schema::duel);
+    return parsed;
+  }
+  if (!object[duel_schema::judgements].get(element)) {
+    parsed.has_judgements = true;
+    if (!element.is_array()) {
+      parsed.reason = fmt::format("'{}' must be an array", duel_schema::judgements);
+      return parsed;
+    }
+    const simdjson::dom::array entries = element.get_array().value_unsafe();
+    for (auto entry : entries) {
+      simdjson::dom::element judge, order, verdict, reply;
+      if (!entry.is_object() || entry[duel_schema::judge].get(judge) || !judge.is_string() ||
+          entry[duel_schema::order].get(order) || !order.is_string()) {
+        parsed.reason = fmt::format("each of '{}' needs 'judge' and 'order' strings", duel_schema::judgements);
+        return parsed;
+      }
+      Judgement judgement;
+      judgement.judge = std::string(judge.get_string().value_unsafe());
+      const std::string_view order_text = order.get_string().value_unsafe();
+      if (order_text != "ab" && order_text != "ba") {
+        parsed.reason = fmt::format("judgement order '{}' is not ab or ba", order_text);
+        return parsed;
+      }
+      judgement.order = order_text == "ab" ? Order::ab : Order::ba;
+      if (!entry[duel_schema::verdict].get(verdict)) {
+        if (verdict.is_null()) {
+          judgement.error = "no verdict";
+        } else {
+          // The same rules as a reply: every metric at 0, 1 or 2.
+          judgement.verdict = prefline::duel::parse_reply(simdjson::minify(verdict), settings.metrics);
+          if (!judgement.verdict) {
+            parsed.reason = fmt::format("judge '{}': the verdict must give every metric 0, 1 or 2", judgement.judge);
+            return parsed;
+          }
+        }
+      } else if (!entry[duel_schema::reply].get(reply) && reply.is_string()) {
+        judgement.verdict = prefline::duel::parse_reply(reply.get_string().value_unsafe(), settings.metrics);
+        if (!judgement.verdict) judgement.error = "unparsed reply";
+      } else {
+        parsed.reason = fmt::format("judge '{}': a judgement needs 'verdict' or 'reply'", judgement.judge);
+        return parsed;
+      }
+      parsed.judgements.push_back(std::move(judgement));
+    }
+    return parsed;
+  }
+  if (settings.judges.empty()) {
+    parsed.reason = fmt::format("no '{}' on the record and no judges configured (--judges, --judge)", duel_schema::judgements);
+    return parsed;
+  }
+  for (auto [field, target] : {std::pair{&options.a, &parsed.answer_a}, std::pair{&options.b, &parsed.answer_b}}) {
+    if (object[*field].get(element) || !element.is_string()) {
+      parsed.reason = fmt::format("answer field '{}' is missing or not a string", *field);
+      return parsed;
+    }
+    *target = std::string(element.get_string().value_unsafe());
+  }
+  if (!object[options.context].get(element) || !object[duel_schema::prompt].get(element))
+    parsed.context = render_context(element);
+  return parsed;
+}
+
+// ---------------------------------------------------------------------------
+// Writing the "duel" object and the summary.
+
+double round4(double value) { return std::round(value * 1e4) / 1e4; }
+
+struct SummaryTotals {
+  std::uint64_t done = 0;
+  std::vector<double> deltas;                     // of valid turns
+  std::vector<std::vector<double>> point_sums;    // judge x metric, over valid turns
+  std::vector<std::vector<std::uint64_t>> point_counts;
+  std::vector<double> judge_score_sums;
+  std::vector<std::uint64_t> judge_score_counts;
+};
+
+void write_duel(prefline::Buffer& out, const prefline::duel::TurnScore& score, const std::vector<Judgement>& judgements,
+                const std::vector<std::string>& judges, const Settings& settings) {
+  prefline::JsonWriter json(out);
+  auto optional = [&](const std::optional<double>& value, double scale) {
+    if (value) json.number(round4(*value * scale)); else json.null();
+  };
+  json.begin_object();
+  json.key(duel_schema::score);
+  optional(score.score, 1);
+  json.key(duel_schema::delta);
+  optional(score.delta, 1);
+  json.key(duel_schema::parsed).boolean(score.parsed);
+  json.key(duel_schema::by_metric).begin_object();
+  for (std::size_t m = 0; m < settings.metrics.size(); ++m) {
+    json.key(settings.metrics[m].name);
+    optional(score.by_metric[m], 1);
+  }
+  json.end_object();
+  json.key(duel_schema::by_judge).begin_object();
+  for (std::size_t j = 0; j < judges.size(); ++j) {
+    json.key(judges[j]);
+    optional(score.by_judge[j], 1);
+  }
+  json.end_object();
+  json.key(duel_schema::judgements).begin_array();
+  for (const auto& judgement : judgements) {
+    json.begin_object();
+    json.key(duel_schema::judge).string(judgement.judge);
+    json.key(duel_schema::order).string(prefline::duel::order_name(judgement.order));
+    json.key(duel_schema::verdict);
+    if (judgement.verdict) {
+      json.begin_object();
+      for (std::size_t m = 0; m < settings.metrics.size(); ++m)
+        json.key(settings.metrics[m].name).integer((*judgement.verdict)[m]);
+      json.end_object();
+    } else {
+      json.null();
+      json.key(duel_schema::error).string(judgement.error);
+    }
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  out.append(std::string_view("}\n"));
+}
+
+// ---------------------------------------------------------------------------
+
+class DuelRun {
+ public:
+  DuelRun(const Options& options, const Settings& settings)
+      : options_(options), settings_(settings), counters_(std::max<std::size_t>(settings.judges.size(), 1)),
+        cache_(options.cache) {
+    for (const auto& judge : settings.judges) panel_.push_back(judge.name);
+  }
+
+  void run() {
+    prefline::Output out;
+    out.open(options_.common.output);
+    prefline::BadRecords bad(options_.common);
+    prefline::Progress progress(std::string(tool), options_.common.quiet);
+    start_workers();
+    simdjson::dom::parser parser;
+    std::uint64_t index = 0;
+    try {
+      for (const auto& name : prefline::inputs_or_stdin(options_.common.files)) {
+        prefline::InputFile input(name);
+        prefline::JsonlReader lines(input);
+        prefline::JsonlLine line;
+        while (lines.next(line)) {
+          auto turn = std::make_unique<Turn>();
+          turn->file = name;
+          turn->line = line.number;
+          turn->text = simdjson::padded_string(line.text);
+          Parsed parsed = read_turn(parser, turn->text, options_, settings_);
+          turn->has_duel = parsed.has_duel;
+          if (!parsed.reason.empty()) {
+            turn->bad = parsed.reason;
+          } else if (parsed.has_judgements) {
+            turn->judgements = std::move(parsed.judgements);
+          } else {
+            plan_calls(*turn, parsed, index);
+          }
+          ++index;
+          Turn* raw = turn.get();
+          {
+            std::unique_lock lock(mutex_);
+            window_.push_back(std::move(turn));
+          }
+          submit_calls(raw);
+          drain(out, bad, progress, false);
+          progress.tick();
+        }
+      }
+      drain(out, bad, progress, true);
+    } catch (...) {
+      stop_workers();
+      throw;
+    }
+    stop_workers();
+    progress.finish();
+    out.commit();
+    bad.finish(tool);
+    finish_summary();
+  }
+
+ private:
+  // The calls of one turn: per judge, per order; prompts built now.
+  void plan_calls(Turn& turn, const Parsed& parsed, std::uint64_t index) {
+    if (options_.print_prompts) turn.has_duel = false;
+    const std::string answer_a = prefline::duel::neutralise(parsed.answer_a, settings_.metrics);
+    const std::string answer_b = prefline::duel::neutralise(parsed.answer_b, settings_.metrics);
+    const std::string boundary = prefline::duel::boundary_for(answer_a, answer_b, options_.seed);
+    std::vector<Order> orders;
+    if (settings_.orders == OrderMode::both) orders = {Order::ab, Order::ba};
+    else if (settings_.orders == OrderMode::ab) orders = {Order::ab};
+    else orders = {index % 2 == 0 ? Order::ab : Order::ba};
+    for (std::size_t j = 0; j < settings_.judges.size(); ++j) {
+      for (Order order : orders) {
+        const bool ab = order == Order::ab;
+        Judgement judgement;
+        judgement.judge = settings_.judges[j].name;
+        judgement.order = order;
+        turn.judgements.push_back(judgement);
+        pending_calls_.push_back({&turn, turn.judgements.size() - 1, j,
+                                  prefline::duel::fill_template(settings_.prompt_template, parsed.context,
+                                                                ab ? answer_a : answer_b, ab ? answer_b : answer_a,
+                                                                boundary, settings_.metrics),
+                                  next_call_id_++});
+      }
+    }
+    turn.pending = static_cast<int>(pending_calls_.size());
+  }
+
+  void submit_calls(Turn* turn) {
+    (void)turn;
+    if (pending_calls_.empty()) return;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& call : pending_calls_) queue_.push_back(std::move(call));
+    }
+    pending_calls_.clear();
+    work_.notify_all();
+  }
+
+  // Writes every finished turn at the front of the window; with `all`, or
+  // while the window is full, waits for the front one.
+  void drain(prefline::Output& out, prefline::BadRecords& bad, prefline::Progress& progress, bool all) {
+    (void)progress;
+    for (;;) {
+      std::unique_ptr<Turn> turn;
+      {
+        std::unique_lock lock(mutex_);
+        if (window_.empty()) return;
+        const bool must_wait = all || window_.size() >= static_cast<std::size_t>(options_.window);
+        if (window_.front()->pending.load() > 0) {
+          if (!must_wait) return;
+          done_.wait(lock, [&] { return window_.front()->pending.load() == 0; });
+        }
+        turn = std::move(window_.front());
+        window_.pop_front();
+      }
+      emit(*turn, out, bad);
+    }
+  }
+
+  void emit(Turn& turn, prefline::Output& out, prefline::BadRecords& bad) {
+    if (!turn.bad.empty()) {
+      bad.handle(turn.file, turn.line, turn.bad, std::string_view(turn.text.data(), turn.text.size()));
+      return;
+    }
+    if (options_.print_prompts) return;  // the prompts were written by the workers' planner
+    ++totals_.done;
+    // The panel: the configured judges, or those named in the judgements.
+    std::vector<std::string> judges = panel_;
+    for (const auto& judgement : turn.judgements)
+      if (std::find(judges.begin(), judges.end(), judgement.judge) == judges.end()) judges.push_back(judgement.judge);
+    const auto score = prefline::duel::score_turn(turn.judgements, judges, settings_.weights,
+                                                  static_cast<std::size_t>(options_.min_judges));
+    account(score, judges);
+
+    std::string stripped;
+    std::string_view text(turn.text.data(), turn.text.size());
+    bool empty_object = false;
+    if (turn.has_duel) {
+      prefline::JsonlLine line{text, turn.line, turn.text.size() + simdjson::SIMDJSON_PADDING};
+      stripped = prefline::without_member(overwrite_parser_, line, duel_schema::duel, empty_object);
+      text = stripped;
+    }
+    member_.clear();
+    member_.append(std::string_view(empty_object ? "" : ","));
+    member_.append(prefline::json_quoted(duel_schema::duel));
+    member_.push_back(':');
+    write_duel(member_, score, turn.judgements, judges, settings_);
+    prefline::append_with_member(out.buffer(), text, member_.view());
+    out.maybe_flush();
+  }
+
+  void account(const prefline::duel::TurnScore& score, const std::vector<std::string>& judges) {
+    if (!score.parsed) return;
+    if (summary_judges_.size() < judges.size()) {
+      summary_judges_ = judges;
+      totals_.point_sums.resize(judges.size(), std::vector<double>(settings_.metrics.size(), 0));
+      totals_.point_counts.resize(judges.size(), std::vector<std::uint64_t>(settings_.metrics.size(), 0));
+      totals_.judge_score_sums.resize(judges.size(), 0);
+      totals_.judge_score_counts.resize(judges.size(), 0);
+    }
+    totals_.deltas.push_back(*score.delta);
+    for (std::size_t j = 0; j < judges.size(); ++j) {
+      const std::size_t k = static_cast<std::size_t>(
+          std::find(summary_judges_.begin(), summary_judges_.end(), judges[j]) - summary_judges_.begin());
+      if (!score.by_judge[j]) continue;
+      totals_.judge_score_sums[k] += *score.by_judge[j];
+      ++totals_.judge_score_counts[k];
+      for (std::size_t m = 0; m < settings_.metrics.size(); ++m) {
+        totals_.point_sums[k][m] += score.points[j][m];
+        ++totals_.point_counts[k][m];
+      }
+    }
+  }
+
+  void finish_summary() {
+    if (options_.print_prompts) return;
+    const std::size_t metrics = settings_.metrics.size();
+    const std::size_t n = totals_.deltas.size();
+    const double valid_frac = totals_.done == 0 ? 0 : static_cast<double>(n) / static_cast<double>(totals_.done);
+    double weight_sum = 0;
+    for (double w : settings_.weights) weight_sum += w;
+    // challenger_score: per judge and metric, the mean points over valid
+    // turns; then the weighted mean over metrics and the mean over judges.
+    double challenger = 0;
+    std::size_t judges_with_turns = 0;
+    std::vector<double> by_metric(metrics, 0);
+    std::vector<std::size_t> by_metric_judges(metrics, 0);
+    for (std::size_t j = 0; j < summary_judges_.size(); ++j) {
+      if (totals_.judge_score_counts[j] == 0) continue;
+      double judge = 0;
+      for (std::size_t m = 0; m < metrics; ++m) {
+        const double mean = totals_.point_sums[j][m] / static_cast<double>(totals_.point_counts[j][m]);
+        judge += settings_.weights[m] * mean;
+        by_metric[m] += mean;
+        ++by_metric_judges[m];
+      }
+      challenger += judge / weight_sum;
+      ++judges_with_turns;
+    }
+    const bool any = judges_with_turns > 0;
+    const double challenger_score = any ? 100 * challenger / static_cast<double>(judges_with_turns) : std::nan("");
+    const double king_score = any ? 100 - challenger_score : std::nan("");
+    const double win_margin = challenger_score - king_score;
+    const bool margin_ok = any && win_margin >= options_.win_margin;
+    double mean_delta = std::nan(""), se = std::nan("");
+    if (n > 0) {
+      double sum = 0;
+      for (double d : totals_.deltas) sum += d;
+      mean_delta = sum / static_cast<double>(n);
+      double squares = 0;
+      for (double d : totals_.deltas) squares += (d - mean_delta) * (d - mean_delta);
+      se = n > 1 ? std::sqrt(squares / static_cast<double>(n - 1)) / std::sqrt(static_cast<double>(n)) : 0;
+    }
+    const double lcb = prefline::duel::bootstrap_lcb(totals_.deltas, options_.bootstrap, options_.alpha, options_.seed);
+    const bool accepted = valid_frac >= options_.min_valid_frac && margin_ok && n > 0 && lcb > 0;
+    const std::string winner = !any ? "none" : win_margin > 0 ? "challenger" : win_margin < 0 ? "king" : "tie";
+    accepted_ = accepted;
+
+    if (!options_.summary.empty()) {
+      prefline::Output summary;
+      summary.open(options_.summary);
+      prefline::JsonWriter json(summary.buffer());
+      auto number = [&](double value) {
+        if (std::isnan(value)) json.null(); else json.number(round4(value));
+      };
+      json.begin_object();
+      json.key(summary_schema::n_done).integer(static_cast<std::int64_t>(totals_.done));
+      json.key(summary_schema::n_valid).integer(static_cast<std::int64_t>(n));
+      json.key(summary_schema::valid_frac);
+      number(valid_frac);
+      json.key(summary_schema::challenger_score);
+      number(challenger_score);
+      json.key(summary_schema::king_score);
+      number(king_score);
+      json.key(duel_schema::by_judge).begin_object();
+      for (std::size_t j = 0; j < summary_judges_.size(); ++j) {
+        json.key(summary_judges_[j]);
+        number(totals_.judge_score_counts[j] ? totals_.judge_score_sums[j] / static_cast<double>(totals_.judge_score_counts[j])
+                                             : std::nan(""));
+      }
+      json.end_object();
+      json.key(duel_schema::by_metric).begin_object();
+      for (std::size_t m = 0; m < metrics; ++m) {
+        json.key(settings_.metrics[m].name);
+        number(by_metric_judges[m] ? 100 * by_metric[m] / static_cast<double>(by_metric_judges[m]) : std::nan(""));
+      }
+      json.end_object();
+      json.key(summary_schema::winner).string(winner);
+      json.key(summary_schema::win_margin);
+      number(win_margin);
+      json.key(summary_schema::margin_ok).boolean(margin_ok);
+      json.key(summary_schema::mean_delta);
+      number(mean_delta);
+      json.key(summary_schema::lcb);
+      number(lcb);
+      json.key(summary_schema::se);
+      number(se);
+      json.key(summary_schema::min_valid_frac).number(options_.min_valid_frac);
+      json.key(summary_schema::accepted).boolean(accepted);
+      json.key(summary_schema::judges).begin_array();
+      for (std::size_t j = 0; j < settings_.judges.size(); ++j) {
+        json.begin_object();
+        json.key(judge_schema::name).string(settings_.judges[j].name);
+        json.key(judge_schema::model).string(settings_.judges[j].model);
+        json.key(summary_schema::calls).integer(static_cast<std::int64_t>(counters_[j].calls.load()));
+        json.key(summary_schema::retries).integer(static_cast<std::int64_t>(counters_[j].retries.load()));
+        json.key(summary_schema::parse_failures).integer(static_cast<std::int64_t>(counters_[j].parse_failures.load()));
+        json.key(summary_schema::failures).integer(static_cast<std::int64_t>(counters_[j].failures.load()));
+        json.end_object();
+      }
+      json.end_array();
+      json.end_object();
+      json.end_record();
+      summary.commit();
+    }
+    auto show = [](double value) { return std::isnan(value) ? std::string("n/a") : fmt::format("{:.2f}", value); };
+    fmt::print(stderr, "{}: {} turns, {} valid ({}); challenger {} vs king {} (margin {}); mean delta {}, lcb {}; {}\n",
+               tool, totals_.done, n, show(valid_frac), show(challenger_score), show(king_score), show(win_margin),
+               show(mean_delta), show(lcb), accepted ? "accepted" : "not accepted");
+    if (options_.require_accept && !accepted) throw prefline::DataError("the duel is not accepted (--require-accept)");
+  }
+
+  // ---- workers ----------------------------------------------------------
+
+  void start_workers() {
+    if (settings_.judges.empty()) return;
+    const int threads = options_.print_prompts ? 1 : options_.concurrency;
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  }
+
+  void stop_workers() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_.notify_all();
+    for (auto& worker : workers_) worker.join();
+    workers_.clear();
+  }
+
+  void work() {
+    Asker asker(options_, settings_, counters_);
+    for (;;) {
+      Call call;
+      {
+        std::unique_lock lock(mutex_);
+        work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        call = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      Judgement& judgement = call.turn->judgements[call.slot];
+      if (options_.print_prompts) {
+        print_prompt(judgement, call.prompt);
+      } else {
+        judge_call(asker, call, judgement);
+      }
+      {
+        std::lock_guard lock(mutex_);
+        --call.turn->pending;
+      }
+      done_.notify_all();
+    }
+  }
+
+  void judge_call(Asker& asker, const Call& call, Judgement& judgement) {
+    const Judge& judge = settings_.judges[call.judge];
+    for (int attempt = 0; attempt <= options_.parse_retries; ++attempt) {
+      const std::string key = cache_.enabled() ? ReplyCache::key(judge, attempt, call.prompt) : std::string();
+      std::optional<std::string> cached = cache_.enabled() ? cache_.find(key) : std::nullopt;
+      std::string reply;
+      if (cached) {
+        reply = std::move(*cached);
+      } else {
+        const Reply answer = asker.ask(judge, call.judge, call.prompt, call.id * 16 + static_cast<std::uint64_t>(attempt));
+        if (!answer.ok) {
+          ++counters_[call.judge].failures;
+          judgement.error = answer.error;
+          return;
+        }
+        reply = answer.text;
+        if (cache_.enabled()) cache_.store(key, reply);
+      }
+      judgement.verdict = prefline::duel::parse_reply(reply, settings_.metrics);
+      if (judgement.verdict) {
+        judgement.error.clear();
+        return;
+      }
+      ++counters_[call.judge].parse_failures;
+      judgement.error = "unparsed reply";
+    }
+  }
+
+  void print_prompt(const Judgement& judgement, const std::string& prompt) {
+    prefline::Buffer line;
+    prefline::JsonWriter json(line);
+    json.begin_object();
+    json.key(duel_schema::judge).string(judgement.judge);
+    json.key(duel_schema::order).string(prefline::duel::order_name(judgement.order));
+    json.key(duel_schema::prompt).string(prompt);
+    json.end_object();
+    json.end_record();
+    std::lock_guard lock(print_mutex_);
+    prompts_.append(line.view());
+  }
+
+ public:
+  bool accepted() const { return accepted_; }
+  // --print-prompts: the prompts, in call order (one worker).
+  const prefline::Buffer& prompts() const { return prompts_; }
+
+ private:
+  const Options& options_;
+  const Settings& settings_;
+  std::vector<JudgeCounters> counters_;
+  ReplyCache cache_;
+  std::vector<std::string> panel_;
+  std::vector<std::string> summary_judges_;
+  SummaryTotals totals_;
+  bool accepted_ = false;
+
+  std::mutex mutex_;
+  std::condition_variable work_, done_;
+  std::deque<Call> queue_;
+  std::deque<std::unique_ptr<Turn>> window_;
+  std::vector<Call> pending_calls_;
+  std::uint64_t next_call_id_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+  simdjson::ondemand::parser overwrite_parser_;
+  prefline::Buffer member_;
+  std::mutex print_mutex_;
+  prefline::Buffer prompts_;
+};
+
+void run(const Options& options) {
+  const Settings settings = make_settings(options);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  DuelRun duel(options, settings);
+  duel.run();
+  if (options.print_prompts) {
+    prefline::Output out;
+    out.open(options.common.output);
+    out.buffer().append(duel.prompts().view());
+    out.commit();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  return prefline::run_tool(
+      tool, help, argc, argv,
+      [&](CLI::App& app) {
+        prefline::add_common_options(app, options.common);
+        app.add_option("--judges", options.judges_file);
+        app.add_option("--judge", options.judge_specs)->allow_extra_args(false);
+        app.add_option("--concurrency", options.concurrency);
+        app.add_option("--timeout", options.timeout);
+        app.add_option("--max-retries", options.max_retries);
+        app.add_option("--retry-base", options.retry_base);
+        app.add_option("--parse-retries", options.parse_retries);
+        app.add_option("--window", options.window);
+        app.add_option("--cache", options.cache);
+        app.add_flag("--print-prompts", options.print_prompts);
+        app.add_option("--template", options.template_file);
+        app.add_option("--metrics", options.metrics);
+        app.add_option("--a", options.a);
+        app.add_option("--b", options.b);
+        app.add_option("--context", options.context);
+        app.add_flag("--overwrite", options.overwrite);
+        app.add_option("--orders", options.orders);
+        app.add_option("--metric-weight", options.metric_weights);
+        app.add_option("--min-judges", options.min_judges);
+        app.add_option("--summary", options.summary);
+        app.add_option("--win-margin", options.win_margin);
+        app.add_option("--bootstrap", options.bootstrap);
+        app.add_option("--alpha", options.alpha);
+        app.add_option("--min-valid-frac", options.min_valid_frac);
+        app.add_option("--seed", options.seed);
+        app.add_flag("--require-accept", options.require_accept);
+      },
+      [&] { run(options); });
+}
