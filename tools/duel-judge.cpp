@@ -896,6 +896,7 @@ class DuelRun {
     }
     stop_workers();
     progress.finish();
+    if (options_.print_prompts) out.buffer().append(prompts_.view());
     out.commit();
     bad.finish(tool);
     finish_summary();
@@ -1209,10 +1210,6 @@ class DuelRun {
   }
 
  public:
-  bool accepted() const { return accepted_; }
-  // --print-prompts: the prompts, in call order (one worker).
-  const prefline::Buffer& prompts() const { return prompts_; }
-
  private:
   const Options& options_;
   const Settings& settings_;
@@ -1234,7 +1231,7 @@ class DuelRun {
   simdjson::ondemand::parser overwrite_parser_;
   prefline::Buffer member_;
   std::mutex print_mutex_;
-  prefline::Buffer prompts_;
+  prefline::Buffer prompts_;  // --print-prompts: in call order (one worker)
 };
 
 void run(const Options& options) {
@@ -1242,12 +1239,6 @@ void run(const Options& options) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   DuelRun duel(options, settings);
   duel.run();
-  if (options.print_prompts) {
-    prefline::Output out;
-    out.open(options.common.output);
-    out.buffer().append(duel.prompts().view());
-    out.commit();
-  }
 }
 
 }  // namespace
