@@ -146,7 +146,9 @@ Summary (--summary FILE as JSON, and one line on stderr):
                           turns, se = sample sd / sqrt(n); lcb = the percentile
                           bootstrap lower bound of mean_delta: --bootstrap means
                           of n deltas drawn with replacement (splitmix64 from
-                          --seed), sorted, the one at floor(alpha x B); accepted
+                          --seed), sorted, the one at floor(alpha x B) (when n
+                          x B > 5e7, the normal limit of that distribution:
+                          mean + z(alpha) x sd / sqrt(n)); accepted
                           = valid_frac >= --min-valid-frac AND margin_ok AND lcb
                           > 0; per judge: model, calls, retries, parse_failures,
                           failures
@@ -747,8 +749,8 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
         if (verdict.is_null()) {
           judgement.error = "no verdict";
         } else {
-          // The same rules as a reply: every metric at 0, 1 or 2.
-          judgement.verdict = prefline::duel::parse_reply(simdjson::minify(verdict), settings.metrics);
+          if (verdict.is_object())
+            judgement.verdict = prefline::duel::read_verdict(verdict.get_object().value_unsafe(), settings.metrics);
           if (!judgement.verdict) {
             parsed.reason = fmt::format("judge '{}': the verdict must give every metric 0, 1 or 2", judgement.judge);
             return parsed;
@@ -796,7 +798,8 @@ struct SummaryTotals {
 };
 
 void write_duel(prefline::Buffer& out, const prefline::duel::TurnScore& score, const std::vector<Judgement>& judgements,
-                const std::vector<std::string>& judges, const Settings& settings) {
+                const std::vector<std::string>& judges, const Settings& settings,
+                const std::vector<std::string>& metric_keys) {
   prefline::JsonWriter json(out);
   auto optional = [&](const std::optional<double>& value, double scale) {
     if (value) json.number(round4(*value * scale)); else json.null();
@@ -809,7 +812,7 @@ void write_duel(prefline::Buffer& out, const prefline::duel::TurnScore& score, c
   json.key(duel_schema::parsed).boolean(score.parsed);
   json.key(duel_schema::by_metric).begin_object();
   for (std::size_t m = 0; m < settings.metrics.size(); ++m) {
-    json.key(settings.metrics[m].name);
+    json.quoted_key(metric_keys[m]);
     optional(score.by_metric[m], 1);
   }
   json.end_object();
@@ -828,7 +831,7 @@ void write_duel(prefline::Buffer& out, const prefline::duel::TurnScore& score, c
     if (judgement.verdict) {
       json.begin_object();
       for (std::size_t m = 0; m < settings.metrics.size(); ++m)
-        json.key(settings.metrics[m].name).integer((*judgement.verdict)[m]);
+        json.quoted_key(metric_keys[m]).integer((*judgement.verdict)[m]);
       json.end_object();
     } else {
       json.null();
@@ -849,6 +852,7 @@ class DuelRun {
       : options_(options), settings_(settings), counters_(std::max<std::size_t>(settings.judges.size(), 1)),
         cache_(options.cache) {
     for (const auto& judge : settings.judges) panel_.push_back(judge.name);
+    for (const auto& metric : settings.metrics) metric_keys_.push_back(prefline::json_quoted(metric.name) + ":");
   }
 
   void run() {
@@ -865,6 +869,23 @@ class DuelRun {
         prefline::JsonlReader lines(input);
         prefline::JsonlLine line;
         while (lines.next(line)) {
+          if (settings_.judges.empty()) {
+            // Aggregate-only: no calls, so no window: score and write at once.
+            direct_.file = name;
+            direct_.line = line.number;
+            direct_.bad.clear();
+            direct_.text_view = line.text;
+            Parsed parsed = read_turn(parser, line.text, options_, settings_);
+            direct_.has_duel = parsed.has_duel;
+            if (!parsed.reason.empty()) {
+              bad.handle(name, line.number, parsed.reason, line.text);
+            } else {
+              direct_.judgements = std::move(parsed.judgements);
+              emit_text(direct_, line, out);
+            }
+            progress.tick();
+            continue;
+          }
           auto turn = std::make_unique<Turn>();
           turn->file = name;
           turn->line = line.number;
@@ -968,6 +989,25 @@ class DuelRun {
       return;
     }
     if (options_.print_prompts) return;  // the prompts were written by the workers' planner
+    Direct view;
+    view.has_duel = turn.has_duel;
+    view.judgements = std::move(turn.judgements);
+    const prefline::JsonlLine line{std::string_view(turn.text.data(), turn.text.size()), turn.line,
+                                   turn.text.size() + simdjson::SIMDJSON_PADDING};
+    emit_text(view, line, out);
+  }
+
+  // A turn scored from its judgements, without the window.
+  struct Direct {
+    std::string file;
+    std::uint64_t line = 0;
+    std::string bad;
+    std::string_view text_view;
+    bool has_duel = false;
+    std::vector<Judgement> judgements;
+  };
+
+  void emit_text(Direct& turn, const prefline::JsonlLine& line, prefline::Output& out) {
     ++totals_.done;
     // The panel: the configured judges, or those named in the judgements.
     std::vector<std::string> judges = panel_;
@@ -978,10 +1018,9 @@ class DuelRun {
     account(score, judges);
 
     std::string stripped;
-    std::string_view text(turn.text.data(), turn.text.size());
+    std::string_view text = line.text;
     bool empty_object = false;
     if (turn.has_duel) {
-      prefline::JsonlLine line{text, turn.line, turn.text.size() + simdjson::SIMDJSON_PADDING};
       stripped = prefline::without_member(overwrite_parser_, line, duel_schema::duel, empty_object);
       text = stripped;
     }
@@ -989,7 +1028,7 @@ class DuelRun {
     member_.append(std::string_view(empty_object ? "" : ","));
     member_.append(prefline::json_quoted(duel_schema::duel));
     member_.push_back(':');
-    write_duel(member_, score, turn.judgements, judges, settings_);
+    write_duel(member_, score, turn.judgements, judges, settings_, metric_keys_);
     prefline::append_with_member(out.buffer(), text, member_.view());
     out.maybe_flush();
   }
@@ -1216,6 +1255,8 @@ class DuelRun {
   std::vector<JudgeCounters> counters_;
   ReplyCache cache_;
   std::vector<std::string> panel_;
+  std::vector<std::string> metric_keys_;  // "name": per metric, escaped once
+  Direct direct_;
   std::vector<std::string> summary_judges_;
   SummaryTotals totals_;
   bool accepted_ = false;

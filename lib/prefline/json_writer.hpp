@@ -144,17 +144,31 @@ inline std::string json_quoted(std::string_view text) {
 // Appends a number in the shortest form that reads back as the same double
 // (fmt's Dragonbox): 4.5, 5, 0.1, 1e+21. JSON has no NaN or infinity; those
 // are written as null.
+inline void append_json_integer(Buffer& out, std::int64_t value) {
+  char text[24];
+  char* end = text + sizeof text;
+  char* at = end;
+  // Digits from the right; the magnitude as unsigned so INT64_MIN works too.
+  std::uint64_t magnitude = value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  do {
+    *--at = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (value < 0) *--at = '-';
+  out.append(at, static_cast<std::size_t>(end - at));
+}
+
 inline void append_json_number(Buffer& out, double value) {
   if (!std::isfinite(value)) {
     out.append("null");
     return;
   }
+  // Whole numbers below 2^53 print as integers (the shortest form anyway).
+  if (value == std::trunc(value) && std::fabs(value) < 9007199254740992.0 && !(value == 0 && std::signbit(value))) {
+    append_json_integer(out, static_cast<std::int64_t>(value));
+    return;
+  }
   char text[32];
-  out.append(text, fmt::format_to(text, "{}", value));
-}
-
-inline void append_json_integer(Buffer& out, std::int64_t value) {
-  char text[24];
   out.append(text, fmt::format_to(text, "{}", value));
 }
 
@@ -168,6 +182,15 @@ class JsonWriter {
   JsonWriter& end_object() { out_.push_back('}'); need_comma_ = true; return *this; }
   JsonWriter& begin_array() { value_prefix(); out_.push_back('['); need_comma_ = false; return *this; }
   JsonWriter& end_array() { out_.push_back(']'); need_comma_ = true; return *this; }
+
+  // A key already written as a JSON string with its colon, e.g. "\"score\":".
+  JsonWriter& quoted_key(std::string_view quoted_with_colon) {
+    if (need_comma_) out_.push_back(',');
+    out_.append(quoted_with_colon);
+    need_comma_ = false;
+    after_key_ = true;
+    return *this;
+  }
 
   JsonWriter& key(std::string_view name) {
     if (need_comma_) out_.push_back(',');

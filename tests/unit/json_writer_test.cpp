@@ -72,6 +72,22 @@ TEST(JsonWriter, FastScanFindsEveryByteToEscapeAtEveryOffset) {
   }
 }
 
+TEST(JsonWriter, IntegersAndWholeDoubles) {
+  prefline::Buffer out;
+  prefline::append_json_integer(out, 0);
+  out.push_back(' ');
+  prefline::append_json_integer(out, -42);
+  out.push_back(' ');
+  prefline::append_json_integer(out, INT64_MIN);
+  out.push_back(' ');
+  prefline::append_json_number(out, 85.0);
+  out.push_back(' ');
+  prefline::append_json_number(out, -0.0);
+  out.push_back(' ');
+  prefline::append_json_number(out, 1e16);
+  EXPECT_EQ(out.view(), "0 -42 -9223372036854775808 85 -0 10000000000000000");
+}
+
 TEST(JsonWriter, NonFiniteNumbersBecomeNull) {
   EXPECT_EQ(number(std::nan("")), "null");
   EXPECT_EQ(number(HUGE_VAL), "null");
