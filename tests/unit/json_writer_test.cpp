@@ -84,8 +84,10 @@ TEST(JsonWriter, IntegersAndWholeDoubles) {
   out.push_back(' ');
   prefline::append_json_number(out, -0.0);
   out.push_back(' ');
-  prefline::append_json_number(out, 1e16);
-  EXPECT_EQ(out.view(), "0 -42 -9223372036854775808 85 -0 10000000000000000");
+  prefline::append_json_number(out, 1e15);
+  out.push_back(' ');
+  prefline::append_json_number(out, 1e16);  // past 2^53: the shortest form again
+  EXPECT_EQ(out.view(), "0 -42 -9223372036854775808 85 -0 1000000000000000 1e+16");
 }
 
 TEST(JsonWriter, NonFiniteNumbersBecomeNull) {
