@@ -129,6 +129,9 @@ inline std::vector<std::size_t> canonical_order(const std::vector<RatedValue>& v
 
 }  // namespace detail
 
+// Neumaier-compensated running sum, for tools that average streams.
+using detail::CompensatedSum;
+
 // Mean, median, trimmed mean, sample sd, min and max of `values`.
 // Sorts the copy and computes every statistic from the sorted order, so the result (to the last
 // bit) does not depend on the order of the input values.
