@@ -395,8 +395,11 @@ class JudgeServer {
     server_.set_tcp_nodelay(true);
     // httplib closes a connection after 5 requests by default; real servers do not.
     server_.set_keep_alive_max_count(config_.keep_alive ? std::size_t{1} << 30 : 1);
+    // Not httplib's default options: they set SO_REUSEPORT, with which a
+    // second server binds a taken --port and the kernel splits the requests.
     server_.set_socket_options([this](socket_t sock) {
-      httplib::default_socket_options(sock);
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       listen_socket_ = sock;
     });
     route();
@@ -411,7 +414,6 @@ class JudgeServer {
     // httplib listens with a backlog of 5: a burst of connections would see
     // SYNs dropped and retried a second later. Listening again raises it.
     if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
-    port_ = port;
 
     std::thread signal_waiter([this, signals] {
       int signal_number = 0;
@@ -720,7 +722,6 @@ class JudgeServer {
   const Config config_;
   httplib::Server server_;
   socket_t listen_socket_ = -1;
-  int port_ = 0;
 
   std::mutex stop_mutex_;
   std::condition_variable stop_signal_;
