@@ -23,6 +23,10 @@ demo: build
 	@for f in out/demo/*.jsonl; do printf '  %-28s %6d records\n' "$$f" "$$(wc -l < "$$f")"; done
 	@printf '  %-28s agreement report\n' out/demo/agreement.json
 	@printf '  %-28s pair statistics\n' out/demo/pairs.meta.json
+	@printf '  %-28s duel turns judged (%s) and routed: %s\n' out/demo/duel/ "verdicts on examples/duel/turns.jsonl" "$$(cd out/demo/duel && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)"
+	@printf '  %-28s duel summary: %s\n' out/demo/duel.json "$$(python3 -c 'import json; s = json.load(open("out/demo/duel.json")); print("challenger %.2f vs king %.2f, lcb %.4f, accepted %s" % (s["challenger_score"], s["king_score"], s["lcb"], s["accepted"]))')"
+	@printf '  %-28s report (and out/demo/report.html, one page with SVG charts)\n' out/demo/report.md
+	@printf '  %-28s SFT mixes (make -f Makefile.pipeline sft): %s\n' out/demo/sft/ "$$(ls out/demo/sft 2>/dev/null | grep -c . ) files"
 	@printf '  %-28s 80/10/10 split by prompt: %s\n' out/demo/splits/ "$$(cd out/demo/splits && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)"
 	@printf '  %-28s dataset folder (%s): %s\n' out/demo/dataset/ "trl" "$$(cd out/demo/dataset && find . -type f | sort | tr '\n' ' ')"
 	@echo "first grade record (out/demo/grades.jsonl):"
