@@ -35,6 +35,9 @@ def run_case(case, bin_dir, timeout):
         work = Path(scratch) / case.name
         shutil.copytree(case, work, ignore=shutil.ignore_patterns(*EXPECTED))
         env = dict(os.environ)
+        # A case runs the same under `make test` as by hand: no make state leaks in.
+        for name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKE_TERMOUT", "MAKE_TERMERR"):
+            env.pop(name, None)
         env.update(
             PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
             ROOT=str(ROOT),
