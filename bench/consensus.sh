@@ -141,7 +141,7 @@ time_run() {
     cat "$work/last" >>"$work/$name.time"
 }
 
-mlr_stats=(stats1 -a mean,median,stddev,count -f grade,aesthetics -g challenge,model)
+mlr_stats=(stats1 -a "mean,median,stddev,count" -f "grade,aesthetics" -g "challenge,model")
 pandas_script=bench/consensus_pandas.py
 for ((run = 1; run <= runs; run++)); do
     time_run consensus "$tool" --quiet "$jsonl"
@@ -179,15 +179,15 @@ ours_items=$(wc -l <"$work/consensus.out")
 
 echo "consensus benchmark: $rows grade records; $jsonl ($(awk -v b="$jsonl_bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB)," \
     "$csv ($(awk -v b="$csv_bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB); $runs runs per tool, alternating"
-row_format='%-13s %-6s %14s %12s %8s %14s %8s %6s\n'
-printf "$row_format" tool input "median wall s" "records/s" "MB/s" "peak RSS MiB" speedup items
-printf "$row_format" consensus jsonl "$ours_median" "$ours_rate" "$ours_speed" "$ours_rss" - "$ours_items"
+table_row() { printf '%-13s %-6s %14s %12s %8s %14s %8s %6s\n' "$@"; }
+table_row tool input "median wall s" "records/s" "MB/s" "peak RSS MiB" speedup items
+table_row consensus jsonl "$ours_median" "$ours_rate" "$ours_speed" "$ours_rss" - "$ours_items"
 # peer_row NAME INPUT BYTES: one line of the table for a peer.
 peer_row() {
     local median rate speed rss ratio
     read -r median rate speed rss < <(summary "$1" "$3")
     ratio=$(awk -v peer="$median" -v ours="$ours_median" 'BEGIN { printf "%.1fx", peer / (ours > 0.01 ? ours : 0.01) }')
-    printf "$row_format" "$1" "$2" "$median" "$rate" "$speed" "$rss" "$ratio" "$(wc -l <"$work/$1.out")"
+    table_row "$1" "$2" "$median" "$rate" "$speed" "$rss" "$ratio" "$(wc -l <"$work/$1.out")"
 }
 if ((have_mlr)); then
     peer_row mlr-jsonl jsonl "$jsonl_bytes"
@@ -204,6 +204,7 @@ fi
 echo "records/s: input grade records / median wall; MB/s: the tool's own input file; speedup:" \
     "peer wall / consensus wall; items: output lines (mlr writes every group, consensus and pandas" \
     "only the items with vote_count >= 1)"
+echo "consensus wall s per run, in run order: $(awk '{ printf "%s%s", sep, $1; sep = " " }' "$work/consensus.time")"
 awk -v m="$ours_median" 'BEGIN { exit !(m < 0.1) }' &&
     echo "warning: consensus median run under 0.1 s, timer resolution is 10 ms; use more ROWS" >&2
 
@@ -234,13 +235,20 @@ def compare(a, b, where):
     elif a != b:
         problems.append(f"{where}: consensus {json.dumps(a)}, {name} {json.dumps(b)}")
 
+def sds(record):
+    return ", ".join(f"{dimension} {stats['sd']!r}" for dimension, stats in record["scores"].items())
+
 if len(ours) != len(theirs):
     problems.append(f"item count: consensus {len(ours)}, {name} {len(theirs)}")
 for line, (a, b) in enumerate(zip(ours, theirs), 1):
+    before = len(problems)
     compare(a, b, f"line {line} ({a.get('challenge')}, {a.get('model')})")
+    if len(problems) > before and a.get("flags") != b.get("flags"):  # show what high_variance saw
+        problems[-1] += f" (sd: consensus {sds(a)}; {name} {sds(b)})"
 fields = "mean, median, trimmed_mean, sd, min, max, n, overall, vote_count, raters, flags, order"
 if problems:
-    print(f"check {name} vs consensus: MISMATCH, {len(problems)} differences ({fields}); first ones:")
+    print(f"check {name} vs consensus: MISMATCH, {len(problems)} difference{'s' * (len(problems) != 1)} "
+          f"({fields}); first ones:")
     for problem in problems[:5]:
         print(f"  {problem}")
     sys.exit(1)
@@ -258,14 +266,14 @@ fi
 
 echo
 echo "memory growth: consensus on $rows grade records (gen_grades.py --items N), $runs runs each"
-growth_format='%-34s %9s %14s %12s %14s\n'
-printf "$growth_format" input "items out" "median wall s" "records/s" "peak RSS MiB"
-printf "$growth_format" "$(basename "$jsonl")" "$ours_items" "$ours_median" "$ours_rate" "$ours_rss"
+growth_row() { printf '%-34s %9s %14s %12s %14s\n' "$@"; }
+growth_row input "items out" "median wall s" "records/s" "peak RSS MiB"
+growth_row "$(basename "$jsonl")" "$ours_items" "$ours_median" "$ours_rate" "$ours_rss"
 target_rss=
 for n in $item_counts; do
     file=$(items_file "$n")
     read -r median rate _ rss < <(summary "items$n" "$(stat -c %s "$file")")
-    printf "$growth_format" "$(basename "$file")" "$(wc -l <"$work/items$n.out")" "$median" "$rate" "$rss"
+    growth_row "$(basename "$file")" "$(wc -l <"$work/items$n.out")" "$median" "$rate" "$rss"
     [[ $n -eq $TARGET_RSS_ITEMS ]] && target_rss=$rss
 done
 

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <optional>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -92,6 +93,32 @@ inline double sum_squared_deviations(std::span<const double> values, double mean
   return sum;
 }
 
+// The sample variance in exact integer arithmetic when every value is a
+// multiple of 1/1024 below 2^20 in size (grades like 4, 3.5 or 4.25 always
+// are): with y = 1024 x, var = (n sum y^2 - (sum y)^2) / (n (n - 1)) / 1024^2,
+// and the numerator is exact in 128 bits, so the result is rounded once. The
+// two-pass formula starts from a rounded mean and can land a few ulp off: an
+// sd of exactly 1.5 came out as 1.5000000000000004 and tripped a "> 1.5" flag.
+// Empty when the values do not qualify (then the two-pass formula is used).
+inline std::optional<double> exact_sample_variance(std::span<const double> values) {
+  constexpr double scale = 1024.0;
+  constexpr double limit = 1048576.0;  // 2^20
+  const auto n = static_cast<__int128>(values.size());
+  if (n < 2 || n > (static_cast<__int128>(1) << 40)) return std::nullopt;
+  __int128 sum = 0, squares = 0;
+  for (double x : values) {
+    const double y = x * scale;
+    if (!(std::fabs(x) < limit) || y != std::trunc(y)) return std::nullopt;
+    const auto integer = static_cast<__int128>(static_cast<std::int64_t>(y));
+    sum += integer;
+    squares += integer * integer;
+  }
+  const __int128 numerator = n * squares - sum * sum;
+  const long double variance = static_cast<long double>(numerator) / static_cast<long double>(n * (n - 1)) /
+                               static_cast<long double>(scale * scale);
+  return static_cast<double>(variance);
+}
+
 // Population standard deviation sqrt(sum (x - mean)^2 / n) of values sorted ascending.
 inline double sorted_population_sd(std::span<const double> sorted, double mean) {
   return std::sqrt(sum_squared_deviations(sorted, mean) / static_cast<double>(sorted.size()));
@@ -157,8 +184,13 @@ inline Summary summarize(std::vector<double> values, double trim) {
   summary.median = n % 2 == 1 ? sorted[n / 2] : std::midpoint(sorted[n / 2 - 1], sorted[n / 2]);
   const auto dropped = static_cast<std::size_t>(std::floor(trim * static_cast<double>(n)));
   summary.trimmed_mean = dropped == 0 ? summary.mean : detail::sorted_mean(sorted.subspan(dropped, n - 2 * dropped));
-  summary.sd =
-      n == 1 ? 0.0 : std::sqrt(detail::sum_squared_deviations(sorted, summary.mean) / static_cast<double>(n - 1));
+  if (n == 1) {
+    summary.sd = 0.0;
+  } else if (const auto exact = detail::exact_sample_variance(sorted)) {
+    summary.sd = std::sqrt(*exact);
+  } else {
+    summary.sd = std::sqrt(detail::sum_squared_deviations(sorted, summary.mean) / static_cast<double>(n - 1));
+  }
   return summary;
 }
 

@@ -37,6 +37,15 @@ void expect_close(double actual, double expected, const char* what) {
   EXPECT_NEAR(actual, expected, 1e-12 * std::max(1.0, std::fabs(expected))) << what;
 }
 
+TEST(Stats, SdOfGradesIsExact) {
+  // 25 grades whose sample sd is exactly 1.5 (the two-pass formula gave
+  // 1.5000000000000004 and a spurious "sd > 1.5" flag).
+  const std::vector<double> grades{2, 2, 5, 4, 5, 4, 2, 0, 2, 3, 4, 2, 3, 5, 1, 1, 4, 2, 5, 4, 4, 5, 2, 4, 5};
+  EXPECT_EQ(prefline::stats::summarize(grades, 0.1).sd, 1.5);
+  EXPECT_EQ(prefline::stats::summarize({1, 2, 3, 4}, 0).sd, std::sqrt(5.0 / 3.0));
+  EXPECT_EQ(prefline::stats::summarize({4.5, 3.5}, 0).sd, std::sqrt(0.5));
+}
+
 TEST(Stats, FourValues) {
   const Summary s = summarize({4, 1, 3, 2}, 0.1);
   EXPECT_EQ(s.n, 4u);
