@@ -41,8 +41,14 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
+# Each script generates its data (bench/data/, git-ignored), runs the tool and
+# its peers side by side and prints the figures with the targets of DESIGN.md §4.
 bench: build
 	bench/csv2jsonl.sh
+	bench/consensus.sh
+	bench/pairup.sh
+	bench/bucket.sh
+	bench/duel.sh
 
 clean:
 	rm -rf $(BUILD) out
