@@ -39,28 +39,6 @@ struct CommonOptions {
   bool quiet = false;
 };
 
-// The help lines for CommonOptions, for each tool's --help.
-inline constexpr std::string_view common_options_help =
-    R"(  -o, --output FILE     write to FILE instead of standard output; FILE appears
-                        only when the tool succeeds (written to a temp file in
-                        the same folder, then renamed)
-      --skip-invalid    skip bad records instead of stopping at the first one;
-                        at the end 'TOOL: skipped N invalid records' goes to
-                        stderr and the exit code is 0
-      --rejects FILE    with --skip-invalid: write every skipped input record
-                        to FILE, byte for byte
-  -q, --quiet           no progress display (it is shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit)";
-
-inline constexpr std::string_view exit_codes_help =
-    R"(Exit status:
-  0  success (also when the reader of standard output goes away early)
-  1  bad input data (message 'TOOL: FILE:LINE: reason'; FILE is '-' for
-     standard input, LINE the 1-based physical line) or a runtime error
-  2  bad option or option value (nothing is read))";
-
 inline void add_common_options(CLI::App& app, CommonOptions& options) {
   app.add_option("-o,--output", options.output);
   app.add_flag("--skip-invalid", options.skip_invalid);
