@@ -140,7 +140,8 @@ Summary (--summary FILE as JSON, and one line on stderr):
                           judge and metric, the mean of the challenger's points
                           over valid turns, then averaged, weighted by metric,
                           x 100) and king_score = 100 - challenger_score;
-                          by_judge, by_metric; winner; win_margin =
+                          by_judge and by_metric (the same means per judge and
+                          per metric, 0..100); winner; win_margin =
                           challenger_score - king_score; margin_ok =
                           win_margin >= --win-margin; mean_delta over valid
                           turns, se = sample sd / sqrt(n); lcb = the percentile
