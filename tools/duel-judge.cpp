@@ -30,6 +30,7 @@
 
 #include <curl/curl.h>
 
+#include "prefline/background.hpp"
 #include "prefline/cli.hpp"
 #include "prefline/duel.hpp"
 #include "prefline/fields.hpp"
@@ -864,6 +865,8 @@ class DuelRun {
     start_workers();
     simdjson::dom::parser parser;
     std::uint64_t index = 0;
+    std::optional<prefline::BackgroundConsumer<ScoredBatch>> scorer;
+    if (settings_.judges.empty()) scorer.emplace([&](ScoredBatch& batch) { score_batch(batch, out); });
     try {
       for (const auto& name : prefline::inputs_or_stdin(options_.common.files)) {
         prefline::InputFile input(name);
@@ -871,18 +874,17 @@ class DuelRun {
         prefline::JsonlLine line;
         while (lines.next(line)) {
           if (settings_.judges.empty()) {
-            // Aggregate-only: no calls, so no window: score and write at once.
-            direct_.file = name;
-            direct_.line = line.number;
-            direct_.bad.clear();
-            direct_.text_view = line.text;
+            // Aggregate-only: no calls, so no window. This thread parses;
+            // a second one scores and writes, in input order.
             Parsed parsed = read_turn(parser, line.text, options_, settings_);
-            direct_.has_duel = parsed.has_duel;
             if (!parsed.reason.empty()) {
               bad.handle(name, line.number, parsed.reason, line.text);
             } else {
-              direct_.judgements = std::move(parsed.judgements);
-              emit_text(direct_, line, out);
+              ScoredBatch& batch = scorer->current();
+              batch.turns.push_back({batch.bytes.size(), line.text.size(), line.number, parsed.has_duel,
+                                     std::move(parsed.judgements)});
+              batch.bytes.append(line.text);
+              if (batch.bytes.size() >= ScoredBatch::target_bytes) scorer->submit();
             }
             progress.tick();
             continue;
@@ -912,6 +914,7 @@ class DuelRun {
         }
       }
       drain(out, bad, progress, true);
+      if (scorer) scorer->finish();
     } catch (...) {
       stop_workers();
       throw;
@@ -998,15 +1001,44 @@ class DuelRun {
     emit_text(view, line, out);
   }
 
-  // A turn scored from its judgements, without the window.
+  // A turn ready to be scored and written.
   struct Direct {
-    std::string file;
-    std::uint64_t line = 0;
-    std::string bad;
-    std::string_view text_view;
     bool has_duel = false;
     std::vector<Judgement> judgements;
   };
+
+  // Parsed aggregate-only turns on their way to the scoring thread.
+  struct ScoredBatch {
+    static constexpr std::size_t target_bytes = std::size_t{256} << 10;
+    struct Entry {
+      std::size_t offset, size;
+      std::uint64_t line;
+      bool has_duel;
+      std::vector<Judgement> judgements;
+    };
+    prefline::Buffer bytes;
+    std::vector<Entry> turns;
+    void clear() {
+      bytes.clear();
+      turns.clear();
+    }
+  };
+
+  void score_batch(ScoredBatch& batch, prefline::Output& out) {
+    for (auto& entry : batch.turns) {
+      Direct turn;
+      turn.has_duel = entry.has_duel;
+      turn.judgements = std::move(entry.judgements);
+      const std::string_view text(batch.bytes.data() + entry.offset, entry.size);
+      if (entry.has_duel) {  // rare: without_member needs a padded copy
+        const simdjson::padded_string padded(text);
+        emit_text(turn, {std::string_view(padded.data(), padded.size()), entry.line,
+                         padded.size() + simdjson::SIMDJSON_PADDING}, out);
+      } else {
+        emit_text(turn, {text, entry.line, 0}, out);
+      }
+    }
+  }
 
   void emit_text(Direct& turn, const prefline::JsonlLine& line, prefline::Output& out) {
     ++totals_.done;
@@ -1257,7 +1289,6 @@ class DuelRun {
   ReplyCache cache_;
   std::vector<std::string> panel_;
   std::vector<std::string> metric_keys_;  // "name": per metric, escaped once
-  Direct direct_;
   std::vector<std::string> summary_judges_;
   SummaryTotals totals_;
   bool accepted_ = false;
