@@ -49,19 +49,9 @@ for n in $item_counts; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || die "ITEMS must be positive integers, not '$n'"
 done
 
-# Installs a Debian package quietly; returns non-zero when that is not possible here.
-install_debian_package() {
-    local package=$1 sudo=()
-    command -v apt-get >/dev/null 2>&1 || return 1
-    if [[ $(id -u) -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 || return 1
-        if [[ -t 0 ]]; then sudo=(sudo); else sudo=(sudo -n); fi
-    fi
-    echo "installing Debian package '$package'..." >&2
-    local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q)
-    "${apt[@]}" install "$package" >/dev/null 2>&1 && return 0
-    "${apt[@]}" update >/dev/null 2>&1 && "${apt[@]}" install "$package" >/dev/null 2>&1
-}
+# Installs a Debian package through the project's one installer (only when
+# missing); non-zero when that is not possible here.
+install_debian_package() { scripts/install-deps "$1" >&2; }
 
 [[ -x $tool ]] || die "$tool not found: build it first with 'make build' (Release)"
 [[ -x $converter ]] || die "$converter not found: build it first with 'make build' (Release)"

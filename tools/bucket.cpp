@@ -136,35 +136,13 @@ struct Settings {
   std::vector<std::string> spliced_alone;  // for an empty object: "bucket":"NAME"}
 };
 
-std::vector<double> parse_numbers(std::string_view option, std::string_view text) {
-  std::vector<double> numbers;
-  for (const auto& part : prefline::split_list(text)) {
-    double value = 0;
-    const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (part.empty() || error != std::errc() || end != part.data() + part.size() || !std::isfinite(value))
-      throw prefline::UsageError(fmt::format("{}: '{}' is not a number", option, part));
-    numbers.push_back(value);
-  }
-  return numbers;
-}
-
-std::vector<std::string> parse_names(std::string_view option, std::string_view text) {
-  std::vector<std::string> names = prefline::split_list(text);
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i].empty()) throw prefline::UsageError(fmt::format("{}: empty name in '{}'", option, text));
-    for (std::size_t j = 0; j < i; ++j)
-      if (names[i] == names[j]) throw prefline::UsageError(fmt::format("{}: '{}' given twice", option, names[i]));
-  }
-  return names;
-}
-
 Settings make_settings(const Options& options) {
   prefline::check_common_options(options.common);
   Settings settings;
   const bool score = !options.field.empty(), hash = !options.hash.empty();
   if (score == hash) throw prefline::UsageError("give either --field (with --edges) or --hash (with --ratios)");
   if (options.names.empty()) throw prefline::UsageError("--names is required");
-  settings.names = parse_names("--names", options.names);
+  settings.names = prefline::parse_name_list("--names", options.names);
   if (score) {
     if (!options.ratios.empty()) throw prefline::UsageError("--ratios goes with --hash, not --field");
     if (options.edges.empty()) throw prefline::UsageError("--field needs --edges");
@@ -172,7 +150,7 @@ Settings make_settings(const Options& options) {
     settings.path = prefline::split_list(options.field, '.');
     for (const auto& part : settings.path)
       if (part.empty()) throw prefline::UsageError(fmt::format("--field: empty part in the path '{}'", options.field));
-    settings.edges = parse_numbers("--edges", options.edges);
+    settings.edges = prefline::parse_number_list("--edges", options.edges);
     for (std::size_t i = 1; i < settings.edges.size(); ++i)
       if (!(settings.edges[i - 1] < settings.edges[i]))
         throw prefline::UsageError(fmt::format("--edges must increase: '{}'", options.edges));
@@ -186,8 +164,8 @@ Settings make_settings(const Options& options) {
   } else {
     if (!options.edges.empty()) throw prefline::UsageError("--edges goes with --field, not --hash");
     if (options.ratios.empty()) throw prefline::UsageError("--hash needs --ratios");
-    settings.hash_fields = parse_names("--hash", options.hash);
-    const std::vector<double> ratios = parse_numbers("--ratios", options.ratios);
+    settings.hash_fields = prefline::parse_name_list("--hash", options.hash);
+    const std::vector<double> ratios = prefline::parse_number_list("--ratios", options.ratios);
     if (ratios.size() != settings.names.size())
       throw prefline::UsageError(fmt::format("--names needs one name per ratio: {} ratios, {} names", ratios.size(),
                                              settings.names.size()));
@@ -202,7 +180,7 @@ Settings make_settings(const Options& options) {
   if (options.as.empty()) throw prefline::UsageError("--as needs a field name");
   settings.passes.assign(settings.names.size(), options.only.empty() ? 1 : 0);
   if (!options.only.empty()) {
-    for (const auto& name : parse_names("--only", options.only)) {
+    for (const auto& name : prefline::parse_name_list("--only", options.only)) {
       auto found = std::find(settings.names.begin(), settings.names.end(), name);
       if (found == settings.names.end()) throw prefline::UsageError(fmt::format("--only: no bucket '{}'", name));
       settings.passes[static_cast<std::size_t>(found - settings.names.begin())] = 1;

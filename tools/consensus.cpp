@@ -20,6 +20,7 @@
 #include "prefline/progress.hpp"
 #include "prefline/records.hpp"
 #include "prefline/stats.hpp"
+#include "prefline/string_map.hpp"
 #include "prefline/timestamp.hpp"
 
 namespace {
@@ -203,35 +204,13 @@ struct Settings {
   double max_sd = 1.5;
 };
 
-double parse_number_option(std::string_view option, std::string_view text) {
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-    throw prefline::UsageError(fmt::format("{}: '{}' is not a number", option, text));
-  return value;
-}
-
-std::vector<std::string> parse_field_list(std::string_view option, std::string_view text, bool allow_empty) {
-  if (text.empty()) {
-    if (allow_empty) return {};
-    throw prefline::UsageError(fmt::format("{} needs at least one field", option));
-  }
-  std::vector<std::string> fields = prefline::split_list(text);
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (fields[i].empty()) throw prefline::UsageError(fmt::format("{}: empty field name in '{}'", option, text));
-    for (std::size_t j = 0; j < i; ++j)
-      if (fields[j] == fields[i]) throw prefline::UsageError(fmt::format("{}: field '{}' given twice", option, fields[i]));
-  }
-  return fields;
-}
-
 Settings make_settings(const Options& options) {
   prefline::check_common_options(options.common);
   Settings settings;
-  settings.item_fields = parse_field_list("--item", options.item, false);
+  settings.item_fields = prefline::parse_name_list("--item", options.item, false);
   if (options.rater.empty()) throw prefline::UsageError("--rater needs a field name");
   settings.rater_field = options.rater;
-  settings.keep_fields = parse_field_list("--keep", options.keep, true);
+  settings.keep_fields = prefline::parse_name_list("--keep", options.keep, true);
   if (options.time.empty()) throw prefline::UsageError("--time needs a field name");
   settings.time_field = options.time;
 
@@ -257,7 +236,7 @@ Settings make_settings(const Options& options) {
       if (equals == std::string::npos)
         throw prefline::UsageError(fmt::format("--weight: expected DIM=W, got '{}'", part));
       const std::string name = part.substr(0, equals);
-      const double weight = parse_number_option("--weight", std::string_view(part).substr(equals + 1));
+      const double weight = prefline::parse_number("--weight", std::string_view(part).substr(equals + 1));
       if (weight < 0) throw prefline::UsageError(fmt::format("--weight: weight of '{}' is negative", name));
       auto found = std::find_if(settings.dimensions.begin(), settings.dimensions.end(),
                                 [&](const Dimension& d) { return d.name == name; });
@@ -272,8 +251,8 @@ Settings make_settings(const Options& options) {
 
   const std::size_t colon = options.scale.find(':');
   if (colon == std::string::npos) throw prefline::UsageError(fmt::format("--scale: expected MIN:MAX, got '{}'", options.scale));
-  settings.scale_min = parse_number_option("--scale", std::string_view(options.scale).substr(0, colon));
-  settings.scale_max = parse_number_option("--scale", std::string_view(options.scale).substr(colon + 1));
+  settings.scale_min = prefline::parse_number("--scale", std::string_view(options.scale).substr(0, colon));
+  settings.scale_max = prefline::parse_number("--scale", std::string_view(options.scale).substr(colon + 1));
   if (!(settings.scale_min < settings.scale_max))
     throw prefline::UsageError(fmt::format("--scale: MIN must be below MAX in '{}'", options.scale));
   settings.scale_text = options.scale;
@@ -349,10 +328,6 @@ struct IncomingGrade {
   std::vector<std::uint32_t> counts;
 };
 
-struct TransparentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
 
 class Consensus {
  public:
@@ -486,9 +461,9 @@ class Consensus {
   const Settings& settings_;
   std::size_t dims_;
   std::vector<Item> items_;
-  std::unordered_map<std::string, std::uint32_t, TransparentHash, std::equal_to<>> item_index_;
+  prefline::StringMap<std::uint32_t> item_index_;
   std::vector<std::string> rater_names_;
-  std::unordered_map<std::string, std::uint32_t, TransparentHash, std::equal_to<>> rater_index_;
+  prefline::StringMap<std::uint32_t> rater_index_;
 };
 
 // Appends one item-key value to the hash key: a type tag, then the text, then

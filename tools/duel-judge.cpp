@@ -331,10 +331,7 @@ Settings make_settings(const Options& options) {
     settings.metrics = prefline::duel::default_metrics();
   } else {
     const auto defaults = prefline::duel::default_metrics();
-    for (const auto& name : prefline::split_list(options.metrics)) {
-      if (name.empty()) throw prefline::UsageError(fmt::format("--metrics: empty name in '{}'", options.metrics));
-      for (const auto& seen : settings.metrics)
-        if (seen.name == name) throw prefline::UsageError(fmt::format("--metrics: '{}' given twice", name));
+    for (const auto& name : prefline::parse_name_list("--metrics", options.metrics)) {
       std::string question;
       for (const auto& metric : defaults)
         if (metric.name == name) question = metric.question;

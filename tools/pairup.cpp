@@ -19,7 +19,9 @@
 #include "prefline/jsonl.hpp"
 #include "prefline/output.hpp"
 #include "prefline/progress.hpp"
+#include "prefline/hashing.hpp"
 #include "prefline/random.hpp"
+#include "prefline/string_map.hpp"
 #include "prefline/records.hpp"
 #include "prefline/timestamp.hpp"
 
@@ -70,8 +72,8 @@ Pairing:
                           next lower distinct score;
                           best-vs-random: the top item with one item drawn
                           from those it may be paired with (splitmix64
-                          seeded with --seed and the group value's FNV-1a
-                          hash, so groups do not depend on each other)
+                          seeded with the XXH3-64 hash of the group value
+                          under --seed, so groups do not depend on each other)
       --min-margin X      a pair needs chosen - rejected >= X (inclusive, to
                           within 1e-9 so that 3 - 2.6 reaches 0.4; default
                           0.5); pairs below it are not formed
@@ -222,21 +224,7 @@ std::string read_key(simdjson::dom::element element, std::string_view field, Key
   return fmt::format("field '{}' must be a string or a number", field);
 }
 
-struct TransparentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
-using KeyMap = std::unordered_map<std::string, std::uint32_t, TransparentHash, std::equal_to<>>;
-
-// FNV-1a 64 (Fowler, Noll, Vo): a hash fixed by its definition, for seeding.
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
+using KeyMap = prefline::StringMap<std::uint32_t>;
 
 // ---------------------------------------------------------------------------
 // Items.
@@ -499,7 +487,7 @@ std::vector<Pair> pair_group(const Group& group, const std::vector<Item>& items,
       for (std::size_t j = 1; j < ranked.size(); ++j)
         if (may_pair(top, ranked[j])) candidates.push_back(ranked[j]);
       if (!candidates.empty()) {
-        prefline::SplitMix64 random{options.seed ^ fnv1a(group.value.key)};
+        prefline::SplitMix64 random{prefline::stable_hash(group.value.key, options.seed)};
         pairs.push_back({top, candidates[random.below(candidates.size())]});
       }
       break;

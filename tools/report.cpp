@@ -26,6 +26,7 @@
 #include "prefline/progress.hpp"
 #include "prefline/records.hpp"
 #include "prefline/stats.hpp"
+#include "prefline/string_map.hpp"
 
 namespace {
 
@@ -265,10 +266,7 @@ Settings make_settings(const Options& options) {
     if (field.empty()) throw prefline::UsageError(fmt::format("--id: empty field name in '{}'", options.id));
   if (options.bucket_field.empty()) throw prefline::UsageError("--bucket-field needs a field name");
   for (const std::string& part : prefline::split_list(options.edges)) {
-    double edge = 0;
-    const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), edge);
-    if (part.empty() || error != std::errc() || end != part.data() + part.size() || !std::isfinite(edge))
-      throw prefline::UsageError(fmt::format("--edges: '{}' is not a number", part));
+    const double edge = prefline::parse_number("--edges", part);
     if (!(edge > score_low && edge < score_high))
       throw prefline::UsageError(fmt::format("--edges: '{}' is not between 0 and 100 (exclusive)", part));
     if (!settings.edges.empty() && !(edge > settings.edges.back()))
@@ -358,11 +356,7 @@ class Moments {
   double running_mean_ = 0, squares_ = 0, min_ = 0, max_ = 0;
 };
 
-struct TransparentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
-using NameMap = std::unordered_map<std::string, std::size_t, TransparentHash, std::equal_to<>>;
+using NameMap = prefline::StringMap<std::size_t>;
 
 // Names in first-seen order, each with a value of type T.
 template <class T>
@@ -1387,7 +1381,7 @@ class ItemReport {
   std::vector<double> overall_values_;
   Named<std::vector<double>> dimensions_;
   std::map<std::uint64_t, std::uint64_t> vote_counts_;
-  std::unordered_set<std::string, TransparentHash, std::equal_to<>> raters_;
+  std::unordered_set<std::string, prefline::TransparentStringHash, std::equal_to<>> raters_;
   Named<std::uint64_t> flags_;
   std::vector<std::vector<std::string>> flagged_rows_;
   std::vector<std::pair<std::string_view, std::optional<double>>> dimension_values_;

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <functional>
@@ -17,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "prefline/errors.hpp"
+#include "prefline/fields.hpp"
 #include "prefline/input.hpp"
 #include "prefline/output.hpp"
 
@@ -54,6 +57,40 @@ inline void check_common_options(const CommonOptions& options) {
   if (options.output.empty()) throw UsageError("--output needs a file name ('-' for standard output)");
   if (!options.rejects.empty() && options.rejects == options.output)
     throw UsageError(fmt::format("--rejects and --output name the same file '{}'", options.output));
+}
+
+// Option values, checked before any input is read (UsageError names the option).
+
+// A finite number, the whole text.
+inline double parse_number(std::string_view option, std::string_view text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+    throw UsageError(fmt::format("{}: '{}' is not a number", option, text));
+  return value;
+}
+
+// "1,2.5,3" -> numbers.
+inline std::vector<double> parse_number_list(std::string_view option, std::string_view text) {
+  std::vector<double> numbers;
+  for (const auto& part : split_list(text)) numbers.push_back(parse_number(option, part));
+  return numbers;
+}
+
+// "a,b,c" -> distinct, non-empty names (field names, bucket names, metrics).
+inline std::vector<std::string> parse_name_list(std::string_view option, std::string_view text,
+                                                bool allow_empty = false) {
+  if (text.empty()) {
+    if (allow_empty) return {};
+    throw UsageError(fmt::format("{} needs at least one name", option));
+  }
+  std::vector<std::string> names = split_list(text);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty()) throw UsageError(fmt::format("{}: empty name in '{}'", option, text));
+    for (std::size_t j = 0; j < i; ++j)
+      if (names[i] == names[j]) throw UsageError(fmt::format("{}: '{}' given twice", option, names[i]));
+  }
+  return names;
 }
 
 // What happens to a bad record: an error that stops the tool, or (with
