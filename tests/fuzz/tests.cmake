@@ -1,0 +1,16 @@
+# 3. Fuzz targets: libFuzzer entry points. In normal builds they are linked
+#    with a replay main and run over their seed corpus, so they never rot;
+#    with -DPREFLINE_LIBFUZZER=ON (clang) they are real fuzzers.
+foreach(target csv jsonl)
+  set(name fuzz_${target})
+  add_executable(${name} ${CMAKE_CURRENT_LIST_DIR}/${name}.cpp)
+  target_link_libraries(${name} PRIVATE prefline::prefline)
+  if(PREFLINE_LIBFUZZER)
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  else()
+    target_sources(${name} PRIVATE ${CMAKE_CURRENT_LIST_DIR}/replay_main.cpp)
+    add_test(NAME fuzz/${target}-corpus COMMAND ${name} ${CMAKE_CURRENT_LIST_DIR}/corpus/${target})
+  endif()
+endforeach()
+
