@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -43,6 +44,7 @@
 #include "prefline/random.hpp"
 #include "prefline/records.hpp"
 #include "prefline/splice.hpp"
+#include "prefline/string_map.hpp"
 
 namespace {
 
@@ -51,6 +53,7 @@ namespace summary_schema = prefline::schema::duel_summary;
 namespace judge_schema = prefline::schema::judge_config;
 using prefline::duel::Judgement;
 using prefline::duel::Order;
+using prefline::duel::Vote;
 
 constexpr std::string_view tool = "duel-judge";
 
@@ -405,7 +408,9 @@ struct Turn {
   std::uint64_t line = 0;
   simdjson::padded_string text;
   bool has_duel = false;
-  std::vector<Judgement> judgements;
+  std::vector<Judgement> judgements;  // asked of the panel
+  std::vector<Vote> votes;            // or found on the record
+  std::vector<std::uint8_t> values;
   std::string bad;  // a reason: the record is bad (reported in order)
   std::atomic<int> pending{0};
 };
@@ -677,13 +682,40 @@ class ReplyCache {
 // ---------------------------------------------------------------------------
 // Reading records: answers, context, and any judgements already there.
 
-struct Parsed {
-  std::string reason;
-  bool has_duel = false;
-  bool has_judgements = false;
-  std::vector<Judgement> judgements;
-  std::string answer_a, answer_b, context;
+// The judges named anywhere in the run, numbered in order of first
+// appearance (the configured panel first): votes carry these numbers. Names
+// numbered since the last take_fresh() are handed on with the records that
+// use them, to whichever thread writes.
+class JudgeRegistry {
+ public:
+  std::uint32_t intern(std::string_view name) {
+    if (auto found = ids_.find(name); found != ids_.end()) return found->second;
+    const auto id = static_cast<std::uint32_t>(ids_.size());
+    ids_.emplace(std::string(name), id);
+    fresh_.emplace_back(name);
+    return id;
+  }
+  // Moves the names numbered since the last call to the end of `into`.
+  void take_fresh(std::vector<std::string>& into) {
+    for (auto& name : fresh_) into.push_back(std::move(name));
+    fresh_.clear();
+  }
+
+ private:
+  prefline::StringMap<std::uint32_t> ids_;
+  std::vector<std::string> fresh_;
 };
+
+// Where read_turn puts the judgements it finds on a record.
+struct VoteSink {
+  JudgeRegistry& judges;
+  std::vector<Vote>& votes;            // judge = the registry's number
+  std::vector<std::uint8_t>& values;   // the verdicts, metrics bytes each
+  std::vector<std::string_view>& names; // scratch: a record's judge names until it is known good
+};
+
+constexpr std::string_view no_verdict_error = "no verdict";
+constexpr std::string_view unparsed_reply_error = "unparsed reply";
 
 std::string render_context(simdjson::dom::element element) {
   if (element.is_string()) return std::string(element.get_string().value_unsafe());
@@ -703,8 +735,18 @@ std::string render_context(simdjson::dom::element element) {
   return text;
 }
 
+struct Parsed {
+  std::string reason;
+  bool has_duel = false;
+  bool has_judgements = false;
+  std::string answer_a, answer_b, context;
+};
+
+// One pass over the record's members finds 'duel' and 'judgements' (first
+// occurrence of each, as a lookup by key would); the judgements go to `sink`
+// (nothing of a bad record stays there).
 Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Options& options,
-                 const Settings& settings) {
+                 const Settings& settings, VoteSink& sink) {
   Parsed parsed;
   simdjson::dom::element record;
   if (auto error = parser.parse(line.data(), line.size(), false).get(record)) {
@@ -716,60 +758,90 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
     return parsed;
   }
   const simdjson::dom::object object = record.get_object().value_unsafe();
-  simdjson::dom::element element;
-  parsed.has_duel = !object[duel_schema::duel].get(element);
+  simdjson::dom::element judgements;
+  for (auto field : object) {
+    if (!parsed.has_duel && field.key == duel_schema::duel) {
+      parsed.has_duel = true;
+    } else if (!parsed.has_judgements && field.key == duel_schema::judgements) {
+      parsed.has_judgements = true;
+      judgements = field.value;
+    }
+  }
   if (parsed.has_duel && !options.overwrite) {
     parsed.reason = fmt::format("the record has a '{}' field already (use --overwrite)", duel_schema::duel);
     return parsed;
   }
-  if (!object[duel_schema::judgements].get(element)) {
-    parsed.has_judgements = true;
-    if (!element.is_array()) {
+  if (parsed.has_judgements) {
+    if (!judgements.is_array()) {
       parsed.reason = fmt::format("'{}' must be an array", duel_schema::judgements);
       return parsed;
     }
-    const simdjson::dom::array entries = element.get_array().value_unsafe();
+    const std::size_t votes_before = sink.votes.size(), values_before = sink.values.size();
+    auto fail = [&](std::string reason) {
+      sink.votes.resize(votes_before);
+      sink.values.resize(values_before);
+      parsed.reason = std::move(reason);
+      return parsed;
+    };
+    const std::size_t metrics = settings.metrics.size();
+    sink.names.clear();
+    const simdjson::dom::array entries = judgements.get_array().value_unsafe();
     for (auto entry : entries) {
+      if (!entry.is_object())
+        return fail(fmt::format("each of '{}' needs 'judge' and 'order' strings", duel_schema::judgements));
       simdjson::dom::element judge, order, verdict, reply;
-      if (!entry.is_object() || entry[duel_schema::judge].get(judge) || !judge.is_string() ||
-          entry[duel_schema::order].get(order) || !order.is_string()) {
-        parsed.reason = fmt::format("each of '{}' needs 'judge' and 'order' strings", duel_schema::judgements);
-        return parsed;
+      bool has_judge = false, has_order = false, has_verdict = false, has_reply = false;
+      const simdjson::dom::object members = entry.get_object().value_unsafe();
+      for (auto field : members) {
+        const std::string_view key = field.key;
+        if (!has_judge && key == duel_schema::judge) has_judge = true, judge = field.value;
+        else if (!has_order && key == duel_schema::order) has_order = true, order = field.value;
+        else if (!has_verdict && key == duel_schema::verdict) has_verdict = true, verdict = field.value;
+        else if (!has_reply && key == duel_schema::reply) has_reply = true, reply = field.value;
       }
-      Judgement judgement;
-      judgement.judge = std::string(judge.get_string().value_unsafe());
+      if (!has_judge || !judge.is_string() || !has_order || !order.is_string())
+        return fail(fmt::format("each of '{}' needs 'judge' and 'order' strings", duel_schema::judgements));
+      const std::string_view judge_name = judge.get_string().value_unsafe();
       const std::string_view order_text = order.get_string().value_unsafe();
-      if (order_text != "ab" && order_text != "ba") {
-        parsed.reason = fmt::format("judgement order '{}' is not ab or ba", order_text);
-        return parsed;
-      }
-      judgement.order = order_text == "ab" ? Order::ab : Order::ba;
-      if (!entry[duel_schema::verdict].get(verdict)) {
+      if (order_text != "ab" && order_text != "ba")
+        return fail(fmt::format("judgement order '{}' is not ab or ba", order_text));
+      Vote vote;
+      vote.order = order_text == "ab" ? Order::ab : Order::ba;
+      vote.values = static_cast<std::uint32_t>(sink.values.size());
+      sink.values.resize(sink.values.size() + metrics);
+      std::uint8_t* values = sink.values.data() + vote.values;
+      if (has_verdict) {
         if (verdict.is_null()) {
-          judgement.error = "no verdict";
+          vote.error = no_verdict_error;
         } else {
-          if (verdict.is_object())
-            judgement.verdict = prefline::duel::read_verdict(verdict.get_object().value_unsafe(), settings.metrics);
-          if (!judgement.verdict) {
-            parsed.reason = fmt::format("judge '{}': the verdict must give every metric 0, 1 or 2", judgement.judge);
-            return parsed;
-          }
+          vote.has_verdict =
+              verdict.is_object() && prefline::duel::read_verdict(verdict.get_object().value_unsafe(), settings.metrics, values);
+          if (!vote.has_verdict)
+            return fail(fmt::format("judge '{}': the verdict must give every metric 0, 1 or 2", judge_name));
         }
-      } else if (!entry[duel_schema::reply].get(reply) && reply.is_string()) {
-        judgement.verdict = prefline::duel::parse_reply(reply.get_string().value_unsafe(), settings.metrics);
-        if (!judgement.verdict) judgement.error = "unparsed reply";
+      } else if (has_reply && reply.is_string()) {
+        if (auto parsed_reply = prefline::duel::parse_reply(reply.get_string().value_unsafe(), settings.metrics)) {
+          std::copy(parsed_reply->begin(), parsed_reply->end(), values);
+          vote.has_verdict = true;
+        } else {
+          vote.error = unparsed_reply_error;
+        }
       } else {
-        parsed.reason = fmt::format("judge '{}': a judgement needs 'verdict' or 'reply'", judgement.judge);
-        return parsed;
+        return fail(fmt::format("judge '{}': a judgement needs 'verdict' or 'reply'", judge_name));
       }
-      parsed.judgements.push_back(std::move(judgement));
+      sink.names.push_back(judge_name);
+      sink.votes.push_back(vote);
     }
+    // Numbered only now, so a bad record leaves no judge behind.
+    for (std::size_t i = 0; i < sink.names.size(); ++i)
+      sink.votes[votes_before + i].judge = sink.judges.intern(sink.names[i]);
     return parsed;
   }
   if (settings.judges.empty()) {
     parsed.reason = fmt::format("no '{}' on the record and no judges configured (--judges, --judge)", duel_schema::judgements);
     return parsed;
   }
+  simdjson::dom::element element;
   for (auto [field, target] : {std::pair{&options.a, &parsed.answer_a}, std::pair{&options.b, &parsed.answer_b}}) {
     if (object[*field].get(element) || !element.is_string()) {
       parsed.reason = fmt::format("answer field '{}' is missing or not a string", *field);
@@ -783,65 +855,233 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
 }
 
 // ---------------------------------------------------------------------------
-// Writing the "duel" object and the summary.
+// Scoring turns, writing the "duel" object, and the summary's totals.
 
 double round4(double value) { return std::round(value * 1e4) / 1e4; }
 
-struct SummaryTotals {
-  std::uint64_t done = 0;
-  std::vector<double> deltas;                     // of valid turns
-  std::vector<std::vector<double>> point_sums;    // judge x metric, over valid turns
-  std::vector<std::vector<std::uint64_t>> point_counts;
-  std::vector<double> judge_score_sums;
-  std::vector<std::uint64_t> judge_score_counts;
-};
-
-void write_duel(prefline::Buffer& out, const prefline::duel::TurnScore& score, const std::vector<Judgement>& judgements,
-                const std::vector<std::string>& judges, const Settings& settings,
-                const std::vector<std::string>& metric_keys) {
-  prefline::JsonWriter json(out);
-  auto optional = [&](const std::optional<double>& value, double scale) {
-    if (value) json.number(round4(*value * scale)); else json.null();
-  };
-  json.begin_object();
-  json.key(duel_schema::score);
-  optional(score.score, 1);
-  json.key(duel_schema::delta);
-  optional(score.delta, 1);
-  json.key(duel_schema::parsed).boolean(score.parsed);
-  json.key(duel_schema::by_metric).begin_object();
-  for (std::size_t m = 0; m < settings.metrics.size(); ++m) {
-    json.quoted_key(metric_keys[m]);
-    optional(score.by_metric[m], 1);
-  }
-  json.end_object();
-  json.key(duel_schema::by_judge).begin_object();
-  for (std::size_t j = 0; j < judges.size(); ++j) {
-    json.key(judges[j]);
-    optional(score.by_judge[j], 1);
-  }
-  json.end_object();
-  json.key(duel_schema::judgements).begin_array();
-  for (const auto& judgement : judgements) {
-    json.begin_object();
-    json.key(duel_schema::judge).string(judgement.judge);
-    json.key(duel_schema::order).string(prefline::duel::order_name(judgement.order));
-    json.key(duel_schema::verdict);
-    if (judgement.verdict) {
-      json.begin_object();
-      for (std::size_t m = 0; m < settings.metrics.size(); ++m)
-        json.quoted_key(metric_keys[m]).integer((*judgement.verdict)[m]);
-      json.end_object();
-    } else {
-      json.null();
-      json.key(duel_schema::error).string(judgement.error);
+// Scores each turn, appends it with its "duel" member to the output, and adds
+// it to the summary's totals. All the fixed bytes of the member are made once;
+// numbers (rounded to 4 decimals, so few distinct ones) are formatted once
+// each and then copied. One thread uses it.
+class DuelWriter {
+ public:
+  DuelWriter(const Settings& settings, std::size_t min_judges)
+      : metrics_(settings.metrics.size()), scorer_(settings.weights, min_judges) {
+    for (const auto& metric : settings.metrics) metric_keys_.push_back(prefline::json_quoted(metric.name) + ":");
+    if (metrics_ <= 8) {
+      std::size_t codes = 1;
+      for (std::size_t m = 0; m < metrics_; ++m) codes *= 3;
+      verdict_texts_.resize(codes);
     }
-    json.end_object();
   }
-  json.end_array();
-  json.end_object();
-  out.append(std::string_view("}\n"));
-}
+
+  // Judges numbered by the registry, in number order.
+  void add_judges(std::vector<std::string>& names) {
+    for (auto& name : names) {
+      const std::string quoted = prefline::json_quoted(name);
+      judge_keys_.push_back(quoted + ":");
+      for (std::string_view order : {"ab", "ba"})
+        entry_heads_.push_back(fmt::format("{{{}{},{}\"{}\",{}", keys_.judge, quoted,
+                                           keys_.order, order, keys_.verdict));
+      names_.push_back(std::move(name));
+    }
+    names.clear();
+    const std::size_t judges = names_.size();
+    totals_.point_sums.resize(judges * metrics_, 0);
+    totals_.point_counts.resize(judges, 0);
+    totals_.judge_score_sums.resize(judges, 0);
+    seen_in_turn_.resize(judges, 0);
+    slot_in_turn_.resize(judges, 0);
+  }
+
+  // One turn: `line` is the record (padded when has_duel: the old member is
+  // cut out), votes[i].judge the registry's numbers, `panel` judges always
+  // part of the turn (the configured panel: numbers 0..panel-1).
+  void write(prefline::Output& out, const prefline::JsonlLine& line, bool has_duel, const Vote* votes,
+             std::size_t count, const std::uint8_t* values, std::size_t panel,
+             simdjson::ondemand::parser& overwrite_parser) {
+    ++totals_.done;
+    // The turn's panel: the configured judges, then those named in its
+    // judgements in order of first appearance.
+    ++turn_stamp_;
+    turn_judges_.clear();
+    for (std::size_t j = 0; j < panel; ++j) slot_of(static_cast<std::uint32_t>(j));
+    local_votes_.assign(votes, votes + count);
+    for (auto& vote : local_votes_) vote.judge = slot_of(vote.judge);
+    const auto& score = scorer_.score(local_votes_.data(), count, values, turn_judges_.size());
+    account(score);
+
+    std::string stripped;
+    std::string_view text = line.text;
+    bool empty_object = false;
+    if (has_duel) {
+      stripped = prefline::without_member(overwrite_parser, line, duel_schema::duel, empty_object);
+      text = stripped;
+    }
+    prefline::Buffer& o = out.buffer();
+    std::size_t end = text.size();
+    while (end > 0 && text[end - 1] != '}') --end;
+    o.append(text.data(), end - 1);
+    if (!empty_object) o.push_back(',');
+    o.append(keys_.duel);
+    o.push_back('{');
+    o.append(keys_.score);
+    optional(o, score.score);
+    o.push_back(',');
+    o.append(keys_.delta);
+    optional(o, score.delta);
+    o.push_back(',');
+    o.append(keys_.parsed);
+    o.append(std::string_view(score.parsed ? "true" : "false"));
+    o.push_back(',');
+    o.append(keys_.by_metric);
+    o.push_back('{');
+    for (std::size_t m = 0; m < metrics_; ++m) {
+      if (m) o.push_back(',');
+      o.append(metric_keys_[m]);
+      optional(o, score.by_metric[m]);
+    }
+    o.append(std::string_view("},"));
+    o.append(keys_.by_judge);
+    o.push_back('{');
+    for (std::size_t j = 0; j < turn_judges_.size(); ++j) {
+      if (j) o.push_back(',');
+      o.append(judge_keys_[turn_judges_[j]]);
+      optional(o, score.by_judge[j]);
+    }
+    o.append(std::string_view("},"));
+    o.append(keys_.judgements);
+    o.push_back('[');
+    for (std::size_t i = 0; i < count; ++i) {
+      const Vote& vote = votes[i];
+      if (i) o.push_back(',');
+      o.append(entry_heads_[2 * vote.judge + (vote.order == Order::ab ? 0 : 1)]);
+      if (vote.has_verdict) {
+        append_verdict(o, values + vote.values);
+      } else {
+        o.append(std::string_view("null,"));
+        o.append(keys_.error);
+        prefline::append_json_string(o, vote.error);
+      }
+      o.push_back('}');
+    }
+    o.append(std::string_view("]}}\n"));
+    out.maybe_flush();
+  }
+
+  struct Totals {
+    std::uint64_t done = 0;
+    std::vector<double> deltas;                // of valid turns
+    std::vector<double> point_sums;            // judge x metric, over the valid turns the judge parsed in
+    std::vector<std::uint64_t> point_counts;   // per judge: those turns
+    std::vector<double> judge_score_sums;
+  };
+  const Totals& totals() const { return totals_; }
+  const std::vector<std::string>& judges() const { return names_; }
+
+ private:
+  std::uint32_t slot_of(std::uint32_t judge) {
+    if (seen_in_turn_[judge] != turn_stamp_) {
+      seen_in_turn_[judge] = turn_stamp_;
+      slot_in_turn_[judge] = static_cast<std::uint32_t>(turn_judges_.size());
+      turn_judges_.push_back(judge);
+    }
+    return slot_in_turn_[judge];
+  }
+
+  void account(const prefline::duel::TurnScore& score) {
+    if (!score.parsed) return;
+    totals_.deltas.push_back(*score.delta);
+    for (std::size_t j = 0; j < turn_judges_.size(); ++j) {
+      if (!score.by_judge[j]) continue;
+      const std::uint32_t judge = turn_judges_[j];
+      totals_.judge_score_sums[judge] += *score.by_judge[j];
+      ++totals_.point_counts[judge];
+      for (std::size_t m = 0; m < metrics_; ++m) totals_.point_sums[judge * metrics_ + m] += score.points[j * metrics_ + m];
+    }
+  }
+
+  void append_verdict(prefline::Buffer& o, const std::uint8_t* verdict) {
+    std::string* cached = nullptr;
+    if (!verdict_texts_.empty()) {
+      std::size_t code = 0;
+      for (std::size_t m = 0; m < metrics_; ++m) code = code * 3 + verdict[m];
+      cached = &verdict_texts_[code];
+      if (!cached->empty()) {
+        o.append(*cached);
+        return;
+      }
+    }
+    std::string text = "{";
+    for (std::size_t m = 0; m < metrics_; ++m) {
+      if (m) text += ',';
+      text += metric_keys_[m];
+      text += static_cast<char>('0' + verdict[m]);
+    }
+    text += '}';
+    o.append(text);
+    if (cached) *cached = std::move(text);
+  }
+
+  // A 4-decimal number, or null; formatted by append_json_number once per
+  // distinct value (a small direct-mapped cache of its bytes).
+  void optional(prefline::Buffer& o, const std::optional<double>& value) {
+    if (!value) {
+      o.append(std::string_view("null"));
+      return;
+    }
+    const double rounded = round4(*value);
+    std::uint64_t bits;
+    std::memcpy(&bits, &rounded, sizeof bits);
+    NumberText& slot = numbers_[(bits ^ (bits >> 29) ^ (bits >> 47)) % numbers_.size()];
+    if (slot.size == 0 || slot.bits != bits) {
+      prefline::Buffer text;
+      prefline::append_json_number(text, rounded);
+      if (text.size() > sizeof slot.text) {
+        o.append(text.view());
+        return;
+      }
+      slot.bits = bits;
+      slot.size = static_cast<std::uint8_t>(text.size());
+      std::memcpy(slot.text, text.data(), text.size());
+    }
+    o.append(slot.text, slot.size);
+  }
+
+  struct NumberText {
+    std::uint64_t bits = 0;
+    std::uint8_t size = 0;
+    char text[31];
+  };
+
+  // The member names of the "duel" object, quoted, with their colon.
+  struct Keys {
+    std::string duel, score, delta, parsed, by_metric, by_judge, judgements, judge, order, verdict, error;
+  };
+  static Keys make_keys() {
+    auto key = [](std::string_view name) { return prefline::json_quoted(name) + ":"; };
+    return {key(duel_schema::duel),     key(duel_schema::score),      key(duel_schema::delta),
+            key(duel_schema::parsed),   key(duel_schema::by_metric),  key(duel_schema::by_judge),
+            key(duel_schema::judgements), key(duel_schema::judge),    key(duel_schema::order),
+            key(duel_schema::verdict),  key(duel_schema::error)};
+  }
+
+  const Keys keys_ = make_keys();
+  std::size_t metrics_;
+  prefline::duel::Scorer scorer_;
+  std::vector<std::string> metric_keys_;   // "name": per metric
+  std::vector<std::string> names_;         // per judge number
+  std::vector<std::string> judge_keys_;    // "name": per judge number
+  std::vector<std::string> entry_heads_;   // {"judge":"name","order":"ab","verdict": per judge number and order
+  std::vector<std::string> verdict_texts_; // per verdict code (metrics <= 8), made on first use
+  std::array<NumberText, 1024> numbers_{};
+  std::vector<std::uint64_t> seen_in_turn_;
+  std::vector<std::uint32_t> slot_in_turn_;
+  std::uint64_t turn_stamp_ = 0;
+  std::vector<std::uint32_t> turn_judges_;  // the turn's panel: judge numbers
+  std::vector<Vote> local_votes_;           // the turn's votes, judges as panel slots
+  Totals totals_;
+};
 
 // ---------------------------------------------------------------------------
 
@@ -849,9 +1089,11 @@ class DuelRun {
  public:
   DuelRun(const Options& options, const Settings& settings)
       : options_(options), settings_(settings), counters_(std::max<std::size_t>(settings.judges.size(), 1)),
-        cache_(options.cache) {
-    for (const auto& judge : settings.judges) panel_.push_back(judge.name);
-    for (const auto& metric : settings.metrics) metric_keys_.push_back(prefline::json_quoted(metric.name) + ":");
+        cache_(options.cache), writer_(settings, static_cast<std::size_t>(options.min_judges)) {
+    for (const auto& judge : settings.judges) registry_.intern(judge.name);  // numbers 0..panel-1
+    std::vector<std::string> panel;
+    registry_.take_fresh(panel);
+    writer_.add_judges(panel);
   }
 
   void run() {
@@ -864,6 +1106,7 @@ class DuelRun {
     std::uint64_t index = 0;
     std::optional<prefline::BackgroundConsumer<ScoredBatch>> scorer;
     if (settings_.judges.empty()) scorer.emplace([&](ScoredBatch& batch) { score_batch(batch, out); });
+    std::vector<std::string_view> names;  // read_turn's scratch
     try {
       for (const auto& name : prefline::inputs_or_stdin(options_.common.files)) {
         prefline::InputFile input(name);
@@ -873,13 +1116,16 @@ class DuelRun {
           if (settings_.judges.empty()) {
             // Aggregate-only: no calls, so no window. This thread parses;
             // a second one scores and writes, in input order.
-            Parsed parsed = read_turn(parser, line.text, options_, settings_);
+            ScoredBatch& batch = scorer->current();
+            const std::size_t votes_begin = batch.votes.size();
+            VoteSink sink{registry_, batch.votes, batch.values, names};
+            Parsed parsed = read_turn(parser, line.text, options_, settings_, sink);
             if (!parsed.reason.empty()) {
               bad.handle(name, line.number, parsed.reason, line.text);
             } else {
-              ScoredBatch& batch = scorer->current();
+              registry_.take_fresh(batch.new_judges);
               batch.turns.push_back({batch.bytes.size(), line.text.size(), line.number, parsed.has_duel,
-                                     std::move(parsed.judgements)});
+                                     votes_begin, batch.votes.size()});
               batch.bytes.append(line.text);
               if (batch.bytes.size() >= ScoredBatch::target_bytes) scorer->submit();
             }
@@ -890,12 +1136,13 @@ class DuelRun {
           turn->file = name;
           turn->line = line.number;
           turn->text = simdjson::padded_string(line.text);
-          Parsed parsed = read_turn(parser, turn->text, options_, settings_);
+          VoteSink sink{registry_, turn->votes, turn->values, names};
+          Parsed parsed = read_turn(parser, turn->text, options_, settings_, sink);
           turn->has_duel = parsed.has_duel;
           if (!parsed.reason.empty()) {
             turn->bad = parsed.reason;
           } else if (parsed.has_judgements) {
-            turn->judgements = std::move(parsed.judgements);
+            // scored as found on the record
           } else {
             plan_calls(*turn, parsed, index);
           }
@@ -990,98 +1237,69 @@ class DuelRun {
       return;
     }
     if (options_.print_prompts) return;  // the prompts were written by the workers' planner
-    Direct view;
-    view.has_duel = turn.has_duel;
-    view.judgements = std::move(turn.judgements);
+    // The panel's answers become votes like those found on records.
+    const std::size_t metrics = settings_.metrics.size();
+    for (const auto& judgement : turn.judgements) {
+      Vote vote;
+      vote.judge = registry_.intern(judgement.judge);
+      vote.order = judgement.order;
+      vote.values = static_cast<std::uint32_t>(turn.values.size());
+      turn.values.resize(turn.values.size() + metrics);
+      if (judgement.verdict) {
+        vote.has_verdict = true;
+        std::copy(judgement.verdict->begin(), judgement.verdict->end(), turn.values.begin() + vote.values);
+      } else {
+        vote.error = judgement.error;
+      }
+      turn.votes.push_back(vote);
+    }
+    std::vector<std::string> fresh;
+    registry_.take_fresh(fresh);
+    writer_.add_judges(fresh);
     const prefline::JsonlLine line{std::string_view(turn.text.data(), turn.text.size()), turn.line,
                                    turn.text.size() + simdjson::SIMDJSON_PADDING};
-    emit_text(view, line, out);
+    writer_.write(out, line, turn.has_duel, turn.votes.data(), turn.votes.size(), turn.values.data(),
+                  settings_.judges.size(), overwrite_parser_);
   }
 
-  // A turn ready to be scored and written.
-  struct Direct {
-    bool has_duel = false;
-    std::vector<Judgement> judgements;
-  };
-
-  // Parsed aggregate-only turns on their way to the scoring thread.
+  // Parsed aggregate-only turns on their way to the scoring thread: the
+  // records' bytes, their votes, and the judges numbered while reading them.
   struct ScoredBatch {
     static constexpr std::size_t target_bytes = std::size_t{256} << 10;
     struct Entry {
       std::size_t offset, size;
       std::uint64_t line;
       bool has_duel;
-      std::vector<Judgement> judgements;
+      std::size_t votes_begin, votes_end;
     };
     prefline::Buffer bytes;
     std::vector<Entry> turns;
+    std::vector<Vote> votes;
+    std::vector<std::uint8_t> values;
+    std::vector<std::string> new_judges;
     void clear() {
       bytes.clear();
       turns.clear();
+      votes.clear();
+      values.clear();
+      new_judges.clear();
     }
   };
 
   void score_batch(ScoredBatch& batch, prefline::Output& out) {
-    for (auto& entry : batch.turns) {
-      Direct turn;
-      turn.has_duel = entry.has_duel;
-      turn.judgements = std::move(entry.judgements);
+    writer_.add_judges(batch.new_judges);
+    const std::size_t panel = settings_.judges.size();
+    for (const auto& entry : batch.turns) {
       const std::string_view text(batch.bytes.data() + entry.offset, entry.size);
+      const Vote* votes = batch.votes.data() + entry.votes_begin;
+      const std::size_t count = entry.votes_end - entry.votes_begin;
       if (entry.has_duel) {  // rare: without_member needs a padded copy
         const simdjson::padded_string padded(text);
-        emit_text(turn, {std::string_view(padded.data(), padded.size()), entry.line,
-                         padded.size() + simdjson::SIMDJSON_PADDING}, out);
+        writer_.write(out, {std::string_view(padded.data(), padded.size()), entry.line,
+                            padded.size() + simdjson::SIMDJSON_PADDING},
+                      true, votes, count, batch.values.data(), panel, overwrite_parser_);
       } else {
-        emit_text(turn, {text, entry.line, 0}, out);
-      }
-    }
-  }
-
-  void emit_text(Direct& turn, const prefline::JsonlLine& line, prefline::Output& out) {
-    ++totals_.done;
-    // The panel: the configured judges, or those named in the judgements.
-    std::vector<std::string> judges = panel_;
-    for (const auto& judgement : turn.judgements)
-      if (std::find(judges.begin(), judges.end(), judgement.judge) == judges.end()) judges.push_back(judgement.judge);
-    const auto score = prefline::duel::score_turn(turn.judgements, judges, settings_.weights,
-                                                  static_cast<std::size_t>(options_.min_judges));
-    account(score, judges);
-
-    std::string stripped;
-    std::string_view text = line.text;
-    bool empty_object = false;
-    if (turn.has_duel) {
-      stripped = prefline::without_member(overwrite_parser_, line, duel_schema::duel, empty_object);
-      text = stripped;
-    }
-    member_.clear();
-    member_.append(std::string_view(empty_object ? "" : ","));
-    member_.append(prefline::json_quoted(duel_schema::duel));
-    member_.push_back(':');
-    write_duel(member_, score, turn.judgements, judges, settings_, metric_keys_);
-    prefline::append_with_member(out.buffer(), text, member_.view());
-    out.maybe_flush();
-  }
-
-  void account(const prefline::duel::TurnScore& score, const std::vector<std::string>& judges) {
-    if (!score.parsed) return;
-    if (summary_judges_.size() < judges.size()) {
-      summary_judges_ = judges;
-      totals_.point_sums.resize(judges.size(), std::vector<double>(settings_.metrics.size(), 0));
-      totals_.point_counts.resize(judges.size(), std::vector<std::uint64_t>(settings_.metrics.size(), 0));
-      totals_.judge_score_sums.resize(judges.size(), 0);
-      totals_.judge_score_counts.resize(judges.size(), 0);
-    }
-    totals_.deltas.push_back(*score.delta);
-    for (std::size_t j = 0; j < judges.size(); ++j) {
-      const std::size_t k = static_cast<std::size_t>(
-          std::find(summary_judges_.begin(), summary_judges_.end(), judges[j]) - summary_judges_.begin());
-      if (!score.by_judge[j]) continue;
-      totals_.judge_score_sums[k] += *score.by_judge[j];
-      ++totals_.judge_score_counts[k];
-      for (std::size_t m = 0; m < settings_.metrics.size(); ++m) {
-        totals_.point_sums[k][m] += score.points[j][m];
-        ++totals_.point_counts[k][m];
+        writer_.write(out, {text, entry.line, 0}, false, votes, count, batch.values.data(), panel, overwrite_parser_);
       }
     }
   }
@@ -1089,8 +1307,10 @@ class DuelRun {
   void finish_summary() {
     if (options_.print_prompts) return;
     const std::size_t metrics = settings_.metrics.size();
-    const std::size_t n = totals_.deltas.size();
-    const double valid_frac = totals_.done == 0 ? 0 : static_cast<double>(n) / static_cast<double>(totals_.done);
+    const auto& totals = writer_.totals();
+    const auto& judges = writer_.judges();
+    const std::size_t n = totals.deltas.size();
+    const double valid_frac = totals.done == 0 ? 0 : static_cast<double>(n) / static_cast<double>(totals.done);
     double weight_sum = 0;
     for (double w : settings_.weights) weight_sum += w;
     // challenger_score: per judge and metric, the mean points over valid
@@ -1099,11 +1319,11 @@ class DuelRun {
     std::size_t judges_with_turns = 0;
     std::vector<double> by_metric(metrics, 0);
     std::vector<std::size_t> by_metric_judges(metrics, 0);
-    for (std::size_t j = 0; j < summary_judges_.size(); ++j) {
-      if (totals_.judge_score_counts[j] == 0) continue;
+    for (std::size_t j = 0; j < judges.size(); ++j) {
+      if (totals.point_counts[j] == 0) continue;
       double judge = 0;
       for (std::size_t m = 0; m < metrics; ++m) {
-        const double mean = totals_.point_sums[j][m] / static_cast<double>(totals_.point_counts[j][m]);
+        const double mean = totals.point_sums[j * metrics + m] / static_cast<double>(totals.point_counts[j]);
         judge += settings_.weights[m] * mean;
         by_metric[m] += mean;
         ++by_metric_judges[m];
@@ -1119,13 +1339,13 @@ class DuelRun {
     double mean_delta = std::nan(""), se = std::nan("");
     if (n > 0) {
       double sum = 0;
-      for (double d : totals_.deltas) sum += d;
+      for (double d : totals.deltas) sum += d;
       mean_delta = sum / static_cast<double>(n);
       double squares = 0;
-      for (double d : totals_.deltas) squares += (d - mean_delta) * (d - mean_delta);
+      for (double d : totals.deltas) squares += (d - mean_delta) * (d - mean_delta);
       se = n > 1 ? std::sqrt(squares / static_cast<double>(n - 1)) / std::sqrt(static_cast<double>(n)) : 0;
     }
-    const double lcb = prefline::duel::bootstrap_lcb(totals_.deltas, options_.bootstrap, options_.alpha, options_.seed);
+    const double lcb = prefline::duel::bootstrap_lcb(totals.deltas, options_.bootstrap, options_.alpha, options_.seed);
     const bool accepted = valid_frac >= options_.min_valid_frac && margin_ok && n > 0 && lcb > 0;
     const std::string winner = !any ? "none" : win_margin > 0 ? "challenger" : win_margin < 0 ? "king" : "tie";
     accepted_ = accepted;
@@ -1138,7 +1358,7 @@ class DuelRun {
         if (std::isnan(value)) json.null(); else json.number(round4(value));
       };
       json.begin_object();
-      json.key(summary_schema::n_done).integer(static_cast<std::int64_t>(totals_.done));
+      json.key(summary_schema::n_done).integer(static_cast<std::int64_t>(totals.done));
       json.key(summary_schema::n_valid).integer(static_cast<std::int64_t>(n));
       json.key(summary_schema::valid_frac);
       number(valid_frac);
@@ -1147,9 +1367,9 @@ class DuelRun {
       json.key(summary_schema::king_score);
       number(king_score);
       json.key(duel_schema::by_judge).begin_object();
-      for (std::size_t j = 0; j < summary_judges_.size(); ++j) {
-        json.key(summary_judges_[j]);
-        number(totals_.judge_score_counts[j] ? totals_.judge_score_sums[j] / static_cast<double>(totals_.judge_score_counts[j])
+      for (std::size_t j = 0; j < judges.size(); ++j) {
+        json.key(judges[j]);
+        number(totals.point_counts[j] ? totals.judge_score_sums[j] / static_cast<double>(totals.point_counts[j])
                                              : std::nan(""));
       }
       json.end_object();
@@ -1189,7 +1409,7 @@ class DuelRun {
     }
     auto show = [](double value) { return std::isnan(value) ? std::string("n/a") : fmt::format("{:.2f}", value); };
     fmt::print(stderr, "{}: {} turns, {} valid ({}); challenger {} vs king {} (margin {}); mean delta {}, lcb {}; {}\n",
-               tool, totals_.done, n, show(valid_frac), show(challenger_score), show(king_score), show(win_margin),
+               tool, totals.done, n, show(valid_frac), show(challenger_score), show(king_score), show(win_margin),
                show(mean_delta), show(lcb), accepted ? "accepted" : "not accepted");
     if (options_.require_accept && !accepted) throw prefline::DataError("the duel is not accepted (--require-accept)");
   }
@@ -1284,10 +1504,8 @@ class DuelRun {
   const Settings& settings_;
   std::vector<JudgeCounters> counters_;
   ReplyCache cache_;
-  std::vector<std::string> panel_;
-  std::vector<std::string> metric_keys_;  // "name": per metric, escaped once
-  std::vector<std::string> summary_judges_;
-  SummaryTotals totals_;
+  JudgeRegistry registry_;  // used by the reading thread
+  DuelWriter writer_;       // used by the writing thread (the reading one when judges are asked)
   bool accepted_ = false;
 
   std::mutex mutex_;
@@ -1299,7 +1517,6 @@ class DuelRun {
   bool stopping_ = false;
   std::vector<std::thread> workers_;
   simdjson::ondemand::parser overwrite_parser_;
-  prefline::Buffer member_;
   std::mutex print_mutex_;
   prefline::Buffer prompts_;  // --print-prompts: in call order (one worker)
 };

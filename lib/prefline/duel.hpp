@@ -232,13 +232,23 @@ inline std::string strip_thinking(std::string_view reply) {
 }
 
 // A verdict object: every metric at 0, 1 or 2 (numbers, or strings "0".."2").
-inline std::optional<Verdict> read_verdict(simdjson::dom::object object, const std::vector<Metric>& metrics) {
-  Verdict verdict;
-  verdict.reserve(metrics.size());
-  for (const auto& metric : metrics) {
-    simdjson::dom::element value;
+// A metric given twice counts by its first occurrence; other keys are ignored.
+// Fills out[0..metrics) and returns true, or returns false.
+inline bool read_verdict(simdjson::dom::object object, const std::vector<Metric>& metrics, std::uint8_t* out) {
+  constexpr std::uint8_t unseen = 0xff;
+  std::fill(out, out + metrics.size(), unseen);
+  std::size_t seen = 0;
+  std::size_t position = 0;  // verdicts usually list the metrics in order: try that one first
+  for (auto field : object) {
+    std::size_t m = position;
+    ++position;
+    if (m >= metrics.size() || metrics[m].name != field.key) {
+      m = 0;
+      while (m < metrics.size() && metrics[m].name != field.key) ++m;
+    }
+    if (m == metrics.size() || out[m] != unseen) continue;
+    const simdjson::dom::element value = field.value;
     std::int64_t number = -1;
-    if (object[metric.name].get(value)) return std::nullopt;
     if (value.is_int64()) {
       number = value.get_int64().value_unsafe();
     } else if (value.is_string()) {
@@ -248,10 +258,17 @@ inline std::optional<Verdict> read_verdict(simdjson::dom::object object, const s
       const double d = value.get_double().value_unsafe();
       if (d == 0 || d == 1 || d == 2) number = static_cast<std::int64_t>(d);
     }
-    if (number < 0 || number > 2) return std::nullopt;
-    verdict.push_back(static_cast<int>(number));
+    if (number < 0 || number > 2) return false;
+    out[m] = static_cast<std::uint8_t>(number);
+    ++seen;
   }
-  return verdict;
+  return seen == metrics.size();
+}
+
+inline std::optional<Verdict> read_verdict(simdjson::dom::object object, const std::vector<Metric>& metrics) {
+  std::vector<std::uint8_t> values(metrics.size());
+  if (!read_verdict(object, metrics, values.data())) return std::nullopt;
+  return Verdict(values.begin(), values.end());
 }
 
 inline std::optional<Verdict> parse_reply(std::string_view reply, const std::vector<Metric>& metrics) {
@@ -280,62 +297,100 @@ struct Judgement {
   std::string error;  // why there is no verdict
 };
 
+// One judgement in compact form, for scoring without allocations: the judge
+// as an index into the turn's panel, the verdict as `metrics` bytes at
+// values[offset] of a store the caller keeps.
+struct Vote {
+  std::uint32_t judge = 0;
+  Order order = Order::ab;
+  bool has_verdict = false;
+  std::uint32_t values = 0;
+  std::string_view error;  // why there is no verdict (storage kept by the caller)
+};
+
 struct TurnScore {
   bool parsed = false;
   std::optional<double> score;  // 0..100
   std::optional<double> delta;  // score / 100 - 0.5
   std::vector<std::optional<double>> by_metric;  // per metric: mean over parsed judges, 0..1
   std::vector<std::optional<double>> by_judge;   // per judge: 0..100
-  // Per judge and metric, the challenger's points averaged over its parsed
-  // orders (NaN when the judge did not parse): the summary's raw material.
-  std::vector<std::vector<double>> points;
+  // points[j x metrics + m]: judge j's points for the challenger on metric
+  // m, averaged over its parsed orders (NaN when the judge did not parse):
+  // the summary's raw material.
+  std::vector<double> points;
 };
 
-// judges: the panel's names in order. Formulas (documented in --help):
-// per judge and metric, the challenger's points averaged over the orders that
-// parsed; judge score = weighted mean over metrics; turn score = 100 x mean
-// over the judges that parsed; parsed = at least `min_judges` parsed (0: all).
-inline TurnScore score_turn(const std::vector<Judgement>& judgements, const std::vector<std::string>& judges,
-                            const std::vector<double>& weights, std::size_t min_judges) {
-  const std::size_t metrics = weights.size();
-  TurnScore turn;
-  turn.points.assign(judges.size(), std::vector<double>(metrics, std::nan("")));
-  turn.by_judge.assign(judges.size(), std::nullopt);
-  turn.by_metric.assign(metrics, std::nullopt);
-  double weight_sum = 0;
-  for (double w : weights) weight_sum += w;
-  std::size_t parsed_judges = 0;
-  double score_sum = 0;
-  std::vector<double> metric_sum(metrics, 0);
-  for (std::size_t j = 0; j < judges.size(); ++j) {
-    std::vector<double> sum(metrics, 0);
-    std::size_t orders = 0;
-    for (const auto& judgement : judgements) {
-      if (judgement.judge != judges[j] || !judgement.verdict) continue;
-      ++orders;
-      for (std::size_t m = 0; m < metrics; ++m) sum[m] += challenger_points((*judgement.verdict)[m], judgement.order);
-    }
-    if (orders == 0) continue;
-    ++parsed_judges;
-    double judge_score = 0;
-    for (std::size_t m = 0; m < metrics; ++m) {
-      turn.points[j][m] = sum[m] / static_cast<double>(orders);
-      judge_score += weights[m] * turn.points[j][m];
-      metric_sum[m] += turn.points[j][m];
-    }
-    judge_score /= weight_sum;
-    turn.by_judge[j] = 100 * judge_score;
-    score_sum += judge_score;
+// Formulas (documented in --help): per judge and metric, the challenger's
+// points averaged over the orders that parsed; judge score = weighted mean
+// over metrics; turn score = 100 x mean over the judges that parsed;
+// parsed = at least `min_judges` judges parsed (0: every judge of the panel).
+// Sums run in the order of the votes, so a turn scores the same bits however
+// it is stored. Reuses its buffers: no allocation once warm.
+class Scorer {
+ public:
+  Scorer(std::vector<double> weights, std::size_t min_judges)
+      : weights_(std::move(weights)), min_judges_(min_judges) {
+    for (double w : weights_) weight_sum_ += w;
   }
-  const std::size_t needed = min_judges == 0 ? judges.size() : min_judges;
-  turn.parsed = parsed_judges > 0 && parsed_judges >= needed;
-  if (turn.parsed) {
-    turn.score = 100 * score_sum / static_cast<double>(parsed_judges);
-    turn.delta = *turn.score / 100 - 0.5;
-    for (std::size_t m = 0; m < metrics; ++m) turn.by_metric[m] = metric_sum[m] / static_cast<double>(parsed_judges);
+
+  std::size_t metrics() const { return weights_.size(); }
+
+  // votes[i].judge < panel; the returned score lives until the next call.
+  const TurnScore& score(const Vote* votes, std::size_t count, const std::uint8_t* values, std::size_t panel) {
+    const std::size_t metrics = weights_.size();
+    TurnScore& turn = turn_;
+    turn.points.assign(panel * metrics, 0.0);
+    turn.by_judge.assign(panel, std::nullopt);
+    turn.by_metric.assign(metrics, std::nullopt);
+    turn.score.reset();
+    turn.delta.reset();
+    orders_.assign(panel, 0);
+    for (std::size_t i = 0; i < count; ++i) {
+      const Vote& vote = votes[i];
+      if (!vote.has_verdict) continue;
+      ++orders_[vote.judge];
+      double* sum = &turn.points[vote.judge * metrics];
+      const std::uint8_t* verdict = values + vote.values;
+      for (std::size_t m = 0; m < metrics; ++m) sum[m] += challenger_points(verdict[m], vote.order);
+    }
+    std::size_t parsed_judges = 0;
+    double score_sum = 0;
+    metric_sum_.assign(metrics, 0.0);
+    for (std::size_t j = 0; j < panel; ++j) {
+      double* points = &turn.points[j * metrics];
+      if (orders_[j] == 0) {
+        std::fill(points, points + metrics, std::nan(""));
+        continue;
+      }
+      ++parsed_judges;
+      double judge_score = 0;
+      for (std::size_t m = 0; m < metrics; ++m) {
+        points[m] = points[m] / static_cast<double>(orders_[j]);
+        judge_score += weights_[m] * points[m];
+        metric_sum_[m] += points[m];
+      }
+      judge_score /= weight_sum_;
+      turn.by_judge[j] = 100 * judge_score;
+      score_sum += judge_score;
+    }
+    const std::size_t needed = min_judges_ == 0 ? panel : min_judges_;
+    turn.parsed = parsed_judges > 0 && parsed_judges >= needed;
+    if (turn.parsed) {
+      turn.score = 100 * score_sum / static_cast<double>(parsed_judges);
+      turn.delta = *turn.score / 100 - 0.5;
+      for (std::size_t m = 0; m < metrics; ++m) turn.by_metric[m] = metric_sum_[m] / static_cast<double>(parsed_judges);
+    }
+    return turn;
   }
-  return turn;
-}
+
+ private:
+  std::vector<double> weights_;
+  double weight_sum_ = 0;
+  std::size_t min_judges_;
+  TurnScore turn_;
+  std::vector<std::size_t> orders_;
+  std::vector<double> metric_sum_;
+};
 
 // ---------------------------------------------------------------------------
 // The summary's bootstrap: the lower confidence bound of the mean delta by

@@ -88,16 +88,36 @@ class Output {
       fd_ = STDOUT_FILENO;
       return;
     }
-    // An existing non-regular file (/dev/null, /dev/stdout, a FIFO) is
-    // written in place: renaming over it would replace the device or pipe.
+    // Standard streams named as files (/dev/stdout, /dev/stderr, /dev/fd/N,
+    // /proc/self/fd/N) are the tool's own descriptors: duplicated, so the
+    // offset and append mode of the caller's redirection are kept. Renaming over
+    // them would replace the link in /dev (and lose what was written to it).
+    if (const int stream = stream_descriptor(path); stream >= 0) {
+      fd_ = ::fcntl(stream, F_DUPFD_CLOEXEC, 3);
+      if (fd_ < 0) throw DataError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+      return;
+    }
+    // An existing non-regular file (/dev/null, a FIFO) is written in place:
+    // renaming over it would replace the device or pipe.
     struct stat status {};
-    if (::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) {
+    const bool exists = ::stat(path.c_str(), &status) == 0;
+    if (exists && !S_ISREG(status.st_mode)) {
       fd_ = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
       if (fd_ < 0) throw DataError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
       return;
     }
+    // A symbolic link to a regular file: the file it points to is replaced,
+    // the link stays.
+    target_ = path;
+    struct stat link {};
+    if (exists && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      if (char* resolved = ::realpath(path.c_str(), nullptr)) {
+        target_ = resolved;
+        std::free(resolved);
+      }
+    }
     // mkstemp in the target's folder, so that rename() is atomic.
-    temp_path_ = path + ".tmp.XXXXXX";
+    temp_path_ = target_ + ".tmp.XXXXXX";
     fd_ = ::mkstemp(temp_path_.data());
     if (fd_ < 0) {
       const int error = errno;
@@ -145,7 +165,7 @@ class Output {
       throw WriteError(fmt::format("{}: {}", describe(), std::strerror(errno)));
     }
     if (!temp_path_.empty()) {
-      if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+      if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
         const int error = errno;
         ::unlink(temp_path_.c_str());
         detail::unregister_temp(slot_);
@@ -173,9 +193,26 @@ class Output {
     ::umask(mask);
     return mask;
   }
+  // The descriptor a path names when it is one of the process's standard
+  // streams or /dev/fd/N, /proc/self/fd/N; -1 otherwise.
+  static int stream_descriptor(std::string_view path) {
+    if (path == "/dev/stdout") return STDOUT_FILENO;
+    if (path == "/dev/stderr") return STDERR_FILENO;
+    for (std::string_view folder : {std::string_view("/dev/fd/"), std::string_view("/proc/self/fd/")}) {
+      if (!path.starts_with(folder) || path.size() == folder.size() || path.size() > folder.size() + 9) continue;
+      int number = 0;
+      for (char c : path.substr(folder.size())) {
+        if (c < '0' || c > '9') return -1;
+        number = number * 10 + (c - '0');
+      }
+      return number;
+    }
+    return -1;
+  }
   std::string describe() const { return path_ == "-" ? std::string("standard output") : "'" + path_ + "'"; }
 
   std::string path_;
+  std::string target_;  // the file the temp file is renamed to (symlinks resolved)
   std::string temp_path_;
   Buffer buffer_;
   int fd_ = -1;

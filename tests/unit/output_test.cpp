@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -79,6 +82,55 @@ TEST(Output, DevicesAreWrittenInPlaceNotReplaced) {
   struct stat status {};
   ASSERT_EQ(::stat("/dev/null", &status), 0);
   EXPECT_TRUE(S_ISCHR(status.st_mode));
+}
+
+TEST(Output, DescriptorPathsWriteThroughTheDescriptorInAppendMode) {
+  // `tool --summary /dev/stdout >> log` when standard output is a regular
+  // file: the bytes go where the descriptor points, after what is there, and
+  // nothing in /dev or /proc is replaced.
+  const fs::path dir = scratch_dir();
+  const fs::path log = dir / "log.txt";
+  std::ofstream(log) << "before\n";
+  const int fd = ::open(log.c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(fd, 0);
+  struct stat before {};
+  ASSERT_EQ(::stat(log.c_str(), &before), 0);
+  for (const std::string& path : {"/dev/fd/" + std::to_string(fd), "/proc/self/fd/" + std::to_string(fd)}) {
+    prefline::Output out;
+    out.open(path);
+    out.buffer().append(path + "\n");
+    out.commit();
+    struct stat link {};
+    ASSERT_EQ(::lstat(path.c_str(), &link), 0);
+    EXPECT_TRUE(S_ISLNK(link.st_mode)) << path;
+  }
+  ::close(fd);
+  struct stat after {};
+  ASSERT_EQ(::stat(log.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  EXPECT_EQ(slurp(log), "before\n/dev/fd/" + std::to_string(fd) + "\n/proc/self/fd/" + std::to_string(fd) + "\n");
+  EXPECT_EQ(files_in(dir), 1u);
+  fs::remove_all(dir);
+}
+
+TEST(Output, SymlinkKeepsTheLinkAndReplacesItsTarget) {
+  const fs::path dir = scratch_dir();
+  fs::create_directories(dir / "data");
+  std::ofstream(dir / "data" / "real.jsonl") << "old\n";
+  fs::create_symlink("data/real.jsonl", dir / "out.jsonl");
+  {
+    prefline::Output out;
+    out.open((dir / "out.jsonl").string());
+    out.buffer().append("new\n");
+    out.flush();
+    EXPECT_EQ(slurp(dir / "out.jsonl"), "old\n");  // atomic: not yet
+    EXPECT_EQ(files_in(dir / "data"), 2u);           // the temp file is beside the target
+    out.commit();
+  }
+  EXPECT_TRUE(fs::is_symlink(dir / "out.jsonl"));
+  EXPECT_EQ(slurp(dir / "data" / "real.jsonl"), "new\n");
+  EXPECT_EQ(files_in(dir / "data"), 1u);
+  fs::remove_all(dir);
 }
 
 TEST(Output, UncreatableFileIsADataError) {
