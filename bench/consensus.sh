@@ -4,10 +4,12 @@
 # Usage: bench/consensus.sh [ROWS]        (default ROWS=1000000 grade records, ~306 MB of JSONL)
 # Environment: RUNS   timed runs per tool (default 5), alternating between the tools
 #              STRICT=1  exit 1 when a target is missed or pandas disagrees (default: report only)
-#              CONSENSUS another binary to measure (default build/bin/consensus)
+#              CONSENSUS another binary to measure (default $BIN/consensus)
 #              PYTHON    the Python that runs bench/consensus_pandas.py (default: the first of
 #                        python3, /usr/bin/python3 that imports pandas)
-#              ITEMS     item counts of the memory-growth inputs (default "1000 10000 100000")
+#              ITEMS     item counts of the memory-growth inputs (default "1000 10000 100000";
+#                        empty: none, as make bench does, where bench/memory.sh measures them)
+#              BIN, BENCH_DATA, BENCH_RESULTS: see bench/lib.bash
 #
 # Needs build/bin/consensus and build/bin/csv2jsonl (a Release build: `make build`).
 # Inputs, made once and kept in bench/data/:
@@ -26,6 +28,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source bench/lib.bash
 
 readonly TARGET_RECORDS_PER_S=1500000
 readonly TARGET_RSS_ITEMS=10000
@@ -35,11 +38,11 @@ readonly TOLERANCE=1e-9
 rows=${1:-1000000}
 runs=${RUNS:-5}
 strict=${STRICT:-0}
-tool=${CONSENSUS:-build/bin/consensus}
-converter=build/bin/csv2jsonl
+tool=${CONSENSUS:-$bin/consensus}
+converter=$bin/csv2jsonl
 item_counts=${ITEMS-1000 10000 100000}
-csv=bench/data/grades-${rows}.csv
-jsonl=bench/data/grades-${rows}.jsonl
+csv=$data_dir/grades-${rows}.csv
+jsonl=$data_dir/grades-${rows}.jsonl
 
 die() { echo "bench/consensus.sh: $*" >&2; exit 1; }
 
@@ -55,10 +58,10 @@ install_debian_package() { scripts/install-deps "$1" >&2; }
 
 [[ -x $tool ]] || die "$tool not found: build it first with 'make build' (Release)"
 [[ -x $converter ]] || die "$converter not found: build it first with 'make build' (Release)"
-if [[ -f build/CMakeCache.txt ]]; then
-    build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' build/CMakeCache.txt)
+if [[ -f $bin/../CMakeCache.txt ]]; then
+    build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$bin/../CMakeCache.txt")
     [[ $build_type == Release ]] ||
-        echo "warning: build/ is configured as '${build_type:-no build type}', not Release; figures are not representative" >&2
+        echo "warning: $bin/.. is configured as '${build_type:-no build type}', not Release; figures are not representative" >&2
 fi
 
 if [[ ! -x /usr/bin/time ]]; then
@@ -107,7 +110,7 @@ if [[ ! -f $jsonl ]]; then
     "$converter" --quiet -o "$jsonl" "$csv"
 fi
 # The memory-growth inputs: only the JSONL is kept (csv2jsonl -o writes it atomically).
-items_file() { echo "bench/data/grades-${rows}-items$1.jsonl"; }
+items_file() { echo "$data_dir/grades-${rows}-items$1.jsonl"; }
 for n in $item_counts; do
     file=$(items_file "$n")
     [[ -f $file ]] && continue
@@ -126,7 +129,7 @@ cat "$csv" "$jsonl" >/dev/null # warm the page cache so the first timed run is n
 time_run() {
     local name=$1
     shift
-    /usr/bin/time -f '%e %M' -o "$work/last" "$@" >"$work/$name.out" ||
+    /usr/bin/time -f '%e %M %U %S' -o "$work/last" "$@" >"$work/$name.out" ||
         die "'$*' failed (exit $?)"
     cat "$work/last" >>"$work/$name.time"
 }
@@ -172,12 +175,18 @@ echo "consensus benchmark: $rows grade records; $jsonl ($(awk -v b="$jsonl_bytes
 table_row() { printf '%-13s %-6s %14s %12s %8s %14s %8s %6s\n' "$@"; }
 table_row tool input "median wall s" "records/s" "MB/s" "peak RSS MiB" speedup items
 table_row consensus jsonl "$ours_median" "$ours_rate" "$ours_speed" "$ours_rss" - "$ours_items"
+cpu_median() { awk '{ print $3 + $4 }' "$work/$1.time" | sort -g | awk '{ a[NR] = $1 } END { printf "%.2f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+bench_emit tool=consensus input="$(basename "$jsonl")" rows="$rows" bytes="$jsonl_bytes" runs="$runs" median_s="$ours_median" \
+    records_per_s="$ours_rate" mb_per_s="$ours_speed" rss_mib="$ours_rss" cpu_s="$(cpu_median consensus)" outputs="$ours_items"
 # peer_row NAME INPUT BYTES: one line of the table for a peer.
 peer_row() {
     local median rate speed rss ratio
     read -r median rate speed rss < <(summary "$1" "$3")
     ratio=$(awk -v peer="$median" -v ours="$ours_median" 'BEGIN { printf "%.1fx", peer / (ours > 0.01 ? ours : 0.01) }')
     table_row "$1" "$2" "$median" "$rate" "$speed" "$rss" "$ratio" "$(wc -l <"$work/$1.out")"
+    bench_emit tool="$1" input="$(basename "$([[ $2 == csv ]] && echo "$csv" || echo "$jsonl")")" rows="$rows" bytes="$3" \
+        runs="$runs" median_s="$median" records_per_s="$rate" mb_per_s="$speed" rss_mib="$rss" cpu_s="$(cpu_median "$1")" \
+        outputs="$(wc -l <"$work/$1.out")"
 }
 if ((have_mlr)); then
     peer_row mlr-jsonl jsonl "$jsonl_bytes"
@@ -250,8 +259,13 @@ EOF
 echo
 mismatches=0
 if ((have_pandas)); then
-    check pandas-jsonl || mismatches=$((mismatches + 1))
-    check pandas-csv || mismatches=$((mismatches + 1))
+    for name in pandas-jsonl pandas-csv; do
+        if line=$(check "$name"); then result=PASS; else result=MISS; mismatches=$((mismatches + 1)); fi
+        echo "$line"
+        summary_line=$(head -n 1 <<<"$line")
+        summary_line=${summary_line#*consensus: }
+        bench_emit target="consensus output equals $name output" measured="${summary_line%% (*}" result="$result"
+    done
 fi
 
 echo
@@ -279,6 +293,7 @@ target() {
         ;;
     esac
     printf '%-44s %18s  %s\n' "$1" "$2" "$result"
+    bench_emit target="$1" measured="$2" result="$result"
 }
 at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
 below() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b) ? 1 : 0 }'; }
@@ -290,7 +305,7 @@ target "consensus >= 1.5 M grade records/s" "$(awk -v r="$ours_rate" 'BEGIN { pr
 label="$rows grades, $TARGET_RSS_ITEMS items: RSS < $TARGET_RSS_MIB MiB"
 if [[ -n $target_rss ]]; then
     target "$label" "$target_rss MiB" "$(below "$target_rss" "$TARGET_RSS_MIB")"
-else
+elif [[ -n $item_counts ]]; then
     target "$label" "n/a (not in ITEMS)" -
 fi
 [[ $rows -eq 1000000 ]] || echo "note: the targets are stated for 1000000 grade records, this run has $rows"

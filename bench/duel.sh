@@ -11,9 +11,11 @@
 #              LATENCY_MS   judge_server latency (default 50)
 #              CONCURRENCY  duel-judge --concurrency (default 64)
 #              STRICT=1     exit 1 when a target is missed (default: report only)
-#              DUEL_JUDGE   the binary to measure (default build/bin/duel-judge)
-# Needs build/bin/duel-judge and build/bin/judge_server (`make build`), curl, python3.
-# Inputs, made once and kept in bench/data/ by tests/duel/gen_turns.py:
+#              BIN          the binaries' folder (default build/bin)
+#              BENCH_DATA   where inputs are kept (default bench/data)
+#              DUEL_JUDGE   the binary to measure (default $BIN/duel-judge)
+# Needs $BIN/duel-judge and $BIN/judge_server (`make build`), curl, python3.
+# Inputs, made once and kept in $BENCH_DATA by tests/duel/gen_turns.py:
 #   duel-turns-TURNS.jsonl          turns without judgements (--markers: judge_server's GOOD words)
 #   duel-judged-AGGREGATE_TURNS.jsonl  --short turns with judgements from 2 judges in both orders
 #                                   (about 950 bytes a turn)
@@ -26,24 +28,26 @@ runs=${RUNS:-3}
 latency_ms=${LATENCY_MS:-50}
 concurrency=${CONCURRENCY:-64}
 strict=${STRICT:-0}
-tool=${DUEL_JUDGE:-build/bin/duel-judge}
+bin=${BIN:-build/bin}
+data_dir=${BENCH_DATA:-bench/data}
+tool=${DUEL_JUDGE:-$bin/duel-judge}
 readonly TARGET_BOUND_PERCENT=90
 readonly TARGET_TURNS_PER_S=1000000
 
-for binary in "$tool" build/bin/judge_server; do
+for binary in "$tool" "$bin/judge_server"; do
   [[ -x $binary ]] || { echo "bench/duel.sh: $binary not found: run 'make build' first" >&2; exit 1; }
 done
 command -v curl > /dev/null || scripts/install-deps curl
 [[ -x /usr/bin/time ]] || scripts/install-deps time
 
-export JUDGE_SERVER=$PWD/build/bin/judge_server
+export JUDGE_SERVER=$(realpath "$bin/judge_server")
 source tests/duel/server.bash
 work=$(mktemp -d)
 trap 'judge_server_stop_all; rm -rf "$work"' EXIT
 
-mkdir -p bench/data
-http_input=bench/data/duel-turns-${turns}.jsonl
-aggregate_input=bench/data/duel-judged-${aggregate_turns}.jsonl
+mkdir -p "$data_dir"
+http_input=$data_dir/duel-turns-${turns}.jsonl
+aggregate_input=$data_dir/duel-judged-${aggregate_turns}.jsonl
 [[ -f $http_input ]] || python3 tests/duel/gen_turns.py --turns "$turns" --markers -o "$http_input"
 if [[ ! -f $aggregate_input ]]; then
   echo "bench/duel.sh: generating $aggregate_input (once; about 30 s per million turns)" >&2
