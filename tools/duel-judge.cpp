@@ -660,18 +660,22 @@ class ReplyCache {
     return text.str();
   }
 
+  // Atomically: a temp file renamed into place. The temp file is registered
+  // for removal on SIGINT/SIGTERM/SIGHUP like the tools' outputs (kill -9
+  // can leave a .KEY.TID.tmp behind; it is never read).
   void store(const std::string& key, const std::string& reply) const {
     const std::string temp = fmt::format("{}/.{}.{}.tmp", folder_, key, ::gettid());
+    const int slot = prefline::detail::register_temp(temp);
+    bool written;
     {
       std::ofstream out(temp, std::ios::binary | std::ios::trunc);
       out << reply;
       out.flush();
-      if (!out) {
-        ::unlink(temp.c_str());
-        return;  // the cache is an optimisation: a failed store costs a call later, nothing else
-      }
+      written = static_cast<bool>(out);
     }
-    if (::rename(temp.c_str(), path(key).c_str()) != 0) ::unlink(temp.c_str());
+    // The cache is an optimisation: a failed store costs a call later, nothing else.
+    if (!written || ::rename(temp.c_str(), path(key).c_str()) != 0) ::unlink(temp.c_str());
+    prefline::detail::unregister_temp(slot);
   }
 
  private:
@@ -1166,9 +1170,18 @@ class DuelRun {
     stop_workers();
     progress.finish();
     if (options_.print_prompts) out.buffer().append(prompts_.view());
+    // Every output is written to the end (a full disk shows here) before any
+    // is published: a failure leaves none of them behind.
+    out.finish_writing();
+    bad.finish_writing();
+    prefline::Output summary;
+    const std::string summary_line = write_summary(summary);
+    bad.commit_rejects();
+    summary.commit();
     out.commit();
     bad.finish(tool);
-    finish_summary();
+    if (!summary_line.empty()) fmt::print(stderr, "{}", summary_line);
+    if (options_.require_accept && !accepted_) throw prefline::DataError("the duel is not accepted (--require-accept)");
   }
 
  private:
@@ -1304,8 +1317,10 @@ class DuelRun {
     }
   }
 
-  void finish_summary() {
-    if (options_.print_prompts) return;
+  // Writes the --summary file into `summary` (left unpublished: the caller
+  // commits it) and returns the summary's line for standard error.
+  std::string write_summary(prefline::Output& summary) {
+    if (options_.print_prompts) return {};
     const std::size_t metrics = settings_.metrics.size();
     const auto& totals = writer_.totals();
     const auto& judges = writer_.judges();
@@ -1351,7 +1366,6 @@ class DuelRun {
     accepted_ = accepted;
 
     if (!options_.summary.empty()) {
-      prefline::Output summary;
       summary.open(options_.summary);
       prefline::JsonWriter json(summary.buffer());
       auto number = [&](double value) {
@@ -1405,13 +1419,12 @@ class DuelRun {
       json.end_array();
       json.end_object();
       json.end_record();
-      summary.commit();
+      summary.finish_writing();
     }
     auto show = [](double value) { return std::isnan(value) ? std::string("n/a") : fmt::format("{:.2f}", value); };
-    fmt::print(stderr, "{}: {} turns, {} valid ({}); challenger {} vs king {} (margin {}); mean delta {}, lcb {}; {}\n",
-               tool, totals.done, n, show(valid_frac), show(challenger_score), show(king_score), show(win_margin),
-               show(mean_delta), show(lcb), accepted ? "accepted" : "not accepted");
-    if (options_.require_accept && !accepted) throw prefline::DataError("the duel is not accepted (--require-accept)");
+    return fmt::format("{}: {} turns, {} valid ({}); challenger {} vs king {} (margin {}); mean delta {}, lcb {}; {}\n",
+                       tool, totals.done, n, show(valid_frac), show(challenger_score), show(king_score),
+                       show(win_margin), show(mean_delta), show(lcb), accepted ? "accepted" : "not accepted");
   }
 
   // ---- workers ----------------------------------------------------------

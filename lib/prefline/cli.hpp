@@ -116,7 +116,19 @@ class BadRecords {
 
   std::uint64_t skipped() const { return skipped_; }
 
-  // Commits the rejects file and reports the count.
+  // Writes the rejects file to the end without publishing it (Output::finish_writing).
+  void finish_writing() {
+    if (rejects_.is_open()) rejects_.finish_writing();
+  }
+
+  // Commits the rejects file. Tools call it before committing their output:
+  // when the rejects file cannot be written (a full disk), the tool fails and
+  // its -o file must not appear. finish() then only reports the count.
+  void commit_rejects() {
+    if (rejects_.is_open()) rejects_.commit();
+  }
+
+  // Commits the rejects file (if commit_rejects() has not) and reports the count.
   void finish(std::string_view tool) {
     if (rejects_.is_open()) rejects_.commit();
     if (skipped_ > 0) fmt::print(stderr, "{}: skipped {} invalid records\n", tool, skipped_);

@@ -25,48 +25,56 @@ namespace prefline {
 
 namespace detail {
 // Temp files that a signal must remove. Fixed-size storage: the handler may
-// only call async-signal-safe functions (unlink, signal, raise).
-inline constexpr int max_temp_files = 16;
+// only call async-signal-safe functions (unlink, signal, raise). Threads may
+// register concurrently (duel-judge stores cache entries from its workers): a
+// slot is claimed (free -> claimed), filled, then published (-> ready); the
+// handler removes only ready ones.
+inline constexpr int max_temp_files = 128;
 inline constexpr int max_temp_path = 4096;
+enum TempSlot : int { temp_free = 0, temp_claimed = 1, temp_ready = 2 };
 struct TempRegistry {
   char paths[max_temp_files][max_temp_path];
-  std::atomic<bool> used[max_temp_files];
+  std::atomic<int> state[max_temp_files];
 };
 inline TempRegistry temp_registry{};
 
 extern "C" inline void remove_temps_and_reraise(int signal_number) {
   for (int i = 0; i < max_temp_files; ++i)
-    if (temp_registry.used[i].load()) ::unlink(temp_registry.paths[i]);
+    if (temp_registry.state[i].load() == temp_ready) ::unlink(temp_registry.paths[i]);
   std::signal(signal_number, SIG_DFL);
   std::raise(signal_number);
 }
 
 inline void install_signal_cleanup() {
-  static bool installed = false;
-  if (installed) return;
-  installed = true;
-  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
-    struct sigaction action {};
-    action.sa_handler = remove_temps_and_reraise;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(signal_number, &action, nullptr);
-  }
+  static const bool installed = [] {
+    for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction action {};
+      action.sa_handler = remove_temps_and_reraise;
+      sigemptyset(&action.sa_mask);
+      ::sigaction(signal_number, &action, nullptr);
+    }
+    return true;
+  }();
+  (void)installed;
 }
 
+// The slot of `path`, or -1 when the path is too long or every slot is taken
+// (the file is then not removed by a signal).
 inline int register_temp(const std::string& path) {
   install_signal_cleanup();
   if (path.size() >= max_temp_path) return -1;
   for (int i = 0; i < max_temp_files; ++i) {
-    if (temp_registry.used[i].load()) continue;
+    int expected = temp_free;
+    if (!temp_registry.state[i].compare_exchange_strong(expected, temp_claimed)) continue;
     std::memcpy(temp_registry.paths[i], path.c_str(), path.size() + 1);
-    temp_registry.used[i].store(true);
+    temp_registry.state[i].store(temp_ready);
     return i;
   }
   return -1;
 }
 
 inline void unregister_temp(int slot) {
-  if (slot >= 0) temp_registry.used[slot].store(false);
+  if (slot >= 0) temp_registry.state[slot].store(temp_free);
 }
 }  // namespace detail
 
@@ -128,7 +136,8 @@ class Output {
     slot_ = detail::register_temp(temp_path_);
   }
 
-  bool is_open() const { return fd_ >= 0; }
+  // Opened and not yet committed or discarded.
+  bool is_open() const { return fd_ >= 0 || !temp_path_.empty(); }
   const std::string& path() const { return path_; }
 
   // The buffer tools append to; call maybe_flush() after each record.
@@ -153,9 +162,10 @@ class Output {
     buffer_.clear();
   }
 
-  // Flushes, closes (checking the close) and, for a file, renames the temp file
-  // over the target. Only after commit() does the output exist.
-  void commit() {
+  // Flushes and closes, checking both: a full disk shows here, and nothing is
+  // published yet. A tool with several outputs finishes writing them all
+  // before it commits any, so a failure leaves none of them behind.
+  void finish_writing() {
     if (fd_ < 0) return;
     flush();
     const int fd = fd_;
@@ -164,11 +174,18 @@ class Output {
       if (errno == EPIPE) throw ClosedPipe();
       throw WriteError(fmt::format("{}: {}", describe(), std::strerror(errno)));
     }
+  }
+
+  // finish_writing(), then, for a file, renames the temp file over the
+  // target. Only after commit() does the output exist.
+  void commit() {
+    finish_writing();
     if (!temp_path_.empty()) {
       if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
         const int error = errno;
         ::unlink(temp_path_.c_str());
         detail::unregister_temp(slot_);
+        temp_path_.clear();
         throw WriteError(fmt::format("cannot rename to '{}': {}", path_, std::strerror(error)));
       }
       detail::unregister_temp(slot_);
