@@ -721,6 +721,7 @@ class Balancer {
     }
     std::optional<SummaryFile> summary;
     if (!options_.summary.empty()) summary.emplace(options_.summary);
+    bad_.commit_rejects();
     out.commit();
 
     if (!shortfalls.empty()) {

@@ -91,9 +91,12 @@ R"(Common options:
       --version         show the version and exit
 
 Every record is checked to be one valid JSON object (bad records: invalid
-JSON or UTF-8, not an object, a missing --hash field, an existing --as field
-without --overwrite). Output: the input line up to its final '}', then
-,"bucket":"NAME"} and a line end (whitespace after the '}' is dropped).
+JSON or UTF-8, nesting deeper than 1023 levels, a number beyond the double
+range such as 1e400, not an object, a missing --hash field, an existing --as
+field without --overwrite, a key that is read (--field, --hash, --as) given
+twice). -0 and 1.0e-400 are 0 for --edges. Output: the input line up to
+its final '}', then ,"bucket":"NAME"} and a line end (whitespace after the
+'}' is dropped).
 
 Exit status:
   0  success (also when the reader of standard output goes away early)
@@ -226,15 +229,20 @@ class Router {
     const simdjson::dom::object object = record.get_object().value_unsafe();
     empty_object = object.size() == 0;
     simdjson::dom::element element;
-    has_field = !object[options_.as].get(element);
+    const prefline::FieldLookup as = prefline::find_unique(object, options_.as, element);
+    if (as == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", options_.as);
+    has_field = as == prefline::FieldLookup::found;
     if (has_field && !options_.overwrite)
       return fmt::format("the record has a '{}' field already (use --overwrite or --as)", options_.as);
 
     if (settings_.by_score) {
       bucket = settings_.missing_bucket;
       element = record;
-      for (const auto& part : settings_.path) {
-        if (!element.is_object() || element.get_object().value_unsafe()[part].get(element)) return {};
+      for (std::size_t i = 0; i < settings_.path.size(); ++i) {
+        if (!element.is_object()) return {};
+        const auto found = prefline::find_unique(element.get_object().value_unsafe(), settings_.path[i], element);
+        if (found == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", path_prefix(i));
+        if (found == prefline::FieldLookup::missing) return {};
       }
       double value;
       if (!element.is_number() || element.get_double().get(value)) return {};
@@ -244,7 +252,9 @@ class Router {
     }
     key_.clear();
     for (const auto& field : settings_.hash_fields) {
-      if (object[field].get(element)) return fmt::format("missing --hash field '{}'", field);
+      const auto found = prefline::find_unique(object, field, element);
+      if (found == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", field);
+      if (found == prefline::FieldLookup::missing) return fmt::format("missing --hash field '{}'", field);
       if (element.is_string()) {
         append_key_part(key_, 's', element.get_string().value_unsafe());
       } else {
@@ -259,6 +269,16 @@ class Router {
   }
 
  private:
+  // "duel.score" for the --field path up to and including part i.
+  std::string path_prefix(std::size_t i) const {
+    std::string text;
+    for (std::size_t j = 0; j <= i; ++j) {
+      if (j > 0) text.push_back('.');
+      text += settings_.path[j];
+    }
+    return text;
+  }
+
   const Options& options_;
   const Settings& settings_;
   std::string key_;
@@ -354,6 +374,7 @@ void run(const Options& options) {
     json.end_record();
     summary.commit();
   }
+  bad.commit_rejects();
   {
     // All bucket files take their names together: no signal in between.
     HeldSignals held;

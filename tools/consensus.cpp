@@ -56,7 +56,9 @@ Mapping (the defaults fit the vizhub grader format):
 
 A score is a JSON number or a string holding one, inside --scale. null, ""
 or a missing field mean "not graded" (never 0). Anything else, or a value
-outside the scale, makes the record bad.
+outside the scale, makes the record bad. Numbers round to the nearest double,
+as written or in a string: -0 is 0, 1.0e-400 is 0; one beyond the double
+range (1e400) is bad.
 
 Statistics, per item and dimension (over the values that count, see below):
   mean, median (mean of the two middle values for an even count),
@@ -229,6 +231,14 @@ Settings make_settings(const Options& options) {
         throw prefline::UsageError(fmt::format("--score: dimension '{}' given twice", dimension.name));
     settings.dimensions.push_back(dimension);
   }
+  // Item fields, --keep fields and dimensions are written as JSON keys.
+  auto check_utf8 = [](std::string_view option, const std::string& name) {
+    if (!simdjson::validate_utf8(name.data(), name.size()))
+      throw prefline::UsageError(fmt::format("{}: a name is not valid UTF-8", option));
+  };
+  for (const auto& name : settings.item_fields) check_utf8("--item", name);
+  for (const auto& name : settings.keep_fields) check_utf8("--keep", name);
+  for (const auto& dimension : settings.dimensions) check_utf8("--score", dimension.name);
 
   if (!options.weights.empty()) {
     for (const auto& part : prefline::split_list(options.weights)) {
@@ -579,6 +589,14 @@ class GradeReader {
     return names;
   }
 
+  // A value whose type() is null (which only looks at its first byte): ""
+  // for the literal null, else the JSON error ("nul", "nullx").
+  static std::string check_null(simdjson::ondemand::value& value) {
+    bool is_null = false;
+    if (auto error = value.is_null().get(is_null)) return prefline::json_error_reason(error);
+    return is_null ? std::string() : prefline::json_error_reason(simdjson::N_ATOM_ERROR);
+  }
+
   std::string read_role(const Role& role, simdjson::ondemand::value& value, IncomingGrade& grade,
                         std::string_view& source, bool& have_source, std::string_view& time_text) {
     switch (role.kind) {
@@ -589,7 +607,7 @@ class GradeReader {
       case RoleKind::rater: {
         simdjson::ondemand::json_type type;
         if (auto error = value.type().get(type)) return prefline::json_error_reason(error);
-        if (type == simdjson::ondemand::json_type::null) return {};
+        if (type == simdjson::ondemand::json_type::null) return check_null(value);
         std::string_view text;
         if (type != simdjson::ondemand::json_type::string || value.get_string().get(text))
           return fmt::format("rater field '{}' must be a string, not {}", settings_.rater_field,
@@ -613,9 +631,15 @@ class GradeReader {
       case RoleKind::time: {
         simdjson::ondemand::json_type type;
         if (auto error = value.type().get(type)) return prefline::json_error_reason(error);
-        if (type == simdjson::ondemand::json_type::null) return {};
+        if (type == simdjson::ondemand::json_type::null) return check_null(value);
         if (type != simdjson::ondemand::json_type::string || value.get_string().get(time_text)) {
-          if (settings_.duplicates != Duplicates::latest) return {};
+          if (settings_.duplicates != Duplicates::latest) {
+            // Not needed without --duplicates latest, but it must be valid JSON.
+            std::string_view raw;
+            if (type == simdjson::ondemand::json_type::string) return prefline::json_error_reason(simdjson::STRING_ERROR);
+            if (auto error = prefline::raw_value(value, raw)) return prefline::json_error_reason(error);
+            return {};
+          }
           return fmt::format("time field '{}' must be a string, not {}", settings_.time_field,
                              prefline::json_type_name(type));
         }
@@ -630,7 +654,11 @@ class GradeReader {
       case RoleKind::source: {
         simdjson::ondemand::json_type type;
         if (auto error = value.type().get(type)) return prefline::json_error_reason(error);
-        if (type != simdjson::ondemand::json_type::string) return {};
+        if (type != simdjson::ondemand::json_type::string) {
+          std::string_view raw;  // not a path: ignored, but it must be valid JSON
+          if (auto error = prefline::raw_value(value, raw)) return prefline::json_error_reason(error);
+          return {};
+        }
         if (auto error = value.get_string().get(source)) return prefline::json_error_reason(error);
         have_source = true;
         return {};
@@ -810,12 +838,18 @@ std::string merge_partial(simdjson::ondemand::parser& parser, const prefline::Js
               ++d;
             }
             if (d != dims) return not_partial("too few values");
+          } else {
+            std::string_view raw;  // another key: skipped, but it must be valid JSON
+            if (auto error = prefline::raw_value(part_value, raw)) return fail(error);
           }
         }
         if (grade.rater.empty()) return not_partial("a grade has no rater");
         if (with_counts && !have_counts) return "partial record has no counts: it was not made with --duplicates mean";
         grades.push_back(std::move(grade));
       }
+    } else {
+      std::string_view raw;  // another key: skipped, but it must be valid JSON
+      if (auto error = prefline::raw_value(value, raw)) return fail(error);
     }
   }
   if (!document.current_location().error()) return fail(simdjson::TRAILING_CONTENT);
@@ -1126,6 +1160,7 @@ void run(const Options& options) {
     if (!options.agreement.empty())
       write_agreement(options.agreement, settings, items, consensus.rater_names(), finisher, high_variance, written);
   }
+  bad.commit_rejects();
   out.commit();
   bad.finish(tool);
 }

@@ -227,6 +227,7 @@ void convert(const Options& options) {
   }
   formatter.finish();
   progress.finish();
+  bad.commit_rejects();
   out.commit();
   bad.finish(tool);
 }

@@ -958,6 +958,7 @@ void run(const Options& options) {
     }
   }
   progress.finish();
+  bad.commit_rejects();
   if (folder) folder->commit(options.command_line, bad.skipped());
   else out.commit();
   bad.finish(tool);

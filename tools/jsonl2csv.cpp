@@ -143,7 +143,7 @@ class RowMaker {
             return fmt::format(
                 "key '{}' is not a column (the columns are the first record's keys; --fields chooses them)", key);
           junk_.clear();  // not a column: only checked
-          if (auto error = prefline::append_compact_json(junk_, field.value()))
+          if (auto error = prefline::append_compact_json(junk_, field.value(), 2))
             return prefline::json_error_reason(error);
           continue;
         }
@@ -201,7 +201,8 @@ class RowMaker {
       case simdjson::ondemand::json_type::array: {
         cell.kind = Cell::Kind::scratch;
         cell.offset = scratch_.size();
-        if (auto error = prefline::append_compact_json(scratch_, value)) return prefline::json_error_reason(error);
+        if (auto error = prefline::append_compact_json(scratch_, value, 2))  // 2: a field of the record
+          return prefline::json_error_reason(error);
         cell.size = scratch_.size() - cell.offset;
         return {};
       }
@@ -276,6 +277,7 @@ void convert(const Options& options) {
   }
   if (!header_written && rows.has_columns()) write_header();
   progress.finish();
+  bad.commit_rejects();
   out.commit();
   bad.finish(tool);
 }

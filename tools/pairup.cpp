@@ -127,8 +127,9 @@ Pair record: {"prompt","chosen","rejected","metadata":{GROUP,
 "generated_at"}}. score_difference is the difference of the --by values;
 generated_at is SOURCE_DATE_EPOCH when set, else the time of the run (one
 value for the whole run). Bad records: not a JSON object, invalid JSON, a
-group or candidate that is not a string or number, a non-numeric score, the
-same item twice, a response or prompt given twice.
+group or candidate that is not a string or number, a non-numeric score,
+'prompt' or 'response' not a string or null, the same item twice, a
+response or prompt given twice, a key that is read given twice.
 
 Exit status:
   0  success (also when the reader of standard output goes away early)
@@ -225,6 +226,31 @@ std::string read_key(simdjson::dom::element element, std::string_view field, Key
 }
 
 using KeyMap = prefline::StringMap<std::uint32_t>;
+
+// Looks up a field this tool reads. found = false when it is missing; a key
+// given twice makes the record bad (which value would be meant?).
+std::string find_field(const simdjson::dom::object& object, std::string_view key, simdjson::dom::element& element,
+                       bool& found) {
+  const prefline::FieldLookup lookup = prefline::find_unique(object, key, element);
+  found = lookup == prefline::FieldLookup::found;
+  if (lookup == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", key);
+  return {};
+}
+
+// An optional text field: a string, or null / missing (no text); anything
+// else makes the record bad.
+std::string read_text_field(const simdjson::dom::object& object, std::string_view key, std::string_view& text,
+                            bool& has_text) {
+  simdjson::dom::element element;
+  bool found;
+  has_text = false;
+  if (auto reason = find_field(object, key, element, found); !reason.empty() || !found) return reason;
+  if (element.is_null()) return {};
+  if (!element.is_string()) return fmt::format("field '{}' must be a string", key);
+  text = element.get_string().value_unsafe();
+  has_text = true;
+  return {};
+}
 
 // ---------------------------------------------------------------------------
 // Items.
@@ -323,29 +349,30 @@ class ItemReader {
 
     KeyValue group, candidate;
     simdjson::dom::element element;
-    if (object[options_.group].get(element)) return fmt::format("missing group field '{}'", options_.group);
+    bool present;
+    if (auto reason = find_field(object, options_.group, element, present); !reason.empty()) return reason;
+    if (!present) return fmt::format("missing group field '{}'", options_.group);
     if (auto reason = read_key(element, options_.group, group); !reason.empty()) return reason;
-    if (object[options_.candidate].get(element))
-      return fmt::format("missing candidate field '{}'", options_.candidate);
+    if (auto reason = find_field(object, options_.candidate, element, present); !reason.empty()) return reason;
+    if (!present) return fmt::format("missing candidate field '{}'", options_.candidate);
     if (auto reason = read_key(element, options_.candidate, candidate); !reason.empty()) return reason;
 
     std::optional<double> score;
     if (auto reason = read_by(record, score); !reason.empty()) return reason;
 
     std::uint64_t vote_count = 0;
-    if (!object[item_schema::vote_count].get(element)) {
+    if (auto reason = find_field(object, item_schema::vote_count, element, present); !reason.empty()) return reason;
+    if (present) {
       if (element.get_uint64().get(vote_count))
         return fmt::format("field '{}' must be a whole number >= 0", item_schema::vote_count);
     }
 
     if (auto reason = scores_json(object, vote_count, scores_); !reason.empty()) return reason;
     std::string_view prompt, response;
-    bool has_response = false;
-    if (!object[pair_schema::prompt].get(element) && element.is_string()) prompt = element.get_string().value_unsafe();
-    if (!object[source_schema::response].get(element) && element.is_string()) {
-      response = element.get_string().value_unsafe();
-      has_response = true;
-    }
+    bool has_prompt = false, has_response = false;
+    if (auto reason = read_text_field(object, pair_schema::prompt, prompt, has_prompt); !reason.empty()) return reason;
+    if (auto reason = read_text_field(object, source_schema::response, response, has_response); !reason.empty())
+      return reason;
 
     auto found = group_index.find(std::string_view(group.key));
     std::uint32_t g;
@@ -382,7 +409,10 @@ class ItemReader {
   std::string read_by(simdjson::dom::element element, std::optional<double>& score) const {
     for (const auto& part : settings_.by_path) {
       if (!element.is_object()) return fmt::format("--by '{}': '{}' is not inside an object", options_.by, part);
-      if (element.get_object().value_unsafe()[part].get(element)) return {};  // missing: no score
+      bool found;
+      if (auto reason = find_field(element.get_object().value_unsafe(), part, element, found); !reason.empty())
+        return reason;
+      if (!found) return {};  // missing: no score
     }
     if (element.is_null()) return {};
     double value;
@@ -399,14 +429,28 @@ class ItemReader {
     prefline::JsonWriter json(buffer);
     json.begin_object();
     simdjson::dom::element element;
-    if (!object[item_schema::scores].get(element)) {
+    bool present;
+    if (auto reason = find_field(object, item_schema::scores, element, present); !reason.empty()) return reason;
+    if (present) {
       simdjson::dom::object scores;
       if (element.get_object().get(scores)) return fmt::format("field '{}' must be an object", item_schema::scores);
+      dimension_names_.clear();
       for (auto [name, dimension] : scores) {
         simdjson::dom::element statistic;
+        if (std::find(dimension_names_.begin(), dimension_names_.end(), name) != dimension_names_.end())
+          return fmt::format("duplicate key '{}.{}'", item_schema::scores, name);
+        dimension_names_.push_back(name);
         json.key(name);
-        if (!dimension.is_object() || dimension.get_object().value_unsafe()[options_.stat].get(statistic)) {
+        if (!dimension.is_object())
+          return fmt::format("'{}.{}' must be an object", item_schema::scores, name);
+        const auto lookup = prefline::find_unique(dimension.get_object().value_unsafe(), options_.stat, statistic);
+        if (lookup == prefline::FieldLookup::duplicate)
+          return fmt::format("duplicate key '{}.{}.{}'", item_schema::scores, name, options_.stat);
+        if (lookup == prefline::FieldLookup::missing) {
           json.null();
+        } else if (statistic.is_double()) {
+          const double value = statistic.get_double().value_unsafe();
+          json.number(value == 0 ? 0.0 : value);  // shortest form; -0 and 1.0e-400 are 0 (not -0.0, 0.0)
         } else if (statistic.is_number() || statistic.is_null()) {
           json.raw(simdjson::minify(statistic));
         } else {
@@ -415,10 +459,15 @@ class ItemReader {
       }
     }
     json.key(item_schema::overall);
-    if (!object[item_schema::overall].get(element) && (element.is_number() || element.is_null()))
+    if (auto reason = find_field(object, item_schema::overall, element, present); !reason.empty()) return reason;
+    if (!present)
+      json.null();
+    else if (element.is_double())
+      json.number(element.get_double().value_unsafe() == 0 ? 0.0 : element.get_double().value_unsafe());  // see above
+    else if (element.is_number() || element.is_null())
       json.raw(simdjson::minify(element));
     else
-      json.null();
+      return fmt::format("field '{}' must be a number", item_schema::overall);
     json.key(item_schema::vote_count).integer(static_cast<std::int64_t>(vote_count));
     json.end_object();
     out = std::string(buffer.view());
@@ -429,6 +478,7 @@ class ItemReader {
   const Settings& settings_;
   TextArena arena_;
   std::string scores_;
+  mutable std::vector<std::string_view> dimension_names_;  // scratch for scores_json
 };
 
 // ---------------------------------------------------------------------------
@@ -588,10 +638,12 @@ void run(const Options& options) {
     read_lines(options.responses, bad, [&](const simdjson::dom::object& record) -> std::string {
       KeyValue group, candidate;
       simdjson::dom::element element;
-      if (record[options.group].get(element)) return fmt::format("missing group field '{}'", options.group);
+      bool present;
+      if (auto reason = find_field(record, options.group, element, present); !reason.empty()) return reason;
+      if (!present) return fmt::format("missing group field '{}'", options.group);
       if (auto reason = read_key(element, options.group, group); !reason.empty()) return reason;
-      if (record[options.candidate].get(element))
-        return fmt::format("missing candidate field '{}'", options.candidate);
+      if (auto reason = find_field(record, options.candidate, element, present); !reason.empty()) return reason;
+      if (!present) return fmt::format("missing candidate field '{}'", options.candidate);
       if (auto reason = read_key(element, options.candidate, candidate); !reason.empty()) return reason;
       auto found = group_index.find(std::string_view(group.key));
       if (found == group_index.end()) return {};  // not a group we read
@@ -599,17 +651,25 @@ void run(const Options& options) {
       if (member < 0) return {};  // not an item we read
       const auto i = static_cast<std::size_t>(member);
       if (seen[i]) return fmt::format("a second response for {}/{}", group.json, candidate.json);
-      seen[i] = 1;
-      if (!needs_text[i]) return {};
-      if (!record[source_schema::response].get(element)) {
+      // Checked whether or not a pair needs the text; only a good record counts as seen.
+      if (auto reason = find_field(record, source_schema::response, element, present); !reason.empty()) return reason;
+      if (present) {
         if (!element.is_string()) return fmt::format("field '{}' must be a string", source_schema::response);
-        const std::string_view text = element.get_string().value_unsafe();
-        texts[i] = std::string_view(response_texts.store({text}), text.size());
-      } else if (!record[source_schema::files].get(element)) {
-        if (!element.is_object()) return fmt::format("field '{}' must be an object", source_schema::files);
-        const std::string text = render_files(element.get_object().value_unsafe());
-        texts[i] = std::string_view(response_texts.store({text}), text.size());
+        if (needs_text[i]) {
+          const std::string_view text = element.get_string().value_unsafe();
+          texts[i] = std::string_view(response_texts.store({text}), text.size());
+        }
+      } else {
+        if (auto reason = find_field(record, source_schema::files, element, present); !reason.empty()) return reason;
+        if (present) {
+          if (!element.is_object()) return fmt::format("field '{}' must be an object", source_schema::files);
+          if (needs_text[i]) {
+            const std::string text = render_files(element.get_object().value_unsafe());
+            texts[i] = std::string_view(response_texts.store({text}), text.size());
+          }
+        }
       }
+      seen[i] = 1;
       return {};
     });
   }
@@ -620,14 +680,17 @@ void run(const Options& options) {
     read_lines(options.prompts, bad, [&](const simdjson::dom::object& record) -> std::string {
       KeyValue group;
       simdjson::dom::element element;
-      if (record[options.group].get(element)) return fmt::format("missing group field '{}'", options.group);
+      bool has;
+      if (auto reason = find_field(record, options.group, element, has); !reason.empty()) return reason;
+      if (!has) return fmt::format("missing group field '{}'", options.group);
       if (auto reason = read_key(element, options.group, group); !reason.empty()) return reason;
       auto found = group_index.find(std::string_view(group.key));
       if (found == group_index.end()) return {};
       if (seen[found->second]) return fmt::format("a second prompt for {}", group.json);
-      seen[found->second] = 1;
-      if (record[pair_schema::prompt].get(element) || !element.is_string())
+      if (auto reason = find_field(record, pair_schema::prompt, element, has); !reason.empty()) return reason;
+      if (!has || !element.is_string())
         return fmt::format("field '{}' must be a string", pair_schema::prompt);
+      seen[found->second] = 1;  // only a good record counts
       if (needs_prompt[found->second]) prompts[found->second] = std::string(element.get_string().value_unsafe());
       return {};
     });
@@ -739,6 +802,7 @@ void run(const Options& options) {
     meta_out.commit();
   }
 
+  bad.commit_rejects();
   out.commit();
   const std::size_t dropped = counters.missing_text + counters.empty_text + counters.identical_texts;
   if (dropped > 0)

@@ -1541,6 +1541,7 @@ void run(const Options& options) {
     html.buffer().append(doc::render_html(document));
     html.commit();
   }
+  bad.commit_rejects();
   out.commit();
   bad.finish(tool);
 }

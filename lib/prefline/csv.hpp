@@ -84,11 +84,14 @@ constexpr std::array<FindColumnEnd, sizeof...(separators)> make_column_splitters
 inline constexpr auto column_splitters = make_column_splitters(std::make_index_sequence<128>{});
 
 // The bytes LineReader reads: from a file descriptor or memory. It also finds
-// NUL bytes (LineReader hands out C strings, so a NUL would silently cut a
-// line short) and notes the physical line each is on.
+// NUL bytes: LineReader hands out C strings, so a NUL would cut a line short
+// (and hide a closing quote after it). Each NUL is replaced by nul_stand_in
+// (never valid UTF-8) and its physical line and column noted, so the row is
+// reported bad and restore_nuls() puts the NULs back for --rejects.
 class ScanningSource final : public io::ByteSourceBase {
  public:
   static constexpr char end_sentinel = '\x01';
+  static constexpr char nul_stand_in = '\xFF';
 
   explicit ScanningSource(InputFile& input) : input_(&input) {}
   ScanningSource(const char* data, std::size_t size) : data_(data), left_(size) {}
@@ -114,32 +117,59 @@ class ScanningSource final : public io::ByteSourceBase {
   bool line_has_nul(std::uint64_t line) const {
     if (!any_nul_.load(std::memory_order_acquire)) return false;
     std::lock_guard lock(mutex_);
-    return std::binary_search(nul_lines_.begin(), nul_lines_.end(), line);
+    const auto found = std::lower_bound(nuls_.begin(), nuls_.end(), Nul{line, 0});
+    return found != nuls_.end() && found->line == line;
+  }
+
+  // `text` holds physical line `line` from its start: puts its NULs back.
+  void restore_nuls(std::uint64_t line, char* text, std::size_t length) const {
+    if (!any_nul_.load(std::memory_order_acquire)) return;
+    std::lock_guard lock(mutex_);
+    for (auto at = std::lower_bound(nuls_.begin(), nuls_.end(), Nul{line, 0}); at != nuls_.end() && at->line == line;
+         ++at)
+      if (at->column < length) text[at->column] = '\0';
   }
 
  private:
-  void scan(const char* data, std::size_t size) {
-    const char* end = data + size;
-    const char* from = data;
+  struct Nul {
+    std::uint64_t line;
+    std::uint64_t column;  // 0-based byte offset in the physical line
+    bool operator<(const Nul& other) const {
+      return line != other.line ? line < other.line : column < other.column;
+    }
+  };
+
+  void scan(char* data, std::size_t size) {
+    char* end = data + size;
+    char* from = data;
     std::uint64_t line = lines_before_ + 1;
-    while (const char* nul = static_cast<const char*>(std::memchr(from, '\0', end - from))) {
+    while (char* nul = static_cast<char*>(std::memchr(from, '\0', static_cast<std::size_t>(end - from)))) {
       line += static_cast<std::uint64_t>(std::count(from, nul, '\n'));
+      const void* newline = memrchr(data, '\n', static_cast<std::size_t>(nul - data));
+      const std::uint64_t column = newline != nullptr ? static_cast<std::uint64_t>(nul - static_cast<const char*>(newline) - 1)
+                                                      : line_bytes_before_ + static_cast<std::uint64_t>(nul - data);
       {
         std::lock_guard lock(mutex_);
-        if (nul_lines_.empty() || nul_lines_.back() != line) nul_lines_.push_back(line);
+        nuls_.push_back({line, column});
       }
       any_nul_.store(true, std::memory_order_release);
+      *nul = nul_stand_in;
       from = nul + 1;
     }
     lines_before_ += static_cast<std::uint64_t>(std::count(data, end, '\n'));
+    const void* last_newline = memrchr(data, '\n', size);
+    line_bytes_before_ = last_newline != nullptr
+                             ? static_cast<std::uint64_t>(end - static_cast<const char*>(last_newline) - 1)
+                             : line_bytes_before_ + size;
   }
 
   InputFile* input_ = nullptr;
   const char* data_ = nullptr;
   std::size_t left_ = 0;
   std::uint64_t lines_before_ = 0;
+  std::uint64_t line_bytes_before_ = 0;  // bytes of the current line read before this buffer
   mutable std::mutex mutex_;
-  std::vector<std::uint64_t> nul_lines_;  // sorted: lines are scanned in order
+  std::vector<Nul> nuls_;  // sorted: bytes are scanned in order
   std::atomic<bool> any_nul_{false};
 };
 
@@ -302,7 +332,9 @@ class CsvReader {
   }
 
   void append_raw(const char* line, std::size_t length, bool crlf) {
+    const std::size_t start = raw_.size();
     raw_.append(line, length);
+    source_.restore_nuls(physical_, raw_.data() + start, length);
     raw_.append(crlf ? "\r\n" : "\n");
   }
 

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -44,19 +45,43 @@ inline std::string_view trim_json_whitespace(std::string_view text) {
   return text;
 }
 
-// The value's JSON text as it is in the input (objects and arrays whole).
+namespace detail {
+// ondemand skips over the inside of an object or array without checking it
+// ([1, tru] or 10 000 nested arrays would pass): parse the value's text with
+// the DOM parser, which checks everything, depth included: a record may nest
+// max_json_depth levels, the record itself being the first, so a field's
+// value may nest one less. `raw` lies inside a padded input buffer, so the
+// bytes after it are readable padding.
+inline simdjson::error_code validate_nested(std::string_view raw) {
+  struct Validator {
+    simdjson::dom::parser parser;
+    Validator() {
+      const simdjson::error_code error = parser.allocate(4096, max_json_depth);  // accepts max_json_depth - 1 levels
+      (void)error;  // a failed allocation shows again in parse()
+    }
+  };
+  thread_local Validator validator;
+  simdjson::dom::element element;
+  return validator.parser.parse(raw.data(), raw.size(), false).get(element);
+}
+}  // namespace detail
+
+// The value's JSON text as it is in the input (objects and arrays whole,
+// checked to be valid JSON).
 inline simdjson::error_code raw_value(simdjson::ondemand::value value, std::string_view& raw) {
   simdjson::ondemand::json_type type;
   if (auto error = value.type().get(type)) return error;
   if (type == simdjson::ondemand::json_type::object) {
     simdjson::ondemand::object object;
     if (auto error = value.get_object().get(object)) return error;
-    return object.raw_json().get(raw);
+    if (auto error = object.raw_json().get(raw)) return error;
+    return detail::validate_nested(raw);
   }
   if (type == simdjson::ondemand::json_type::array) {
     simdjson::ondemand::array array;
     if (auto error = value.get_array().get(array)) return error;
-    return array.raw_json().get(raw);
+    if (auto error = array.raw_json().get(raw)) return error;
+    return detail::validate_nested(raw);
   }
   raw = trim_json_whitespace(value.raw_json_token());
   // Scalars are only checked when read: make sure the token is valid JSON.
@@ -89,8 +114,14 @@ inline NumberField read_number_field(simdjson::ondemand::value value) {
     return field;
   }
   switch (type) {
-    case simdjson::ondemand::json_type::null:
+    case simdjson::ondemand::json_type::null: {
+      bool is_null = false;  // type() only looked at the first byte ("nul", "nullx")
+      if (value.is_null().get(is_null) || !is_null) {
+        field.state = NumberField::State::invalid;
+        field.text = std::string(trim_json_whitespace(value.raw_json_token()));
+      }
       return field;
+    }
     case simdjson::ondemand::json_type::number: {
       double number;
       if (value.get_double().get(number) || !std::isfinite(number)) {
@@ -111,7 +142,14 @@ inline NumberField read_number_field(simdjson::ondemand::value value) {
       }
       if (text.empty()) return field;
       double number = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (error == std::errc::result_out_of_range && end == text.data() + text.size()) {
+        // The same rule as for JSON numbers (simdjson): a value too small for
+        // a double rounds to 0 ("1.0e-400" is 0); one too large stays bad.
+        const std::string copy(text);
+        number = std::strtod(copy.c_str(), nullptr);
+        if (std::isfinite(number)) error = std::errc();
+      }
       if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(number)) {
         field.state = NumberField::State::invalid;
         field.text = text;
@@ -128,6 +166,22 @@ inline NumberField read_number_field(simdjson::ondemand::value value) {
       return field;
     }
   }
+}
+
+// One field of a DOM object by its key. A key that appears twice is reported
+// (which value would be meant?), as FieldPicker does for ondemand records.
+enum class FieldLookup { missing, found, duplicate };
+
+inline FieldLookup find_unique(const simdjson::dom::object& object, std::string_view key,
+                               simdjson::dom::element& value) {
+  FieldLookup result = FieldLookup::missing;
+  for (const simdjson::dom::key_value_pair field : object) {
+    if (field.key != key) continue;
+    if (result == FieldLookup::found) return FieldLookup::duplicate;
+    value = field.value;
+    result = FieldLookup::found;
+  }
+  return result;
 }
 
 // Picks the wanted top-level fields of an object in one pass over it. A

@@ -14,9 +14,14 @@
 
 namespace prefline {
 
-inline simdjson::error_code append_compact_json(Buffer& out, simdjson::ondemand::value value) {
+// `depth` is the value's nesting level (1 for a top-level value); deeper than
+// max_json_depth is an error, as with the DOM parser (and no stack overflow).
+inline simdjson::error_code append_compact_json(Buffer& out, simdjson::ondemand::value value, std::size_t depth = 1) {
   simdjson::ondemand::json_type type;
   if (auto error = value.type().get(type)) return error;
+  if ((type == simdjson::ondemand::json_type::object || type == simdjson::ondemand::json_type::array) &&
+      depth > max_json_depth)
+    return simdjson::DEPTH_ERROR;
   switch (type) {
     case simdjson::ondemand::json_type::object: {
       simdjson::ondemand::object object;
@@ -32,7 +37,7 @@ inline simdjson::error_code append_compact_json(Buffer& out, simdjson::ondemand:
         first = false;
         append_json_string(out, key);
         out.push_back(':');
-        if (auto error = append_compact_json(out, field.value())) return error;
+        if (auto error = append_compact_json(out, field.value(), depth + 1)) return error;
       }
       out.push_back('}');
       return simdjson::SUCCESS;
@@ -47,7 +52,7 @@ inline simdjson::error_code append_compact_json(Buffer& out, simdjson::ondemand:
         if (auto error = std::move(result).get(element)) return error;
         if (!first) out.push_back(',');
         first = false;
-        if (auto error = append_compact_json(out, element)) return error;
+        if (auto error = append_compact_json(out, element, depth + 1)) return error;
       }
       out.push_back(']');
       return simdjson::SUCCESS;

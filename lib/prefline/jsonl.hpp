@@ -96,7 +96,7 @@ class JsonlReader {
       got = input_->read_some(buffer_.get() + end_, capacity_ - end_);
     } else {
       got = std::min(memory_.size(), capacity_ - end_);
-      std::memcpy(buffer_.get() + end_, memory_.data(), got);
+      if (got != 0) std::memcpy(buffer_.get() + end_, memory_.data(), got);  // an empty view may have no data()
       memory_.remove_prefix(got);
     }
     if (got == 0) eof_ = true;
@@ -164,42 +164,52 @@ inline std::string start_object(simdjson::ondemand::parser& parser, const JsonlL
   return {};
 }
 
-namespace detail {
-inline simdjson::error_code validate_value(simdjson::ondemand::value value);
+// Nesting deeper than this many levels (the record itself is level 1) is a
+// bad record ("nested too deeply"), for every tool: what the DOM parser with
+// its default limit (simdjson::DEFAULT_MAX_DEPTH = 1024) accepts. The
+// recursive ondemand walks check it too, so deep input cannot overflow the
+// stack (and ondemand, whose limit is the same, is never asked to go deeper).
+inline constexpr std::size_t max_json_depth = simdjson::DEFAULT_MAX_DEPTH - 1;
 
-inline simdjson::error_code validate_object(simdjson::ondemand::object object) {
+namespace detail {
+inline simdjson::error_code validate_value(simdjson::ondemand::value value, std::size_t depth);
+
+// `depth` is the nesting level of the object or array being walked (1 = the record).
+inline simdjson::error_code validate_object(simdjson::ondemand::object object, std::size_t depth = 1) {
+  if (depth > max_json_depth) return simdjson::DEPTH_ERROR;
   for (auto field : object) {
     std::string_view key;
     if (auto error = field.unescaped_key().get(key)) return error;
     simdjson::ondemand::value value;
     if (auto error = field.value().get(value)) return error;
-    if (auto error = validate_value(value)) return error;
+    if (auto error = validate_value(value, depth + 1)) return error;
   }
   return simdjson::SUCCESS;
 }
 
-inline simdjson::error_code validate_array(simdjson::ondemand::array array) {
+inline simdjson::error_code validate_array(simdjson::ondemand::array array, std::size_t depth) {
+  if (depth > max_json_depth) return simdjson::DEPTH_ERROR;
   for (auto element : array) {
     simdjson::ondemand::value value;
     if (auto error = element.get(value)) return error;
-    if (auto error = validate_value(value)) return error;
+    if (auto error = validate_value(value, depth + 1)) return error;
   }
   return simdjson::SUCCESS;
 }
 
-inline simdjson::error_code validate_value(simdjson::ondemand::value value) {
+inline simdjson::error_code validate_value(simdjson::ondemand::value value, std::size_t depth) {
   simdjson::ondemand::json_type type;
   if (auto error = value.type().get(type)) return error;
   switch (type) {
     case simdjson::ondemand::json_type::object: {
       simdjson::ondemand::object object;
       if (auto error = value.get_object().get(object)) return error;
-      return validate_object(object);
+      return validate_object(object, depth);
     }
     case simdjson::ondemand::json_type::array: {
       simdjson::ondemand::array array;
       if (auto error = value.get_array().get(array)) return error;
-      return validate_array(array);
+      return validate_array(array, depth);
     }
     case simdjson::ondemand::json_type::string: return value.get_string().error();
     case simdjson::ondemand::json_type::number: return value.get_number().error();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks judge_server itself, on the wire, with curl: every reply style and
-# fault, --fail-first, --api-key, /stats, the log, and 256 concurrent
+# fault (broken, 429, 500, drop, truncate, reset, nonjson, nometrics, 401,
+# slow), --fail-first, --api-key, /stats, the log, and 256 concurrent
 # connections. Documents what each mode looks like to a client.
 #
 # Usage: tests/duel/server_smoke.sh   (needs build/bin/judge_server, curl, python3)
@@ -30,9 +31,10 @@ print(json.dumps({"model": "judge-model", "messages": [{"role": "system", "conte
                   {"role": "user", "content": user}], "max_tokens": 512, "temperature": 0}))' "${1:-}"
 }
 post() {  # post [TAG] [CURL OPTIONS...]: prints the reply content, or the HTTP status if not 200
+  # (the request is $BODY when set, so that timed checks do not time python's start-up)
   local tag=${1:-}; shift || true
   curl -sS -o "$work/reply" -w '%{http_code}' -D "$work/headers" "$@" \
-    -H 'Content-Type: application/json' -d "$(body "$tag")" "$JUDGE_URL/chat/completions" > "$work/status" 2> "$work/curl.err"
+    -H 'Content-Type: application/json' -d "${BODY:-$(body "$tag")}" "$JUDGE_URL/chat/completions" > "$work/status" 2> "$work/curl.err"
   local rc=$?
   if [[ $rc -ne 0 ]]; then echo "curl-exit-$rc"; return; fi
   if [[ $(cat "$work/status") != 200 ]]; then cat "$work/status"; return; fi
@@ -107,10 +109,37 @@ judge_server_start --mode truncate || exit 1
 check "truncate: headers, half the body, close (curl 18: partial file)" "curl-exit-18 $verdict" "$(post) $(post)"
 judge_server_stop
 
+judge_server_start --mode reset || exit 1
+check "reset: headers, half the body, then an RST (curl 56: connection reset by peer)" "curl-exit-56 $verdict" "$(post) $(post)"
+check "reset: stats" '{"requests":2,"by_status":{"200":2},"faults":{"reset":1},"prompts":1,"in_flight":0,"max_in_flight":1}' "$(judge_server_stats)"
+judge_server_stop
+
+judge_server_start --mode nonjson || exit 1
+check "nonjson: status 200, an HTML page" "200 text/html <html><head><title>502 Bad Gateway</title>" \
+  "$(curl -sS -o "$work/reply" -w '%{http_code} %{content_type}' -d "$(body)" "$JUDGE_URL/chat/completions") $(head -c 42 "$work/reply")"
+check "nonjson: the retry is answered (default --fail-first 1)" "$verdict" "$(post)"
+judge_server_stop
+
+judge_server_start --mode nometrics || exit 1
+check "nometrics: a verdict without the last metric, on every request by default" \
+  '{"correctness":2,"grounding":2,"progress":2,"protocol":2} {"correctness":2,"grounding":2,"progress":2,"protocol":2}' "$(post) $(post)"
+judge_server_stop
+
+judge_server_start --mode 401 || exit 1
+check "401: on every request by default" "401 401" "$(post '' -H 'Authorization: Bearer sk-echo-me') $(post)"
+check "401: the message echoes the key presented, as OpenAI's does" "Incorrect API key provided: (none). You can find your API key at https://platform.openai.com/account/api-keys." \
+  "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["error"]["message"])' "$work/reply")"
+post '' -H 'Authorization: Bearer sk-echo-me' > /dev/null
+check "401: ... here 'sk-echo-me'" "Incorrect API key provided: sk-echo-me. invalid_request_error" \
+  "$(python3 -c 'import json, sys; e = json.load(open(sys.argv[1]))["error"]; print(e["message"].split(" You")[0], e["type"])' "$work/reply")"
+judge_server_stop
+
 judge_server_start --mode slow --slow-ms 3000 || exit 1
+BODY=$(body)
 start=$(date +%s.%N)
 check "slow: the client times out (curl 28)" "curl-exit-28 $verdict" "$(post '' --max-time 0.5) $(post '' --max-time 0.5)"
 check "slow: within 2 s" yes "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print (e - s < 2) ? "yes" : "no" }')"
+unset BODY
 start=$(date +%s.%N)
 judge_server_stop
 check "slow: a sleeping handler does not delay the shutdown" yes "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print (e - s < 1.5) ? "yes" : "no" }')"

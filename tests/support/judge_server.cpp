@@ -1,9 +1,11 @@
 // judge_server: a loopback stand-in for an LLM judge, speaking the OpenAI
 // chat-completions API, for the duel-judge tests and bench/duel.sh. Its
 // verdicts follow from the prompt text alone (so tests know them in advance),
-// and it can be told to answer slowly, fail with 429/500, drop or truncate
-// the connection, or wrap its verdict in prose, thinking blocks, code fences
-// or broken JSON. Not a tool: it is built with the tests and never installed.
+// and it can be told to answer slowly, fail with 429/500/401 (the 401 echoing
+// the key, as OpenAI's does), drop, truncate or reset the connection, answer
+// with HTML or a verdict missing a metric, or wrap its verdict in prose,
+// thinking blocks, code fences or broken JSON. Not a tool: it is built with
+// the tests and never installed.
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -94,11 +96,21 @@ Options:
                                             then the connection is closed
                                   slow      sleep --slow-ms instead of --latency-ms,
                                             then a normal reply
+                                  reset     status line, headers and half the body,
+                                            then the connection is reset (an RST,
+                                            ECONNRESET), without a FIN
+                                  nonjson   status 200 with an HTML body (a proxy's
+                                            page), not a chat completion
+                                  nometrics 200, a well-formed reply whose verdict
+                                            lacks the last metric: no verdict in it
+                                  401       status 401 whose error message echoes
+                                            the bearer token presented, as OpenAI's
+                                            does ('Incorrect API key provided: KEY')
                         e.g. --mode thinking,429
       --fail-first N    a fault hits only the first N requests of each distinct
                         prompt (model + messages); later ones are answered.
-                        'all' = every request. Default: all for broken, 1 for the
-                        other faults; 0 disables the fault
+                        'all' = every request. Default: all for broken, nometrics
+                        and 401, 1 for the other faults; 0 disables the fault
       --slow-ms N       the sleep of a 'slow' fault (default 5000). The worker stays
                         busy for that long even when the client has given up
       --keep-alive on|off  off: every response says 'Connection: close' and the
@@ -141,7 +153,7 @@ Example:
 // Options
 
 enum class Style { ok, prose, thinking, fenced };
-enum class Fault { none, broken, status429, status500, drop, truncate, slow };
+enum class Fault { none, broken, status429, status500, drop, truncate, slow, reset, nonjson, nometrics, status401 };
 enum class Rule { good, invert, first, second, draw };
 
 std::string_view fault_name(Fault fault) {
@@ -153,6 +165,10 @@ std::string_view fault_name(Fault fault) {
     case Fault::drop: return "drop";
     case Fault::truncate: return "truncate";
     case Fault::slow: return "slow";
+    case Fault::reset: return "reset";
+    case Fault::nonjson: return "nonjson";
+    case Fault::nometrics: return "nometrics";
+    case Fault::status401: return "401";
   }
   return "?";
 }
@@ -208,7 +224,9 @@ Config validate(const Options& options) {
         {"ok", Style::ok}, {"prose", Style::prose}, {"thinking", Style::thinking}, {"fenced", Style::fenced}};
     static const std::map<std::string_view, Fault> faults = {
         {"broken", Fault::broken}, {"429", Fault::status429}, {"500", Fault::status500},
-        {"drop", Fault::drop},     {"truncate", Fault::truncate}, {"slow", Fault::slow}};
+        {"drop", Fault::drop},     {"truncate", Fault::truncate}, {"slow", Fault::slow},
+        {"reset", Fault::reset},   {"nonjson", Fault::nonjson},   {"nometrics", Fault::nometrics},
+        {"401", Fault::status401}};
     if (auto style = styles.find(word); style != styles.end()) {
       if (have_style) throw prefline::UsageError(fmt::format("--mode '{}' has two reply styles", options.mode));
       have_style = true;
@@ -221,7 +239,8 @@ Config validate(const Options& options) {
     }
   }
   if (options.fail_first.empty()) {
-    config.fail_first = config.fault == Fault::broken ? -1 : 1;
+    const bool every = config.fault == Fault::broken || config.fault == Fault::nometrics || config.fault == Fault::status401;
+    config.fail_first = every ? -1 : 1;
   } else if (options.fail_first == "all") {
     config.fail_first = -1;
   } else {
@@ -575,11 +594,37 @@ class JudgeServer {
         error_response(response, 500, "server_error", "dropped");
         count_and_log(request, "drop", fault, prompt_hash, model, attempt);
         return;
+      case Fault::status401: {
+        // As OpenAI's API does, the message repeats the key it was given: a
+        // client that prints error bodies would leak its key.
+        std::string token = request.get_header_value("Authorization");
+        if (token.starts_with("Bearer ")) token.erase(0, 7);
+        error_response(response, 401, "invalid_request_error",
+                       fmt::format("Incorrect API key provided: {}. You can find your API key at "
+                                   "https://platform.openai.com/account/api-keys.",
+                                   token.empty() ? "(none)" : token));
+        count_and_log(request, "401", fault, prompt_hash, model, attempt);
+        return;
+      }
+      case Fault::nonjson:
+        // A proxy's error page with status 200: not JSON at all.
+        response.set_content(
+            "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
+            "<p>The upstream judge did not answer (judge_server fault).</p></body></html>\n",
+            "text/html");
+        count_and_log(request, "200", fault, prompt_hash, model, attempt);
+        return;
       default: break;
     }
 
     const std::vector<std::string>& metrics = metrics_for(prompt);
-    const std::string reply = reply_text(config_.style, fault == Fault::broken, metrics, decide(prompt, metrics, config_.rule));
+    std::string reply = reply_text(config_.style, fault == Fault::broken, metrics, decide(prompt, metrics, config_.rule));
+    if (fault == Fault::nometrics) {
+      // A well-formed verdict that lacks the last metric (with one metric: no metric at all).
+      std::vector<std::string> fewer(metrics.begin(), metrics.end() - (metrics.empty() ? 0 : 1));
+      if (fewer.empty()) fewer.push_back("verdict");
+      reply = reply_text(config_.style, false, fewer, decide(prompt, fewer, config_.rule));
+    }
     prefline::Buffer body;
     prefline::JsonWriter json(body);
     json.begin_object();
@@ -599,13 +644,19 @@ class JudgeServer {
     json.key("total_tokens").integer(prompt_tokens + completion_tokens);
     json.end_object().end_object();
 
-    if (fault == Fault::truncate) {
+    if (fault == Fault::truncate || fault == Fault::reset) {
       // The full Content-Length is announced, half the body is sent, then the
-      // provider fails and httplib closes the connection.
+      // provider fails and httplib closes the connection with a FIN
+      // (truncate); or (reset) the connection is aborted first, so the client
+      // gets an RST (ECONNRESET) and no FIN.
       auto content = std::make_shared<std::string>(body.view());
+      const bool reset = fault == Fault::reset;
+      const int local_port = request.local_port, remote_port = request.remote_port;
       response.set_content_provider(content->size(), "application/json",
-                                    [content](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                    [content, reset, local_port, remote_port](std::size_t offset, std::size_t,
+                                                                              httplib::DataSink& sink) {
                                       if (offset == 0) sink.write(content->data(), content->size() / 2);
+                                      if (reset) abort_connection(local_port, remote_port);
                                       return false;
                                     });
     } else {
@@ -661,8 +712,28 @@ class JudgeServer {
   // Finds this request's socket (the one whose two ends are the request's
   // addresses; httplib does not hand it to handlers) and shuts it down.
   static void shutdown_connection(const httplib::Request& request) {
+    const int fd = find_connection(request.local_port, request.remote_port);
+    if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+  }
+  // Resets the connection (RST, not FIN): with SO_LINGER 0, the last close of
+  // the socket aborts it. httplib shuts a socket down (FIN) before closing it,
+  // so the socket is closed here, by putting a fresh unconnected one in its
+  // place (dup2): httplib's later shutdown and close hit the stand-in.
+  static void abort_connection(int local_port, int remote_port) {
+    const int fd = find_connection(local_port, remote_port);
+    if (fd < 0) return;
+    const linger hard{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    const int stand_in = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (stand_in < 0) return;
+    ::dup2(stand_in, fd);
+    ::close(stand_in);
+  }
+  // The socket whose local and peer ports are these, or -1.
+  static int find_connection(int local_port, int remote_port) {
     DIR* folder = opendir("/proc/self/fd");
-    if (!folder) return;
+    if (!folder) return -1;
+    int found = -1;
     while (const dirent* entry = readdir(folder)) {
       const int fd = std::atoi(entry->d_name);
       if (entry->d_name[0] == '.' || fd == dirfd(folder)) continue;
@@ -670,12 +741,13 @@ class JudgeServer {
       socklen_t local_size = sizeof local, peer_size = sizeof peer;
       if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0) continue;
       if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) != 0) continue;
-      if (port_of(local) == request.local_port && port_of(peer) == request.remote_port) {
-        ::shutdown(fd, SHUT_RDWR);
+      if (port_of(local) == local_port && port_of(peer) == remote_port) {
+        found = fd;
         break;
       }
     }
     closedir(folder);
+    return found;
   }
   static int port_of(const sockaddr_storage& address) {
     if (address.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
