@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <curl/curl.h>
@@ -79,7 +80,8 @@ Judges:
   (aggregate-only mode): field 'judgements', a list of {"judge", "order":
   "ab"|"ba", "verdict": {METRIC: 0|1|2}} or {"judge","order","reply": TEXT};
   a record without it is then bad. Records that carry 'judgements' are
-  always scored from them, without any call.
+  always scored from them, without any call. A key duel-judge reads given
+  twice (a metric of a verdict included) makes the record bad.
 
 Calls:
       --concurrency N     requests in flight across the panel (default 16)
@@ -746,9 +748,14 @@ struct Parsed {
   std::string answer_a, answer_b, context;
 };
 
-// One pass over the record's members finds 'duel' and 'judgements' (first
-// occurrence of each, as a lookup by key would); the judgements go to `sink`
-// (nothing of a bad record stays there).
+Parsed& duplicate_key(Parsed& parsed, std::string_view key) {
+  parsed.reason = fmt::format("duplicate key '{}'", key);
+  return parsed;
+}
+
+// One pass over the record's members finds 'duel' and 'judgements' (a key
+// this tool reads given twice makes the record bad); the judgements go to
+// `sink` (nothing of a bad record stays there).
 Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Options& options,
                  const Settings& settings, VoteSink& sink) {
   Parsed parsed;
@@ -764,9 +771,11 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
   const simdjson::dom::object object = record.get_object().value_unsafe();
   simdjson::dom::element judgements;
   for (auto field : object) {
-    if (!parsed.has_duel && field.key == duel_schema::duel) {
+    if (field.key == duel_schema::duel) {
+      if (parsed.has_duel) return duplicate_key(parsed, duel_schema::duel);
       parsed.has_duel = true;
-    } else if (!parsed.has_judgements && field.key == duel_schema::judgements) {
+    } else if (field.key == duel_schema::judgements) {
+      if (parsed.has_judgements) return duplicate_key(parsed, duel_schema::judgements);
       parsed.has_judgements = true;
       judgements = field.value;
     }
@@ -798,10 +807,16 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
       const simdjson::dom::object members = entry.get_object().value_unsafe();
       for (auto field : members) {
         const std::string_view key = field.key;
-        if (!has_judge && key == duel_schema::judge) has_judge = true, judge = field.value;
-        else if (!has_order && key == duel_schema::order) has_order = true, order = field.value;
-        else if (!has_verdict && key == duel_schema::verdict) has_verdict = true, verdict = field.value;
-        else if (!has_reply && key == duel_schema::reply) has_reply = true, reply = field.value;
+        for (auto [name, has, value] : {std::tuple{duel_schema::judge, &has_judge, &judge},
+                                        std::tuple{duel_schema::order, &has_order, &order},
+                                        std::tuple{duel_schema::verdict, &has_verdict, &verdict},
+                                        std::tuple{duel_schema::reply, &has_reply, &reply}}) {
+          if (key != name) continue;
+          if (*has) return fail(fmt::format("duplicate key '{}' in a judgement", name));
+          *has = true;
+          *value = field.value;
+          break;
+        }
       }
       if (!has_judge || !judge.is_string() || !has_order || !order.is_string())
         return fail(fmt::format("each of '{}' needs 'judge' and 'order' strings", duel_schema::judgements));
@@ -818,12 +833,16 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
         if (verdict.is_null()) {
           vote.error = no_verdict_error;
         } else {
-          vote.has_verdict =
-              verdict.is_object() && prefline::duel::read_verdict(verdict.get_object().value_unsafe(), settings.metrics, values);
+          std::string_view repeated;
+          vote.has_verdict = verdict.is_object() && prefline::duel::read_verdict(verdict.get_object().value_unsafe(),
+                                                                                  settings.metrics, values, &repeated);
+          if (!repeated.empty())
+            return fail(fmt::format("judge '{}': duplicate key '{}' in the verdict", judge_name, repeated));
           if (!vote.has_verdict)
             return fail(fmt::format("judge '{}': the verdict must give every metric 0, 1 or 2", judge_name));
         }
-      } else if (has_reply && reply.is_string()) {
+      } else if (has_reply) {
+        if (!reply.is_string()) return fail(fmt::format("judge '{}': 'reply' must be a string", judge_name));
         if (auto parsed_reply = prefline::duel::parse_reply(reply.get_string().value_unsafe(), settings.metrics)) {
           std::copy(parsed_reply->begin(), parsed_reply->end(), values);
           vote.has_verdict = true;
@@ -847,14 +866,22 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
   }
   simdjson::dom::element element;
   for (auto [field, target] : {std::pair{&options.a, &parsed.answer_a}, std::pair{&options.b, &parsed.answer_b}}) {
-    if (object[*field].get(element) || !element.is_string()) {
+    const auto found = prefline::find_unique(object, *field, element);
+    if (found == prefline::FieldLookup::duplicate) return duplicate_key(parsed, *field);
+    if (found == prefline::FieldLookup::missing || !element.is_string()) {
       parsed.reason = fmt::format("answer field '{}' is missing or not a string", *field);
       return parsed;
     }
     *target = std::string(element.get_string().value_unsafe());
   }
-  if (!object[options.context].get(element) || !object[duel_schema::prompt].get(element))
-    parsed.context = render_context(element);
+  for (const std::string_view field : {std::string_view(options.context), duel_schema::prompt}) {
+    const auto found = prefline::find_unique(object, field, element);
+    if (found == prefline::FieldLookup::duplicate) return duplicate_key(parsed, field);
+    if (found == prefline::FieldLookup::found) {
+      parsed.context = render_context(element);
+      break;
+    }
+  }
   return parsed;
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,22 +54,110 @@ inline double challenger_points(int verdict, Order order) {
 // Neutralising the candidates: nothing inside an answer may steer the judge.
 
 namespace detail {
-// The end of the balanced {...} starting at `open` (strings respected), or npos.
-inline std::size_t balanced_end(std::string_view text, std::size_t open) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = open; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{') ++depth;
-    else if (c == '}' && --depth == 0) return i + 1;
+// The balanced {...} of a text: for a '{', the end of the {...} it opens
+// (one past its '}'), or npos when it never closes. Braces count outside
+// strings; a string starts at a '"' after that '{' (a quote before it does
+// not matter), and a backslash in a string escapes the next byte. Answered
+// for any '{' in linear time overall: a scan from one '{' settles every '{'
+// it meets outside a string (from there the scan is the one that '{' would
+// make itself), and a later scan jumps over the spans already settled. (A
+// text whose braces never close would otherwise be scanned to its end once
+// per '{'.) Index: an unsigned type that holds the text's size.
+template <typename Index>
+class BalancedEnds {
+ public:
+  static constexpr std::size_t npos = std::string_view::npos;
+
+  explicit BalancedEnds(std::string_view text) : text_(text) {
+    for (std::size_t at = text.find('{'); at != std::string_view::npos; at = text.find('{', at + 1))
+      opens_.push_back(static_cast<Index>(at));
+    ends_.assign(opens_.size(), unknown);
+    depths_.assign(opens_.size(), 0);
   }
-  return std::string_view::npos;
+
+ private:
+  struct Open {
+    std::size_t k;
+    Index depth;  // the deepest span closed inside it so far
+  };
+
+ public:
+  // text[open] must be '{'.
+  std::size_t end(std::size_t open) { return from_index(ends_[settle_from(ordinal(open))]); }
+
+  // How many '{' of the {...} at `open` are open at once at most, itself
+  // included; 0 when it never closes.
+  std::size_t depth(std::size_t open) {
+    const std::size_t k = settle_from(ordinal(open));
+    return ends_[k] == unclosed ? 0 : depths_[k];
+  }
+
+ private:
+  static constexpr Index unknown = std::numeric_limits<Index>::max();
+  static constexpr Index unclosed = unknown - 1;
+
+  static std::size_t from_index(Index end) { return end == unclosed ? npos : end; }
+
+  std::size_t ordinal(std::size_t position) const {
+    return static_cast<std::size_t>(std::lower_bound(opens_.begin(), opens_.end(), position) - opens_.begin());
+  }
+
+  // Settles '{' number k (and what its scan meets); returns k.
+  std::size_t settle_from(std::size_t k) {
+    if (ends_[k] != unknown) return k;
+    stack_.clear();
+    stack_.push_back({k, 0});
+    bool in_string = false;
+    std::size_t next = k + 1;  // ordinal of a '{' at or before the next one outside a string
+    for (std::size_t i = opens_[k] + 1; i < text_.size(); ++i) {
+      const char c = text_[i];
+      if (in_string) {
+        if (c == '\\') ++i;
+        else if (c == '"') in_string = false;
+        continue;
+      }
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '{') {
+        while (opens_[next] < i) ++next;  // past the '{' inside strings
+        const std::size_t inner = next++;
+        if (ends_[inner] == unclosed) break;  // never closes: nor does anything open around it
+        if (ends_[inner] != unknown) {  // a settled span: jump to its '}'
+          stack_.back().depth = std::max(stack_.back().depth, depths_[inner]);
+          i = static_cast<std::size_t>(ends_[inner]) - 1;
+          next = ordinal(i);
+          continue;
+        }
+        stack_.push_back({inner, 0});
+      } else if (c == '}') {
+        const Open closed = stack_.back();
+        stack_.pop_back();
+        ends_[closed.k] = static_cast<Index>(i + 1);
+        depths_[closed.k] = static_cast<Index>(closed.depth + 1);
+        if (stack_.empty()) return k;
+        stack_.back().depth = std::max(stack_.back().depth, depths_[closed.k]);
+      }
+    }
+    for (const Open& open : stack_) ends_[open.k] = unclosed;
+    return k;
+  }
+
+  std::string_view text_;
+  std::vector<Index> opens_;   // position of every '{'
+  std::vector<Index> ends_;    // per '{': end of its span, unclosed or unknown
+  std::vector<Index> depths_;  // per settled '{' with an end: its depth
+  std::vector<Open> stack_;
+};
+
+// Calls f(BalancedEnds<Index>&) with the smallest Index that fits the text.
+template <typename F>
+decltype(auto) with_balanced_ends(std::string_view text, F&& f) {
+  if (text.size() < std::numeric_limits<std::uint32_t>::max() - 2) {
+    BalancedEnds<std::uint32_t> ends(text);
+    return f(ends);
+  }
+  BalancedEnds<std::size_t> ends(text);
+  return f(ends);
 }
 
 inline bool contains_ci(std::string_view text, std::string_view needle) {
@@ -104,27 +193,38 @@ inline constexpr std::string_view removed_label = "[label removed]";
 
 // Removes from a candidate answer what could pass for a verdict or for the
 // prompt's own labels: any {...} that names a metric, and the words
-// "MODEL 1" / "MODEL 2" (any case). The rest of the answer is unchanged.
+// "MODEL 1" / "MODEL 2" (any case). The rest of the answer is unchanged. A
+// {...} that names no metric is kept whole (nothing inside it names one).
 inline std::string neutralise(std::string_view answer, const std::vector<Metric>& metrics) {
   std::string text;
-  for (std::size_t i = 0; i < answer.size();) {
-    if (answer[i] == '{') {
-      const std::size_t end = detail::balanced_end(answer, i);
-      if (end != std::string_view::npos) {
-        const std::string_view object = answer.substr(i, end - i);
-        bool verdict_like = false;
-        for (const auto& metric : metrics)
-          verdict_like = verdict_like || detail::contains_ci(object, "\"" + metric.name + "\"") ||
-                         detail::contains_ci(object, "'" + metric.name + "'");
-        if (verdict_like) {
-          text.append(removed_verdict);
-          i = end;
-          continue;
-        }
-      }
-    }
-    text.push_back(answer[i++]);
+  text.reserve(answer.size());
+  std::vector<std::string> names;
+  for (const auto& metric : metrics) {
+    names.push_back("\"" + metric.name + "\"");
+    names.push_back("'" + metric.name + "'");
   }
+  detail::with_balanced_ends(answer, [&](auto& balanced) {
+    for (std::size_t i = 0; i < answer.size();) {
+      const std::size_t open = answer.find('{', i);
+      if (open == std::string_view::npos) {
+        text.append(answer.substr(i));
+        break;
+      }
+      text.append(answer.substr(i, open - i));
+      const std::size_t end = balanced.end(open);
+      if (end == std::string_view::npos) {
+        text.push_back('{');
+        i = open + 1;
+        continue;
+      }
+      const std::string_view object = answer.substr(open, end - open);
+      bool verdict_like = false;
+      for (const auto& name : names) verdict_like = verdict_like || detail::contains_ci(object, name);
+      if (verdict_like) text.append(removed_verdict);
+      else text.append(object);
+      i = end;
+    }
+  });
   detail::replace_all_ci(text, "model 1", removed_label);
   detail::replace_all_ci(text, "model 2", removed_label);
   detail::replace_all_ci(text, "model_1", removed_label);
@@ -216,25 +316,39 @@ inline std::string fill_template(std::string_view pattern, std::string_view cont
 // Reply parsing: thinking blocks, code fences and prose are tolerated; the
 // verdict is the LAST {...} that has every metric with a value 0, 1 or 2.
 
-inline std::string strip_thinking(std::string_view reply) {
-  std::string text(reply);
-  for (const auto& [open, close] : {std::pair<std::string_view, std::string_view>{"<think>", "</think>"},
-                                    std::pair<std::string_view, std::string_view>{"<thinking>", "</thinking>"}}) {
-    for (;;) {
-      const std::size_t start = text.find(open);
-      if (start == std::string::npos) break;
-      const std::size_t end = text.find(close, start);
-      // An unclosed block: everything after it is still thinking.
-      text.erase(start, end == std::string::npos ? std::string::npos : end + close.size() - start);
-    }
+namespace detail {
+// Removes every `open` ... `close` block (an unclosed one to the end), in
+// one pass: the text is copied, and when the copy ends with `open` (which
+// may form anew where a block was cut out, as "<thi" + "nk>") that tag is
+// taken back and the input skipped to after the next `close`. (`close` cannot
+// overlap `open`: it starts with "</".)
+inline std::string strip_blocks(std::string_view text, std::string_view open, std::string_view close) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t p = 0; p < text.size();) {
+    const char c = text[p++];
+    out.push_back(c);
+    if (c != open.back() || out.size() < open.size() || !std::string_view(out).ends_with(open)) continue;
+    out.resize(out.size() - open.size());
+    const std::size_t end = text.find(close, p);
+    if (end == std::string_view::npos) break;  // an unclosed block: everything after it is still thinking
+    p = end + close.size();
   }
-  return text;
+  return out;
+}
+}  // namespace detail
+
+inline std::string strip_thinking(std::string_view reply) {
+  return detail::strip_blocks(detail::strip_blocks(reply, "<think>", "</think>"), "<thinking>", "</thinking>");
 }
 
 // A verdict object: every metric at 0, 1 or 2 (numbers, or strings "0".."2").
-// A metric given twice counts by its first occurrence; other keys are ignored.
-// Fills out[0..metrics) and returns true, or returns false.
-inline bool read_verdict(simdjson::dom::object object, const std::vector<Metric>& metrics, std::uint8_t* out) {
+// A metric given twice counts by its first occurrence (a judge's reply), or,
+// with `repeated`, makes the verdict bad and is named there (a verdict on a
+// record); other keys are ignored. Fills out[0..metrics) and returns true,
+// or returns false.
+inline bool read_verdict(simdjson::dom::object object, const std::vector<Metric>& metrics, std::uint8_t* out,
+                         std::string_view* repeated = nullptr) {
   constexpr std::uint8_t unseen = 0xff;
   std::fill(out, out + metrics.size(), unseen);
   std::size_t seen = 0;
@@ -246,7 +360,12 @@ inline bool read_verdict(simdjson::dom::object object, const std::vector<Metric>
       m = 0;
       while (m < metrics.size() && metrics[m].name != field.key) ++m;
     }
-    if (m == metrics.size() || out[m] != unseen) continue;
+    if (m == metrics.size()) continue;
+    if (out[m] != unseen) {
+      if (repeated == nullptr) continue;
+      *repeated = metrics[m].name;
+      return false;
+    }
     const simdjson::dom::element value = field.value;
     std::int64_t number = -1;
     if (value.is_int64()) {
@@ -271,19 +390,29 @@ inline std::optional<Verdict> read_verdict(simdjson::dom::object object, const s
   return Verdict(values.begin(), values.end());
 }
 
+// The verdict of a judge's reply: thinking blocks removed, the last {...}
+// that is a JSON object with every metric at a valid value (objects inside
+// another JSON object are not verdicts of their own). Linear in the reply
+// (BalancedEnds), but for a {...} that is not valid JSON, whose inner
+// objects are tried in turn; one nested deeper than the JSON parser's limit
+// is not tried.
 inline std::optional<Verdict> parse_reply(std::string_view reply, const std::vector<Metric>& metrics) {
   const std::string text = strip_thinking(reply);
   thread_local simdjson::dom::parser parser;
   std::optional<Verdict> last;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '{') continue;
-    const std::size_t end = detail::balanced_end(text, i);
-    if (end == std::string_view::npos) continue;
-    simdjson::dom::element element;
-    if (parser.parse(text.data() + i, end - i).get(element) || !element.is_object()) continue;
-    if (auto verdict = read_verdict(element.get_object().value_unsafe(), metrics)) last = std::move(verdict);
-    i = end - 1;  // the objects inside this one are not verdicts of their own
-  }
+  detail::with_balanced_ends(text, [&](auto& balanced) {
+    for (std::size_t i = text.find('{'); i != std::string::npos; i = text.find('{', i + 1)) {
+      const std::size_t end = balanced.end(i);
+      if (end == std::string_view::npos || balanced.depth(i) > simdjson::DEFAULT_MAX_DEPTH) continue;
+      // A JSON object starts with '{' then '"' or '}' (after any whitespace).
+      const std::size_t first = text.find_first_not_of(" \t\r\n", i + 1);
+      if (text[first] != '"' && text[first] != '}') continue;
+      simdjson::dom::element element;
+      if (parser.parse(text.data() + i, end - i).get(element) || !element.is_object()) continue;
+      if (auto verdict = read_verdict(element.get_object().value_unsafe(), metrics)) last = std::move(verdict);
+      i = end - 1;  // the objects inside this one are not verdicts of their own
+    }
+  });
   return last;
 }
 
