@@ -32,7 +32,7 @@
 
 #include <curl/curl.h>
 
-#include "prefline/background.hpp"
+#include "prefline/ordered_pool.hpp"
 #include "prefline/cli.hpp"
 #include "prefline/duel.hpp"
 #include "prefline/fields.hpp"
@@ -1135,30 +1135,30 @@ class DuelRun {
     start_workers();
     simdjson::dom::parser parser;
     std::uint64_t index = 0;
-    std::optional<prefline::BackgroundConsumer<ScoredBatch>> scorer;
-    if (settings_.judges.empty()) scorer.emplace([&](ScoredBatch& batch) { score_batch(batch, out); });
+    // Aggregate-only: no calls, so no window. This thread cuts the input
+    // into chunks of records; parse workers read the judgements of whole
+    // chunks; one more thread takes the chunks in input order to number the
+    // judges, report bad records, score and write.
+    std::optional<prefline::OrderedPool<Chunk>> chunks;
+    if (settings_.judges.empty())
+      chunks.emplace(
+          aggregate_workers(), [&](Chunk& chunk, std::size_t) { parse_chunk(chunk); },
+          [&](Chunk& chunk) { write_chunk(chunk, out, bad); });
     std::vector<std::string_view> names;  // read_turn's scratch
     try {
       for (const auto& name : prefline::inputs_or_stdin(options_.common.files)) {
         prefline::InputFile input(name);
         prefline::JsonlReader lines(input);
         prefline::JsonlLine line;
+        if (chunks) chunks->current().file = name;
         while (lines.next(line)) {
-          if (settings_.judges.empty()) {
-            // Aggregate-only: no calls, so no window. This thread parses;
-            // a second one scores and writes, in input order.
-            ScoredBatch& batch = scorer->current();
-            const std::size_t votes_begin = batch.votes.size();
-            VoteSink sink{registry_, batch.votes, batch.values, names};
-            Parsed parsed = read_turn(parser, line.text, options_, settings_, sink);
-            if (!parsed.reason.empty()) {
-              bad.handle(name, line.number, parsed.reason, line.text);
-            } else {
-              registry_.take_fresh(batch.new_judges);
-              batch.turns.push_back({batch.bytes.size(), line.text.size(), line.number, parsed.has_duel,
-                                     votes_begin, batch.votes.size()});
-              batch.bytes.append(line.text);
-              if (batch.bytes.size() >= ScoredBatch::target_bytes) scorer->submit();
+          if (chunks) {
+            Chunk& chunk = chunks->current();
+            chunk.turns.push_back({chunk.bytes.size(), line.text.size(), line.number, false, 0, 0, {}});
+            chunk.bytes.append(line.text);
+            if (chunk.bytes.size() >= Chunk::target_bytes) {
+              chunks->submit();
+              chunks->current().file = name;
             }
             progress.tick();
             continue;
@@ -1189,7 +1189,7 @@ class DuelRun {
         }
       }
       drain(out, bad, progress, true);
-      if (scorer) scorer->finish();
+      if (chunks) chunks->finish();
     } catch (...) {
       stop_workers();
       throw;
@@ -1302,44 +1302,85 @@ class DuelRun {
                   settings_.judges.size(), overwrite_parser_);
   }
 
-  // Parsed aggregate-only turns on their way to the scoring thread: the
-  // records' bytes, their votes, and the judges numbered while reading them.
-  struct ScoredBatch {
+  // A chunk of aggregate-only records: their bytes (one file's, in input
+  // order), then, once parsed, each one's votes or why it is bad. Judges are
+  // numbered per chunk (`judges`, in order of first appearance) until the
+  // writing thread maps them to the run's numbers, in input order.
+  struct Chunk {
     static constexpr std::size_t target_bytes = std::size_t{256} << 10;
     struct Entry {
       std::size_t offset, size;
       std::uint64_t line;
-      bool has_duel;
-      std::size_t votes_begin, votes_end;
+      bool has_duel = false;
+      std::size_t votes_begin = 0, votes_end = 0;
+      std::string reason;  // the record is bad
     };
-    prefline::Buffer bytes;
+    std::string_view file;
+    std::string bytes;  // the records, then simdjson's padding once parsed
     std::vector<Entry> turns;
-    std::vector<Vote> votes;
+    std::vector<Vote> votes;  // judge: the chunk's number
     std::vector<std::uint8_t> values;
-    std::vector<std::string> new_judges;
+    JudgeRegistry judges;
+    std::vector<std::string> judge_names;  // by the chunk's number
     void clear() {
       bytes.clear();
       turns.clear();
       votes.clear();
       values.clear();
-      new_judges.clear();
+      judges = JudgeRegistry();
+      judge_names.clear();
     }
   };
 
-  void score_batch(ScoredBatch& batch, prefline::Output& out) {
-    writer_.add_judges(batch.new_judges);
+  // Parse workers for aggregate-only mode: one per core but the one this
+  // thread and the writing thread share (at least one, at most 8).
+  static std::size_t aggregate_workers() {
+    const unsigned cores = std::thread::hardware_concurrency();
+    return std::clamp<std::size_t>(cores > 1 ? cores - 1 : 1, 1, 8);
+  }
+
+  // On a parse worker.
+  void parse_chunk(Chunk& chunk) const {
+    thread_local simdjson::dom::parser parser;
+    thread_local std::vector<std::string_view> names;
+    const std::size_t size = chunk.bytes.size();
+    chunk.bytes.append(simdjson::SIMDJSON_PADDING, ' ');  // parsed in place
+    for (auto& entry : chunk.turns) {
+      const std::string_view text(chunk.bytes.data() + entry.offset, entry.size);
+      entry.votes_begin = chunk.votes.size();
+      VoteSink sink{chunk.judges, chunk.votes, chunk.values, names};
+      Parsed parsed = read_turn(parser, text, options_, settings_, sink);
+      entry.votes_end = chunk.votes.size();
+      entry.has_duel = parsed.has_duel;
+      entry.reason = std::move(parsed.reason);
+    }
+    chunk.judges.take_fresh(chunk.judge_names);
+    chunk.bytes.resize(size);
+  }
+
+  // On the writing thread, chunk after chunk in input order.
+  void write_chunk(Chunk& chunk, prefline::Output& out, prefline::BadRecords& bad) {
+    chunk_to_run_.clear();
+    for (const auto& judge : chunk.judge_names) chunk_to_run_.push_back(registry_.intern(judge));
+    for (auto& vote : chunk.votes) vote.judge = chunk_to_run_[vote.judge];
+    registry_.take_fresh(fresh_judges_);
+    writer_.add_judges(fresh_judges_);
     const std::size_t panel = settings_.judges.size();
-    for (const auto& entry : batch.turns) {
-      const std::string_view text(batch.bytes.data() + entry.offset, entry.size);
-      const Vote* votes = batch.votes.data() + entry.votes_begin;
+    for (const auto& entry : chunk.turns) {
+      const std::string_view text(chunk.bytes.data() + entry.offset, entry.size);
+      if (!entry.reason.empty()) {
+        bad.handle(chunk.file, entry.line, entry.reason, text);
+        continue;
+      }
+      const Vote* votes = chunk.votes.data() + entry.votes_begin;
       const std::size_t count = entry.votes_end - entry.votes_begin;
       if (entry.has_duel) {  // rare: without_member needs a padded copy
         const simdjson::padded_string padded(text);
         writer_.write(out, {std::string_view(padded.data(), padded.size()), entry.line,
                             padded.size() + simdjson::SIMDJSON_PADDING},
-                      true, votes, count, batch.values.data(), panel, overwrite_parser_);
+                      true, votes, count, chunk.values.data(), panel, overwrite_parser_);
       } else {
-        writer_.write(out, {text, entry.line, 0}, false, votes, count, batch.values.data(), panel, overwrite_parser_);
+        writer_.write(out, {text, entry.line, 0}, false, votes, count, chunk.values.data(), panel, overwrite_parser_);
       }
     }
   }
@@ -1544,7 +1585,9 @@ class DuelRun {
   const Settings& settings_;
   std::vector<JudgeCounters> counters_;
   ReplyCache cache_;
-  JudgeRegistry registry_;  // used by the reading thread
+  JudgeRegistry registry_;  // used by the reading thread (aggregate-only: by the writing thread)
+  std::vector<std::uint32_t> chunk_to_run_;  // write_chunk's scratch: a chunk's judge numbers -> the run's
+  std::vector<std::string> fresh_judges_;    // write_chunk's scratch
   DuelWriter writer_;       // used by the writing thread (the reading one when judges are asked)
   bool accepted_ = false;
 

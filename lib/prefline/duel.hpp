@@ -368,14 +368,22 @@ inline bool read_verdict(simdjson::dom::object object, const std::vector<Metric>
     }
     const simdjson::dom::element value = field.value;
     std::int64_t number = -1;
-    if (value.is_int64()) {
-      number = value.get_int64().value_unsafe();
-    } else if (value.is_string()) {
-      const std::string_view s = value.get_string().value_unsafe();
-      if (s == "0" || s == "1" || s == "2") number = s[0] - '0';
-    } else if (value.is_double()) {
-      const double d = value.get_double().value_unsafe();
-      if (d == 0 || d == 1 || d == 2) number = static_cast<std::int64_t>(d);
+    switch (value.type()) {  // one look at the type (is_int64() and then get_int64() were two)
+      case simdjson::dom::element_type::INT64:
+        number = value.get_int64().value_unsafe();
+        break;
+      case simdjson::dom::element_type::STRING: {
+        const std::string_view s = value.get_string().value_unsafe();
+        if (s == "0" || s == "1" || s == "2") number = s[0] - '0';
+        break;
+      }
+      case simdjson::dom::element_type::DOUBLE: {
+        const double d = value.get_double().value_unsafe();
+        if (d == 0 || d == 1 || d == 2) number = static_cast<std::int64_t>(d);
+        break;
+      }
+      default:
+        break;  // a number beyond int64 (UINT64), or not a number
     }
     if (number < 0 || number > 2) return false;
     out[m] = static_cast<std::uint8_t>(number);
