@@ -11,7 +11,7 @@
 #   SIZES                 bench/scaling.sh sizes (default "10000 100000 1000000 10000000")
 #   ITEM_COUNTS           bench/memory.sh item counts (default "10000 100000 1000000")
 #   CSVKIT_ROWS           rows of the csvjson comparison (default 100000)
-#   DUEL_TURNS, DUEL_AGGREGATE_TURNS   bench/duel.sh's arguments (default 2000 and 1000000)
+#   DUEL_TURNS, DUEL_AGGREGATE_TURNS   bench/duel.sh's arguments (default 6400 and 1000000)
 #   RESULTS               the results file (default bench/results.json)
 #   DOCS=0                do not regenerate docs/PERFORMANCE.md and docs/performance.svg
 #   BIN, BENCH_DATA       see bench/lib.bash
@@ -27,7 +27,7 @@ export RUNS=${RUNS:-3}
 sizes=${SIZES:-10000 100000 1000000 10000000}
 item_counts=${ITEM_COUNTS:-10000 100000 1000000}
 export CSVKIT_ROWS=${CSVKIT_ROWS:-100000}
-duel_turns=${DUEL_TURNS:-2000}
+duel_turns=${DUEL_TURNS:-6400}
 duel_aggregate_turns=${DUEL_AGGREGATE_TURNS:-1000000}
 results=${RESULTS:-bench/results.json}
 docs=${DOCS:-1}

@@ -32,6 +32,7 @@
 
 #include <curl/curl.h>
 
+#include "prefline/line_chunk.hpp"
 #include "prefline/ordered_pool.hpp"
 #include "prefline/cli.hpp"
 #include "prefline/duel.hpp"
@@ -1142,7 +1143,7 @@ class DuelRun {
     std::optional<prefline::OrderedPool<Chunk>> chunks;
     if (settings_.judges.empty())
       chunks.emplace(
-          aggregate_workers(), [&](Chunk& chunk, std::size_t) { parse_chunk(chunk); },
+          prefline::parse_workers(), [&](Chunk& chunk, std::size_t) { parse_chunk(chunk); },
           [&](Chunk& chunk) { write_chunk(chunk, out, bad); });
     std::vector<std::string_view> names;  // read_turn's scratch
     try {
@@ -1150,15 +1151,14 @@ class DuelRun {
         prefline::InputFile input(name);
         prefline::JsonlReader lines(input);
         prefline::JsonlLine line;
-        if (chunks) chunks->current().file = name;
+        if (chunks) chunks->current().records.file = name;
         while (lines.next(line)) {
           if (chunks) {
-            Chunk& chunk = chunks->current();
-            chunk.turns.push_back({chunk.bytes.size(), line.text.size(), line.number, false, 0, 0, {}});
-            chunk.bytes.append(line.text);
-            if (chunk.bytes.size() >= Chunk::target_bytes) {
+            prefline::LineChunk& records = chunks->current().records;
+            records.add(line);
+            if (records.full()) {
               chunks->submit();
-              chunks->current().file = name;
+              chunks->current().records.file = name;
             }
             progress.tick();
             continue;
@@ -1302,28 +1302,24 @@ class DuelRun {
                   settings_.judges.size(), overwrite_parser_);
   }
 
-  // A chunk of aggregate-only records: their bytes (one file's, in input
-  // order), then, once parsed, each one's votes or why it is bad. Judges are
-  // numbered per chunk (`judges`, in order of first appearance) until the
-  // writing thread maps them to the run's numbers, in input order.
+  // A chunk of aggregate-only records (one file's, in input order), then,
+  // once parsed, each one's votes or why it is bad. Judges are numbered per
+  // chunk (`judges`, in order of first appearance) until the writing thread
+  // maps them to the run's numbers, in input order.
   struct Chunk {
-    static constexpr std::size_t target_bytes = std::size_t{256} << 10;
-    struct Entry {
-      std::size_t offset, size;
-      std::uint64_t line;
+    struct Turn {
       bool has_duel = false;
       std::size_t votes_begin = 0, votes_end = 0;
       std::string reason;  // the record is bad
     };
-    std::string_view file;
-    std::string bytes;  // the records, then simdjson's padding once parsed
-    std::vector<Entry> turns;
+    prefline::LineChunk records;
+    std::vector<Turn> turns;  // per record
     std::vector<Vote> votes;  // judge: the chunk's number
     std::vector<std::uint8_t> values;
     JudgeRegistry judges;
     std::vector<std::string> judge_names;  // by the chunk's number
     void clear() {
-      bytes.clear();
+      records.clear();
       turns.clear();
       votes.clear();
       values.clear();
@@ -1332,30 +1328,22 @@ class DuelRun {
     }
   };
 
-  // Parse workers for aggregate-only mode: one per core but the one this
-  // thread and the writing thread share (at least one, at most 8).
-  static std::size_t aggregate_workers() {
-    const unsigned cores = std::thread::hardware_concurrency();
-    return std::clamp<std::size_t>(cores > 1 ? cores - 1 : 1, 1, 8);
-  }
-
   // On a parse worker.
   void parse_chunk(Chunk& chunk) const {
     thread_local simdjson::dom::parser parser;
     thread_local std::vector<std::string_view> names;
-    const std::size_t size = chunk.bytes.size();
-    chunk.bytes.append(simdjson::SIMDJSON_PADDING, ' ');  // parsed in place
-    for (auto& entry : chunk.turns) {
-      const std::string_view text(chunk.bytes.data() + entry.offset, entry.size);
-      entry.votes_begin = chunk.votes.size();
+    chunk.records.pad();
+    chunk.turns.resize(chunk.records.lines.size());
+    for (std::size_t i = 0; i < chunk.turns.size(); ++i) {
+      Chunk::Turn& turn = chunk.turns[i];
+      turn.votes_begin = chunk.votes.size();
       VoteSink sink{chunk.judges, chunk.votes, chunk.values, names};
-      Parsed parsed = read_turn(parser, text, options_, settings_, sink);
-      entry.votes_end = chunk.votes.size();
-      entry.has_duel = parsed.has_duel;
-      entry.reason = std::move(parsed.reason);
+      Parsed parsed = read_turn(parser, chunk.records.line(i).text, options_, settings_, sink);
+      turn.votes_end = chunk.votes.size();
+      turn.has_duel = parsed.has_duel;
+      turn.reason = std::move(parsed.reason);
     }
     chunk.judges.take_fresh(chunk.judge_names);
-    chunk.bytes.resize(size);
   }
 
   // On the writing thread, chunk after chunk in input order.
@@ -1366,22 +1354,15 @@ class DuelRun {
     registry_.take_fresh(fresh_judges_);
     writer_.add_judges(fresh_judges_);
     const std::size_t panel = settings_.judges.size();
-    for (const auto& entry : chunk.turns) {
-      const std::string_view text(chunk.bytes.data() + entry.offset, entry.size);
-      if (!entry.reason.empty()) {
-        bad.handle(chunk.file, entry.line, entry.reason, text);
+    for (std::size_t i = 0; i < chunk.turns.size(); ++i) {
+      const Chunk::Turn& turn = chunk.turns[i];
+      const prefline::JsonlLine line = chunk.records.line(i);
+      if (!turn.reason.empty()) {
+        bad.handle(chunk.records.file, line.number, turn.reason, line.text);
         continue;
       }
-      const Vote* votes = chunk.votes.data() + entry.votes_begin;
-      const std::size_t count = entry.votes_end - entry.votes_begin;
-      if (entry.has_duel) {  // rare: without_member needs a padded copy
-        const simdjson::padded_string padded(text);
-        writer_.write(out, {std::string_view(padded.data(), padded.size()), entry.line,
-                            padded.size() + simdjson::SIMDJSON_PADDING},
-                      true, votes, count, chunk.values.data(), panel, overwrite_parser_);
-      } else {
-        writer_.write(out, {text, entry.line, 0}, false, votes, count, chunk.values.data(), panel, overwrite_parser_);
-      }
+      writer_.write(out, line, turn.has_duel, chunk.votes.data() + turn.votes_begin, turn.votes_end - turn.votes_begin,
+                    chunk.values.data(), panel, overwrite_parser_);
     }
   }
 

@@ -8,6 +8,7 @@
 // failing batch is consumed.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,6 +20,13 @@
 #include <vector>
 
 namespace prefline {
+
+// How many workers a tool starts to parse: one per core but one (the
+// reading thread and the consuming thread share it), at least 1, at most 8.
+inline std::size_t parse_workers() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 2 ? std::min<std::size_t>(cores - 1, 8) : 1 + (cores == 2);
+}
 
 // Batch: default-constructible, with clear().
 template <class Batch>
