@@ -165,7 +165,9 @@ Summary (--summary FILE as JSON, and one line on stderr):
       --alpha A           (default 0.05)
       --min-valid-frac F  (default 0.8)
       --seed N            seed of jitter and bootstrap (default 0)
-      --require-accept    exit 1 when the duel is not accepted
+      --require-accept    exit 1 when the duel is not accepted (the judged turns,
+                          -o and --summary are written all the same: the
+                          gate is on the finished duel)
 
 )"
 R"(Common options:
