@@ -1142,6 +1142,8 @@ class DuelRun {
     // into chunks of records; parse workers read the judgements of whole
     // chunks; one more thread takes the chunks in input order to number the
     // judges, report bad records, score and write.
+    // The names outlive the chunks, which point at them until they are written.
+    const std::vector<std::string> inputs = prefline::inputs_or_stdin(options_.common.files);
     std::optional<prefline::OrderedPool<Chunk>> chunks;
     if (settings_.judges.empty())
       chunks.emplace(
@@ -1149,7 +1151,7 @@ class DuelRun {
           [&](Chunk& chunk) { write_chunk(chunk, out, bad); });
     std::vector<std::string_view> names;  // read_turn's scratch
     try {
-      for (const auto& name : prefline::inputs_or_stdin(options_.common.files)) {
+      for (const auto& name : inputs) {
         prefline::InputFile input(name);
         prefline::JsonlReader lines(input);
         prefline::JsonlLine line;

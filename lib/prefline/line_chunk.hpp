@@ -22,7 +22,7 @@ struct LineChunk {
     std::uint64_t number;  // physical line number in `file`
   };
 
-  std::string_view file;  // the input's name (outlives the chunk)
+  std::string_view file;  // the input's name: it must outlive the chunk (the pool's consumer reads it)
   std::string bytes;
   std::vector<Line> lines;
   bool padded = false;
