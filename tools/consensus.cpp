@@ -635,9 +635,8 @@ class GradeReader {
         if (type != simdjson::ondemand::json_type::string || value.get_string().get(time_text)) {
           if (settings_.duplicates != Duplicates::latest) {
             // Not needed without --duplicates latest, but it must be valid JSON.
-            std::string_view raw;
             if (type == simdjson::ondemand::json_type::string) return prefline::json_error_reason(simdjson::STRING_ERROR);
-            if (auto error = prefline::raw_value(value, raw)) return prefline::json_error_reason(error);
+            if (auto error = prefline::check_value(value)) return prefline::json_error_reason(error);
             return {};
           }
           return fmt::format("time field '{}' must be a string, not {}", settings_.time_field,
@@ -655,8 +654,8 @@ class GradeReader {
         simdjson::ondemand::json_type type;
         if (auto error = value.type().get(type)) return prefline::json_error_reason(error);
         if (type != simdjson::ondemand::json_type::string) {
-          std::string_view raw;  // not a path: ignored, but it must be valid JSON
-          if (auto error = prefline::raw_value(value, raw)) return prefline::json_error_reason(error);
+          // not a path: ignored, but it must be valid JSON
+          if (auto error = prefline::check_value(value)) return prefline::json_error_reason(error);
           return {};
         }
         if (auto error = value.get_string().get(source)) return prefline::json_error_reason(error);
@@ -839,8 +838,8 @@ std::string merge_partial(simdjson::ondemand::parser& parser, const prefline::Js
             }
             if (d != dims) return not_partial("too few values");
           } else {
-            std::string_view raw;  // another key: skipped, but it must be valid JSON
-            if (auto error = prefline::raw_value(part_value, raw)) return fail(error);
+            // another key: skipped, but it must be valid JSON
+            if (auto error = prefline::check_value(part_value)) return fail(error);
           }
         }
         if (grade.rater.empty()) return not_partial("a grade has no rater");
@@ -848,8 +847,8 @@ std::string merge_partial(simdjson::ondemand::parser& parser, const prefline::Js
         grades.push_back(std::move(grade));
       }
     } else {
-      std::string_view raw;  // another key: skipped, but it must be valid JSON
-      if (auto error = prefline::raw_value(value, raw)) return fail(error);
+      // another key: skipped, but it must be valid JSON
+      if (auto error = prefline::check_value(value)) return fail(error);
     }
   }
   if (!document.current_location().error()) return fail(simdjson::TRAILING_CONTENT);

@@ -426,8 +426,8 @@ std::string read_margin(simdjson::ondemand::value value, double& margin, bool& f
     simdjson::ondemand::value part;
     if (auto error = field.value().get(part)) return prefline::json_error_reason(error);
     if (key != pair_schema::score_difference) {
-      std::string_view raw;  // not wanted: only make sure it is well-formed JSON
-      if (auto error = prefline::raw_value(part, raw)) return prefline::json_error_reason(error);
+      // not wanted: only make sure it is well-formed JSON
+      if (auto error = prefline::check_value(part)) return prefline::json_error_reason(error);
       continue;
     }
     if (found) return fmt::format("'{}' has a duplicate key '{}'", pair_schema::metadata, key);

@@ -105,6 +105,13 @@ struct NumberField {
   std::string text;  // the offending value, for messages
 };
 
+// A value a tool skips: it must still be valid JSON (objects and arrays
+// included, see raw_value), or the record is bad.
+inline simdjson::error_code check_value(simdjson::ondemand::value value) {
+  std::string_view raw;
+  return raw_value(value, raw);
+}
+
 inline NumberField read_number_field(simdjson::ondemand::value value) {
   NumberField field;
   simdjson::ondemand::json_type type;
@@ -207,8 +214,7 @@ class FieldPicker {
       if (auto error = find(field, index)) return json_error_reason(error);
       if (index == names_.size()) {
         // Not wanted: skip the value, but make sure it is well-formed JSON.
-        std::string_view raw;
-        if (auto error = raw_value(field.value(), raw)) return json_error_reason(error);
+        if (auto error = check_value(field.value())) return json_error_reason(error);
         continue;
       }
       if (seen_[index]) return fmt::format("duplicate key '{}'", names_[index]);
