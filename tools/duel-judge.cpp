@@ -893,13 +893,116 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
 
 double round4(double value) { return std::round(value * 1e4) / 1e4; }
 
-// Scores each turn, appends it with its "duel" member to the output, and adds
-// it to the summary's totals. All the fixed bytes of the member are made once;
-// numbers (rounded to 4 decimals, so few distinct ones) are formatted once
-// each and then copied. One thread uses it.
-class DuelWriter {
+// The member names of the "duel" object, quoted, with their colon.
+struct DuelKeys {
+  std::string duel, score, delta, parsed, by_metric, by_judge, judgements, judge, order, verdict, error;
+};
+const DuelKeys& duel_keys() {
+  static const DuelKeys keys = [] {
+    auto key = [](std::string_view name) { return prefline::json_quoted(name) + ":"; };
+    return DuelKeys{key(duel_schema::duel),       key(duel_schema::score),     key(duel_schema::delta),
+                    key(duel_schema::parsed),     key(duel_schema::by_metric), key(duel_schema::by_judge),
+                    key(duel_schema::judgements), key(duel_schema::judge),     key(duel_schema::order),
+                    key(duel_schema::verdict),    key(duel_schema::error)};
+  }();
+  return keys;
+}
+
+// The bytes a turn's output gives each judge, by judge number: its quoted
+// name as a "by_judge" key, and the head of its judgement entries.
+class JudgeTexts {
  public:
-  DuelWriter(const Settings& settings, std::size_t min_judges)
+  void add(std::string_view name) {
+    const DuelKeys& keys = duel_keys();
+    const std::string quoted = prefline::json_quoted(name);
+    keys_.push_back(quoted + ":");
+    for (std::string_view order : {"ab", "ba"})
+      heads_.push_back(fmt::format("{{{}{},{}\"{}\",{}", keys.judge, quoted, keys.order, order, keys.verdict));
+  }
+  std::size_t size() const { return keys_.size(); }
+  const std::string& key(std::uint32_t judge) const { return keys_[judge]; }
+  // {"judge":"name","order":"ab","verdict":
+  const std::string& head(std::uint32_t judge, Order order) const { return heads_[2 * judge + (order == Order::ab ? 0 : 1)]; }
+  void clear() {
+    keys_.clear();
+    heads_.clear();
+  }
+
+ private:
+  std::vector<std::string> keys_, heads_;
+};
+
+// What the summary takes from scored turns, in turn order: per parsed turn,
+// its delta and, per judge that parsed, the judge's score and points. Workers
+// fill it; the writing thread adds it to the totals (DuelTotals::add), so the
+// sums run in input order whoever scored the turns.
+struct Tallies {
+  struct Judge {
+    std::uint32_t judge;  // the number the votes used
+    double score;         // by_judge, 0..100
+  };
+  std::vector<double> deltas;      // per parsed turn
+  std::vector<std::size_t> ends;   // per parsed turn: the end of its judges
+  std::vector<Judge> judges;
+  std::vector<double> points;      // per judge: one per metric
+
+  // turn_judges: the judge number of each of the score's panel slots.
+  void add(const prefline::duel::TurnScore& score, const std::vector<std::uint32_t>& turn_judges, std::size_t metrics) {
+    if (!score.parsed) return;
+    deltas.push_back(*score.delta);
+    for (std::size_t j = 0; j < turn_judges.size(); ++j) {
+      if (!score.by_judge[j]) continue;
+      judges.push_back({turn_judges[j], *score.by_judge[j]});
+      points.insert(points.end(), score.points.begin() + static_cast<std::ptrdiff_t>(j * metrics),
+                    score.points.begin() + static_cast<std::ptrdiff_t>((j + 1) * metrics));
+    }
+    ends.push_back(judges.size());
+  }
+  void clear() {
+    deltas.clear();
+    ends.clear();
+    judges.clear();
+    points.clear();
+  }
+};
+
+// The summary's totals over the run, by the run's judge numbers.
+struct DuelTotals {
+  std::uint64_t done = 0;
+  std::vector<double> deltas;                // of valid turns
+  std::vector<double> point_sums;            // judge x metric, over the valid turns the judge parsed in
+  std::vector<std::uint64_t> point_counts;   // per judge: those turns
+  std::vector<double> judge_score_sums;
+
+  void resize(std::size_t judges, std::size_t metrics) {
+    point_sums.resize(judges * metrics, 0);
+    point_counts.resize(judges, 0);
+    judge_score_sums.resize(judges, 0);
+  }
+
+  // `run_judge` maps the tallies' judge numbers to the run's (null: the same).
+  void add(const Tallies& tallies, const std::uint32_t* run_judge, std::size_t metrics) {
+    std::size_t begin = 0;
+    for (std::size_t t = 0; t < tallies.deltas.size(); ++t) {
+      deltas.push_back(tallies.deltas[t]);
+      for (std::size_t i = begin; i < tallies.ends[t]; ++i) {
+        const std::uint32_t judge = run_judge ? run_judge[tallies.judges[i].judge] : tallies.judges[i].judge;
+        judge_score_sums[judge] += tallies.judges[i].score;
+        ++point_counts[judge];
+        for (std::size_t m = 0; m < metrics; ++m) point_sums[judge * metrics + m] += tallies.points[i * metrics + m];
+      }
+      begin = tallies.ends[t];
+    }
+  }
+};
+
+// Scores a turn and appends it with its "duel" member to an output buffer.
+// All the fixed bytes of the member are made once; numbers (rounded to 4
+// decimals, so few distinct ones) are formatted once each and then copied.
+// One per thread.
+class TurnFormatter {
+ public:
+  TurnFormatter(const Settings& settings, std::size_t min_judges)
       : metrics_(settings.metrics.size()), scorer_(settings.weights, min_judges) {
     for (const auto& metric : settings.metrics) metric_keys_.push_back(prefline::json_quoted(metric.name) + ":");
     if (metrics_ <= 8) {
@@ -909,41 +1012,27 @@ class DuelWriter {
     }
   }
 
-  // Judges numbered by the registry, in number order.
-  void add_judges(std::vector<std::string>& names) {
-    for (auto& name : names) {
-      const std::string quoted = prefline::json_quoted(name);
-      judge_keys_.push_back(quoted + ":");
-      for (std::string_view order : {"ab", "ba"})
-        entry_heads_.push_back(fmt::format("{{{}{},{}\"{}\",{}", keys_.judge, quoted,
-                                           keys_.order, order, keys_.verdict));
-      names_.push_back(std::move(name));
-    }
-    names.clear();
-    const std::size_t judges = names_.size();
-    totals_.point_sums.resize(judges * metrics_, 0);
-    totals_.point_counts.resize(judges, 0);
-    totals_.judge_score_sums.resize(judges, 0);
-    seen_in_turn_.resize(judges, 0);
-    slot_in_turn_.resize(judges, 0);
-  }
-
   // One turn: `line` is the record (padded when has_duel: the old member is
-  // cut out), votes[i].judge the registry's numbers, `panel` judges always
-  // part of the turn (the configured panel: numbers 0..panel-1).
-  void write(prefline::Output& out, const prefline::JsonlLine& line, bool has_duel, const Vote* votes,
-             std::size_t count, const std::uint8_t* values, std::size_t panel,
-             simdjson::ondemand::parser& overwrite_parser) {
-    ++totals_.done;
+  // cut out), votes[i].judge numbers in `judges`, `panel` judges always part
+  // of the turn (the configured panel: numbers 0..panel-1). The returned
+  // score lives until the next call; turn_judges() gives its panel slots'
+  // judge numbers.
+  const prefline::duel::TurnScore& write(prefline::Buffer& o, const prefline::JsonlLine& line, bool has_duel,
+                                         const Vote* votes, std::size_t count, const std::uint8_t* values,
+                                         std::size_t panel, const JudgeTexts& judges,
+                                         simdjson::ondemand::parser& overwrite_parser) {
     // The turn's panel: the configured judges, then those named in its
     // judgements in order of first appearance.
+    if (seen_in_turn_.size() < judges.size()) {
+      seen_in_turn_.resize(judges.size(), 0);
+      slot_in_turn_.resize(judges.size(), 0);
+    }
     ++turn_stamp_;
     turn_judges_.clear();
     for (std::size_t j = 0; j < panel; ++j) slot_of(static_cast<std::uint32_t>(j));
     local_votes_.assign(votes, votes + count);
     for (auto& vote : local_votes_) vote.judge = slot_of(vote.judge);
     const auto& score = scorer_.score(local_votes_.data(), count, values, turn_judges_.size());
-    account(score);
 
     std::string stripped;
     std::string_view text = line.text;
@@ -952,23 +1041,23 @@ class DuelWriter {
       stripped = prefline::without_member(overwrite_parser, line, duel_schema::duel, empty_object);
       text = stripped;
     }
-    prefline::Buffer& o = out.buffer();
+    const DuelKeys& keys = duel_keys();
     std::size_t end = text.size();
     while (end > 0 && text[end - 1] != '}') --end;
     o.append(text.data(), end - 1);
     if (!empty_object) o.push_back(',');
-    o.append(keys_.duel);
+    o.append(keys.duel);
     o.push_back('{');
-    o.append(keys_.score);
+    o.append(keys.score);
     optional(o, score.score);
     o.push_back(',');
-    o.append(keys_.delta);
+    o.append(keys.delta);
     optional(o, score.delta);
     o.push_back(',');
-    o.append(keys_.parsed);
+    o.append(keys.parsed);
     o.append(std::string_view(score.parsed ? "true" : "false"));
     o.push_back(',');
-    o.append(keys_.by_metric);
+    o.append(keys.by_metric);
     o.push_back('{');
     for (std::size_t m = 0; m < metrics_; ++m) {
       if (m) o.push_back(',');
@@ -976,42 +1065,34 @@ class DuelWriter {
       optional(o, score.by_metric[m]);
     }
     o.append(std::string_view("},"));
-    o.append(keys_.by_judge);
+    o.append(keys.by_judge);
     o.push_back('{');
     for (std::size_t j = 0; j < turn_judges_.size(); ++j) {
       if (j) o.push_back(',');
-      o.append(judge_keys_[turn_judges_[j]]);
+      o.append(judges.key(turn_judges_[j]));
       optional(o, score.by_judge[j]);
     }
     o.append(std::string_view("},"));
-    o.append(keys_.judgements);
+    o.append(keys.judgements);
     o.push_back('[');
     for (std::size_t i = 0; i < count; ++i) {
       const Vote& vote = votes[i];
       if (i) o.push_back(',');
-      o.append(entry_heads_[2 * vote.judge + (vote.order == Order::ab ? 0 : 1)]);
+      o.append(judges.head(vote.judge, vote.order));
       if (vote.has_verdict) {
         append_verdict(o, values + vote.values);
       } else {
         o.append(std::string_view("null,"));
-        o.append(keys_.error);
+        o.append(keys.error);
         prefline::append_json_string(o, vote.error);
       }
       o.push_back('}');
     }
     o.append(std::string_view("]}}\n"));
-    out.maybe_flush();
+    return score;
   }
 
-  struct Totals {
-    std::uint64_t done = 0;
-    std::vector<double> deltas;                // of valid turns
-    std::vector<double> point_sums;            // judge x metric, over the valid turns the judge parsed in
-    std::vector<std::uint64_t> point_counts;   // per judge: those turns
-    std::vector<double> judge_score_sums;
-  };
-  const Totals& totals() const { return totals_; }
-  const std::vector<std::string>& judges() const { return names_; }
+  const std::vector<std::uint32_t>& turn_judges() const { return turn_judges_; }
 
  private:
   std::uint32_t slot_of(std::uint32_t judge) {
@@ -1021,18 +1102,6 @@ class DuelWriter {
       turn_judges_.push_back(judge);
     }
     return slot_in_turn_[judge];
-  }
-
-  void account(const prefline::duel::TurnScore& score) {
-    if (!score.parsed) return;
-    totals_.deltas.push_back(*score.delta);
-    for (std::size_t j = 0; j < turn_judges_.size(); ++j) {
-      if (!score.by_judge[j]) continue;
-      const std::uint32_t judge = turn_judges_[j];
-      totals_.judge_score_sums[judge] += *score.by_judge[j];
-      ++totals_.point_counts[judge];
-      for (std::size_t m = 0; m < metrics_; ++m) totals_.point_sums[judge * metrics_ + m] += score.points[j * metrics_ + m];
-    }
   }
 
   void append_verdict(prefline::Buffer& o, const std::uint8_t* verdict) {
@@ -1088,25 +1157,9 @@ class DuelWriter {
     char text[31];
   };
 
-  // The member names of the "duel" object, quoted, with their colon.
-  struct Keys {
-    std::string duel, score, delta, parsed, by_metric, by_judge, judgements, judge, order, verdict, error;
-  };
-  static Keys make_keys() {
-    auto key = [](std::string_view name) { return prefline::json_quoted(name) + ":"; };
-    return {key(duel_schema::duel),     key(duel_schema::score),      key(duel_schema::delta),
-            key(duel_schema::parsed),   key(duel_schema::by_metric),  key(duel_schema::by_judge),
-            key(duel_schema::judgements), key(duel_schema::judge),    key(duel_schema::order),
-            key(duel_schema::verdict),  key(duel_schema::error)};
-  }
-
-  const Keys keys_ = make_keys();
   std::size_t metrics_;
   prefline::duel::Scorer scorer_;
   std::vector<std::string> metric_keys_;   // "name": per metric
-  std::vector<std::string> names_;         // per judge number
-  std::vector<std::string> judge_keys_;    // "name": per judge number
-  std::vector<std::string> entry_heads_;   // {"judge":"name","order":"ab","verdict": per judge number and order
   std::vector<std::string> verdict_texts_; // per verdict code (metrics <= 8), made on first use
   std::array<NumberText, 1024> numbers_{};
   std::vector<std::uint64_t> seen_in_turn_;
@@ -1114,7 +1167,47 @@ class DuelWriter {
   std::uint64_t turn_stamp_ = 0;
   std::vector<std::uint32_t> turn_judges_;  // the turn's panel: judge numbers
   std::vector<Vote> local_votes_;           // the turn's votes, judges as panel slots
-  Totals totals_;
+};
+
+// Turns judged in this run (or found on records while judges are asked),
+// written by one thread, with the run's judge numbers.
+class DuelWriter {
+ public:
+  DuelWriter(const Settings& settings, std::size_t min_judges)
+      : metrics_(settings.metrics.size()), formatter_(settings, min_judges) {}
+
+  // Judges numbered by the registry, in number order.
+  void add_judges(std::vector<std::string>& names) {
+    for (auto& name : names) {
+      texts_.add(name);
+      names_.push_back(std::move(name));
+    }
+    names.clear();
+    totals_.resize(names_.size(), metrics_);
+  }
+
+  void write(prefline::Output& out, const prefline::JsonlLine& line, bool has_duel, const Vote* votes,
+             std::size_t count, const std::uint8_t* values, std::size_t panel,
+             simdjson::ondemand::parser& overwrite_parser) {
+    ++totals_.done;
+    const auto& score =
+        formatter_.write(out.buffer(), line, has_duel, votes, count, values, panel, texts_, overwrite_parser);
+    tallies_.clear();
+    tallies_.add(score, formatter_.turn_judges(), metrics_);
+    totals_.add(tallies_, nullptr, metrics_);
+    out.maybe_flush();
+  }
+
+  DuelTotals& totals() { return totals_; }
+  const std::vector<std::string>& judges() const { return names_; }
+
+ private:
+  std::size_t metrics_;
+  TurnFormatter formatter_;
+  JudgeTexts texts_;
+  std::vector<std::string> names_;  // per judge number
+  Tallies tallies_;
+  DuelTotals totals_;
 };
 
 // ---------------------------------------------------------------------------
@@ -1145,28 +1238,33 @@ class DuelRun {
     // The names outlive the chunks, which point at them until they are written.
     const std::vector<std::string> inputs = prefline::inputs_or_stdin(options_.common.files);
     std::optional<prefline::OrderedPool<Chunk>> chunks;
-    if (settings_.judges.empty())
+    if (settings_.judges.empty()) {
+      const std::size_t workers = prefline::parse_workers();
+      for (std::size_t w = 0; w < workers; ++w)
+        formatters_.push_back(std::make_unique<TurnFormatter>(settings_, static_cast<std::size_t>(options_.min_judges)));
       chunks.emplace(
-          prefline::parse_workers(), [&](Chunk& chunk, std::size_t) { parse_chunk(chunk); },
-          [&](Chunk& chunk) { write_chunk(chunk, out, bad); });
+          workers, [&](Chunk& chunk, std::size_t worker) { parse_chunk(chunk, worker); },
+          [&](Chunk& chunk) { write_chunk(chunk, out, bad, progress); });
+    }
     std::vector<std::string_view> names;  // read_turn's scratch
     try {
-      for (const auto& name : inputs) {
+      for (std::size_t file_index = 0; file_index < inputs.size(); ++file_index) {
+        const std::string& name = inputs[file_index];
         prefline::InputFile input(name);
+        if (chunks) {
+          prefline::LineBlockReader reader(input);
+          for (;;) {
+            prefline::LineBlock& block = chunks->current().block;
+            block.file = name;
+            block.file_index = file_index;
+            if (!reader.fill(block)) break;
+            chunks->submit();
+          }
+          continue;
+        }
         prefline::JsonlReader lines(input);
         prefline::JsonlLine line;
-        if (chunks) chunks->current().records.file = name;
         while (lines.next(line)) {
-          if (chunks) {
-            prefline::LineChunk& records = chunks->current().records;
-            records.add(line);
-            if (records.full()) {
-              chunks->submit();
-              chunks->current().records.file = name;
-            }
-            progress.tick();
-            continue;
-          }
           auto turn = std::make_unique<Turn>();
           turn->file = name;
           turn->line = line.number;
@@ -1306,68 +1404,98 @@ class DuelRun {
                   settings_.judges.size(), overwrite_parser_);
   }
 
-  // A chunk of aggregate-only records (one file's, in input order), then,
-  // once parsed, each one's votes or why it is bad. Judges are numbered per
-  // chunk (`judges`, in order of first appearance) until the writing thread
-  // maps them to the run's numbers, in input order.
+  // A block of aggregate-only records (one input's, in input order). A parse
+  // worker reads, scores and writes its turns, with the judges numbered per
+  // block in order of first appearance; then the writing thread, block after
+  // block in input order, maps those numbers to the run's, adds the tallies
+  // to the totals, and writes the output with each bad record reported in
+  // its place.
   struct Chunk {
-    struct Turn {
-      bool has_duel = false;
-      std::size_t votes_begin = 0, votes_end = 0;
-      std::string reason;  // the record is bad
+    struct Bad {
+      std::size_t output_offset;  // the block's output before the record
+      std::uint64_t line;         // in the block, from 1
+      std::string_view text;
+      std::string reason;
     };
-    prefline::LineChunk records;
-    std::vector<Turn> turns;  // per record
-    std::vector<Vote> votes;  // judge: the chunk's number
-    std::vector<std::uint8_t> values;
+    prefline::LineBlock block;
+    std::uint64_t lines = 0;    // physical lines of the block, blank ones included
+    std::uint64_t records = 0;  // the non-blank ones
+    prefline::Buffer output;    // the good records, judged
+    std::vector<Bad> bad;
+    Tallies tallies;
     JudgeRegistry judges;
-    std::vector<std::string> judge_names;  // by the chunk's number
+    std::vector<std::string> judge_names;  // by the block's number
     void clear() {
-      records.clear();
-      turns.clear();
-      votes.clear();
-      values.clear();
+      block.clear();
+      lines = records = 0;
+      output.clear();
+      bad.clear();
+      tallies.clear();
       judges = JudgeRegistry();
       judge_names.clear();
     }
   };
 
-  // On a parse worker.
-  void parse_chunk(Chunk& chunk) const {
+  // On parse worker number `worker`.
+  void parse_chunk(Chunk& chunk, std::size_t worker) {
     thread_local simdjson::dom::parser parser;
+    thread_local simdjson::ondemand::parser overwrite_parser;
     thread_local std::vector<std::string_view> names;
-    chunk.records.pad();
-    chunk.turns.resize(chunk.records.lines.size());
-    for (std::size_t i = 0; i < chunk.turns.size(); ++i) {
-      Chunk::Turn& turn = chunk.turns[i];
-      turn.votes_begin = chunk.votes.size();
-      VoteSink sink{chunk.judges, chunk.votes, chunk.values, names};
-      Parsed parsed = read_turn(parser, chunk.records.line(i).text, options_, settings_, sink);
-      turn.votes_end = chunk.votes.size();
-      turn.has_duel = parsed.has_duel;
-      turn.reason = std::move(parsed.reason);
-    }
-    chunk.judges.take_fresh(chunk.judge_names);
+    thread_local std::vector<Vote> votes;
+    thread_local std::vector<std::uint8_t> values;
+    thread_local std::vector<std::string> fresh;
+    thread_local JudgeTexts texts;
+    TurnFormatter& formatter = *formatters_[worker];
+    texts.clear();
+    const std::size_t panel = settings_.judges.size(), metrics = settings_.metrics.size();
+    // The judged turns are the records plus a ~250-byte member each.
+    chunk.output.reserve(chunk.block.size + chunk.block.size / 2);
+    chunk.lines = chunk.block.for_each_line([&](const prefline::JsonlLine& line) {
+      if (prefline::is_blank_line(line.text)) return;
+      ++chunk.records;
+      votes.clear();
+      values.clear();
+      VoteSink sink{chunk.judges, votes, values, names};
+      Parsed parsed = read_turn(parser, line.text, options_, settings_, sink);
+      if (!parsed.reason.empty()) {
+        chunk.bad.push_back({chunk.output.size(), line.number, line.text, std::move(parsed.reason)});
+        return;
+      }
+      chunk.judges.take_fresh(fresh);
+      for (auto& name : fresh) {
+        texts.add(name);
+        chunk.judge_names.push_back(std::move(name));
+      }
+      fresh.clear();
+      const auto& score = formatter.write(chunk.output, line, parsed.has_duel, votes.data(), votes.size(),
+                                          values.data(), panel, texts, overwrite_parser);
+      chunk.tallies.add(score, formatter.turn_judges(), metrics);
+    });
   }
 
-  // On the writing thread, chunk after chunk in input order.
-  void write_chunk(Chunk& chunk, prefline::Output& out, prefline::BadRecords& bad) {
+  // On the writing thread, block after block in input order.
+  void write_chunk(Chunk& chunk, prefline::Output& out, prefline::BadRecords& bad, prefline::Progress& progress) {
+    if (chunk.block.file_index != line_file_) {
+      line_file_ = chunk.block.file_index;
+      line_base_ = 0;
+    }
     chunk_to_run_.clear();
     for (const auto& judge : chunk.judge_names) chunk_to_run_.push_back(registry_.intern(judge));
-    for (auto& vote : chunk.votes) vote.judge = chunk_to_run_[vote.judge];
     registry_.take_fresh(fresh_judges_);
     writer_.add_judges(fresh_judges_);
-    const std::size_t panel = settings_.judges.size();
-    for (std::size_t i = 0; i < chunk.turns.size(); ++i) {
-      const Chunk::Turn& turn = chunk.turns[i];
-      const prefline::JsonlLine line = chunk.records.line(i);
-      if (!turn.reason.empty()) {
-        bad.handle(chunk.records.file, line.number, turn.reason, line.text);
-        continue;
-      }
-      writer_.write(out, line, turn.has_duel, chunk.votes.data() + turn.votes_begin, turn.votes_end - turn.votes_begin,
-                    chunk.values.data(), panel, overwrite_parser_);
+    DuelTotals& totals = writer_.totals();
+    totals.done += chunk.records - chunk.bad.size();
+    totals.add(chunk.tallies, chunk_to_run_.data(), settings_.metrics.size());
+    const std::string_view output = chunk.output.view();
+    std::size_t written = 0;
+    for (const auto& record : chunk.bad) {
+      out.write(output.substr(written, record.output_offset - written));
+      written = record.output_offset;
+      bad.handle(chunk.block.file, line_base_ + record.line, record.reason, record.text);
     }
+    out.write(output.substr(written));
+    line_base_ += chunk.lines;
+    progress.tick(chunk.records);
   }
 
   // Writes the --summary file into `summary` (left unpublished: the caller
@@ -1573,6 +1701,9 @@ class DuelRun {
   JudgeRegistry registry_;  // used by the reading thread (aggregate-only: by the writing thread)
   std::vector<std::uint32_t> chunk_to_run_;  // write_chunk's scratch: a chunk's judge numbers -> the run's
   std::vector<std::string> fresh_judges_;    // write_chunk's scratch
+  std::size_t line_file_ = SIZE_MAX;          // write_chunk: the input of the last block,
+  std::uint64_t line_base_ = 0;               // and its lines before the next block
+  std::vector<std::unique_ptr<TurnFormatter>> formatters_;  // per parse worker (aggregate-only)
   DuelWriter writer_;       // used by the writing thread (the reading one when judges are asked)
   bool accepted_ = false;
 

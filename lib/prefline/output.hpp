@@ -147,19 +147,19 @@ class Output {
   }
 
   void flush() {
-    const char* data = buffer_.data();
-    std::size_t left = buffer_.size();
-    while (left > 0) {
-      const ssize_t written = ::write(fd_, data, left);
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EPIPE) throw ClosedPipe();
-        throw WriteError(fmt::format("{}: {}", describe(), std::strerror(errno)));
-      }
-      data += written;
-      left -= static_cast<std::size_t>(written);
-    }
+    write_all(buffer_.data(), buffer_.size());
     buffer_.clear();
+  }
+
+  // Appends bytes made elsewhere (a worker's output for many records): large
+  // ones are written straight through, after what the buffer holds.
+  void write(std::string_view bytes) {
+    if (buffer_.size() + bytes.size() < flush_threshold) {
+      buffer_.append(bytes);
+      return;
+    }
+    flush();
+    write_all(bytes.data(), bytes.size());
   }
 
   // Flushes and closes, checking both: a full disk shows here, and nothing is
@@ -205,6 +205,19 @@ class Output {
   }
 
  private:
+  void write_all(const char* data, std::size_t left) {
+    while (left > 0) {
+      const ssize_t written = ::write(fd_, data, left);
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EPIPE) throw ClosedPipe();
+        throw WriteError(fmt::format("{}: {}", describe(), std::strerror(errno)));
+      }
+      data += written;
+      left -= static_cast<std::size_t>(written);
+    }
+  }
+
   static mode_t current_umask() {
     const mode_t mask = ::umask(0);
     ::umask(mask);

@@ -27,6 +27,12 @@ class Progress {
   void tick() {
     if (++records_ % check_every == 0 && enabled_) maybe_display();
   }
+  // `count` records at once.
+  void tick(std::uint64_t count) {
+    const std::uint64_t before = records_;
+    records_ += count;
+    if (enabled_ && records_ / check_every != before / check_every) maybe_display();
+  }
 
   std::uint64_t records() const { return records_; }
 
