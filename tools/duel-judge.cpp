@@ -698,9 +698,17 @@ class ReplyCache {
 class JudgeRegistry {
  public:
   std::uint32_t intern(std::string_view name) {
-    if (auto found = ids_.find(name); found != ids_.end()) return found->second;
+    // A panel is a few judges: the first ones are found by a look at each.
+    for (std::size_t id = 0; id < first_.size(); ++id)
+      if (prefline::same_text(first_[id], name)) return static_cast<std::uint32_t>(id);
+    if (first_.size() == ids_.size() && first_.size() < first_count) {
+      // (first_ holds every name so far: the name is new)
+    } else if (auto found = ids_.find(name); found != ids_.end()) {
+      return found->second;
+    }
     const auto id = static_cast<std::uint32_t>(ids_.size());
     ids_.emplace(std::string(name), id);
+    if (first_.size() < first_count) first_.emplace_back(name);
     fresh_.emplace_back(name);
     return id;
   }
@@ -711,7 +719,9 @@ class JudgeRegistry {
   }
 
  private:
+  static constexpr std::size_t first_count = 8;
   prefline::StringMap<std::uint32_t> ids_;
+  std::vector<std::string> first_;  // the names of numbers 0..first_count-1
   std::vector<std::string> fresh_;
 };
 
@@ -774,10 +784,10 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
   const simdjson::dom::object object = record.get_object().value_unsafe();
   simdjson::dom::element judgements;
   for (auto field : object) {
-    if (field.key == duel_schema::duel) {
+    if (prefline::same_text(field.key, duel_schema::duel)) {
       if (parsed.has_duel) return duplicate_key(parsed, duel_schema::duel);
       parsed.has_duel = true;
-    } else if (field.key == duel_schema::judgements) {
+    } else if (prefline::same_text(field.key, duel_schema::judgements)) {
       if (parsed.has_judgements) return duplicate_key(parsed, duel_schema::judgements);
       parsed.has_judgements = true;
       judgements = field.value;
@@ -814,7 +824,7 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
                                         std::tuple{duel_schema::order, &has_order, &order},
                                         std::tuple{duel_schema::verdict, &has_verdict, &verdict},
                                         std::tuple{duel_schema::reply, &has_reply, &reply}}) {
-          if (key != name) continue;
+          if (!prefline::same_text(key, name)) continue;
           if (*has) return fail(fmt::format("duplicate key '{}' in a judgement", name));
           *has = true;
           *value = field.value;
@@ -825,10 +835,11 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
         return fail(fmt::format("each of '{}' needs 'judge' and 'order' strings", duel_schema::judgements));
       const std::string_view judge_name = judge.get_string().value_unsafe();
       const std::string_view order_text = order.get_string().value_unsafe();
-      if (order_text != "ab" && order_text != "ba")
+      const bool ab = prefline::same_text(order_text, "ab");
+      if (!ab && !prefline::same_text(order_text, "ba"))
         return fail(fmt::format("judgement order '{}' is not ab or ba", order_text));
       Vote vote;
-      vote.order = order_text == "ab" ? Order::ab : Order::ba;
+      vote.order = ab ? Order::ab : Order::ba;
       vote.values = static_cast<std::uint32_t>(sink.values.size());
       sink.values.resize(sink.values.size() + metrics);
       std::uint8_t* values = sink.values.data() + vote.values;
@@ -918,18 +929,24 @@ class JudgeTexts {
     keys_.push_back(quoted + ":");
     for (std::string_view order : {"ab", "ba"})
       heads_.push_back(fmt::format("{{{}{},{}\"{}\",{}", keys.judge, quoted, keys.order, order, keys.verdict));
+    longest_key_ = std::max(longest_key_, keys_.back().size());
+    longest_head_ = std::max(longest_head_, heads_.back().size());
   }
   std::size_t size() const { return keys_.size(); }
+  std::size_t longest_key() const { return longest_key_; }
+  std::size_t longest_head() const { return longest_head_; }
   const std::string& key(std::uint32_t judge) const { return keys_[judge]; }
   // {"judge":"name","order":"ab","verdict":
   const std::string& head(std::uint32_t judge, Order order) const { return heads_[2 * judge + (order == Order::ab ? 0 : 1)]; }
   void clear() {
     keys_.clear();
     heads_.clear();
+    longest_key_ = longest_head_ = 0;
   }
 
  private:
   std::vector<std::string> keys_, heads_;
+  std::size_t longest_key_ = 0, longest_head_ = 0;
 };
 
 // What the summary takes from scored turns, in turn order: per parsed turn,
@@ -1010,6 +1027,15 @@ class TurnFormatter {
       for (std::size_t m = 0; m < metrics_; ++m) codes *= 3;
       verdict_texts_.resize(codes);
     }
+    // Upper bounds of what write() adds besides the record: the keys, the
+    // punctuation, a number (at most number_bound bytes) per value.
+    const DuelKeys& keys = duel_keys();
+    std::size_t metric_keys = 0;
+    for (const auto& key : metric_keys_) metric_keys += key.size();
+    verdict_bound_ = metric_keys + 2 * metrics_ + 2;
+    fixed_bound_ = keys.duel.size() + keys.score.size() + keys.delta.size() + keys.parsed.size() +
+                   keys.by_metric.size() + keys.by_judge.size() + keys.judgements.size() + 2 * number_bound +
+                   metric_keys + metrics_ * (number_bound + 1) + 32;
   }
 
   // One turn: `line` is the record (padded when has_duel: the old member is
@@ -1041,54 +1067,66 @@ class TurnFormatter {
       stripped = prefline::without_member(overwrite_parser, line, duel_schema::duel, empty_object);
       text = stripped;
     }
+    // Written through a pointer into room reserved for the most it can take.
     const DuelKeys& keys = duel_keys();
     std::size_t end = text.size();
     while (end > 0 && text[end - 1] != '}') --end;
-    o.append(text.data(), end - 1);
-    if (!empty_object) o.push_back(',');
-    o.append(keys.duel);
-    o.push_back('{');
-    o.append(keys.score);
-    optional(o, score.score);
-    o.push_back(',');
-    o.append(keys.delta);
-    optional(o, score.delta);
-    o.push_back(',');
-    o.append(keys.parsed);
-    o.append(std::string_view(score.parsed ? "true" : "false"));
-    o.push_back(',');
-    o.append(keys.by_metric);
-    o.push_back('{');
+    std::size_t bound = end + fixed_bound_ + turn_judges_.size() * (judges.longest_key() + number_bound + 1);
+    for (std::size_t i = 0; i < count; ++i)
+      bound += judges.longest_head() + 1 +
+               (votes[i].has_verdict ? verdict_bound_ : keys.error.size() + 8 + 6 * votes[i].error.size());
+    char* p = o.reserve_tail(bound);
+    auto put = [&p](std::string_view bytes) {
+      std::memcpy(p, bytes.data(), bytes.size());
+      p += bytes.size();
+    };
+    put(text.substr(0, end - 1));
+    if (!empty_object) *p++ = ',';
+    put(keys.duel);
+    *p++ = '{';
+    put(keys.score);
+    number(p, score.score);
+    *p++ = ',';
+    put(keys.delta);
+    number(p, score.delta);
+    *p++ = ',';
+    put(keys.parsed);
+    put(score.parsed ? "true," : "false,");
+    put(keys.by_metric);
+    *p++ = '{';
     for (std::size_t m = 0; m < metrics_; ++m) {
-      if (m) o.push_back(',');
-      o.append(metric_keys_[m]);
-      optional(o, score.by_metric[m]);
+      if (m) *p++ = ',';
+      put(metric_keys_[m]);
+      number(p, score.by_metric[m]);
     }
-    o.append(std::string_view("},"));
-    o.append(keys.by_judge);
-    o.push_back('{');
+    put("},");
+    put(keys.by_judge);
+    *p++ = '{';
     for (std::size_t j = 0; j < turn_judges_.size(); ++j) {
-      if (j) o.push_back(',');
-      o.append(judges.key(turn_judges_[j]));
-      optional(o, score.by_judge[j]);
+      if (j) *p++ = ',';
+      put(judges.key(turn_judges_[j]));
+      number(p, score.by_judge[j]);
     }
-    o.append(std::string_view("},"));
-    o.append(keys.judgements);
-    o.push_back('[');
+    put("},");
+    put(keys.judgements);
+    *p++ = '[';
     for (std::size_t i = 0; i < count; ++i) {
       const Vote& vote = votes[i];
-      if (i) o.push_back(',');
-      o.append(judges.head(vote.judge, vote.order));
+      if (i) *p++ = ',';
+      put(judges.head(vote.judge, vote.order));
       if (vote.has_verdict) {
-        append_verdict(o, values + vote.values);
+        put(verdict_text(values + vote.values));
       } else {
-        o.append(std::string_view("null,"));
-        o.append(keys.error);
-        prefline::append_json_string(o, vote.error);
+        put("null,");
+        put(keys.error);
+        o.commit_tail(p);
+        prefline::append_json_string(o, vote.error);  // within the room reserved
+        p = o.reserve_tail(0);
       }
-      o.push_back('}');
+      *p++ = '}';
     }
-    o.append(std::string_view("]}}\n"));
+    put("]}}\n");
+    o.commit_tail(p);
     return score;
   }
 
@@ -1104,63 +1142,61 @@ class TurnFormatter {
     return slot_in_turn_[judge];
   }
 
-  void append_verdict(prefline::Buffer& o, const std::uint8_t* verdict) {
-    std::string* cached = nullptr;
+  // {"metric":N,...} of a verdict, made once per distinct verdict.
+  std::string_view verdict_text(const std::uint8_t* verdict) {
+    std::string* text = &scratch_verdict_;
     if (!verdict_texts_.empty()) {
       std::size_t code = 0;
       for (std::size_t m = 0; m < metrics_; ++m) code = code * 3 + verdict[m];
-      cached = &verdict_texts_[code];
-      if (!cached->empty()) {
-        o.append(*cached);
-        return;
-      }
+      text = &verdict_texts_[code];
+      if (!text->empty()) return *text;
     }
-    std::string text = "{";
+    text->assign("{");
     for (std::size_t m = 0; m < metrics_; ++m) {
-      if (m) text += ',';
-      text += metric_keys_[m];
-      text += static_cast<char>('0' + verdict[m]);
+      if (m) *text += ',';
+      *text += metric_keys_[m];
+      *text += static_cast<char>('0' + verdict[m]);
     }
-    text += '}';
-    o.append(text);
-    if (cached) *cached = std::move(text);
+    *text += '}';
+    return *text;
   }
 
-  // A 4-decimal number, or null; formatted by append_json_number once per
-  // distinct value (a small direct-mapped cache of its bytes).
-  void optional(prefline::Buffer& o, const std::optional<double>& value) {
+  // A number rounded to 4 decimals, or null (at most number_bound bytes);
+  // formatted by append_json_number once per distinct value (a small
+  // direct-mapped cache of its bytes, keyed by the unrounded value).
+  void number(char*& p, const std::optional<double>& value) {
     if (!value) {
-      o.append(std::string_view("null"));
+      std::memcpy(p, "null", 4);
+      p += 4;
       return;
     }
-    const double rounded = round4(*value);
     std::uint64_t bits;
-    std::memcpy(&bits, &rounded, sizeof bits);
+    std::memcpy(&bits, &*value, sizeof bits);
     NumberText& slot = numbers_[(bits ^ (bits >> 29) ^ (bits >> 47)) % numbers_.size()];
     if (slot.size == 0 || slot.bits != bits) {
       prefline::Buffer text;
-      prefline::append_json_number(text, rounded);
-      if (text.size() > sizeof slot.text) {
-        o.append(text.view());
-        return;
-      }
+      prefline::append_json_number(text, round4(*value));
       slot.bits = bits;
-      slot.size = static_cast<std::uint8_t>(text.size());
+      slot.size = static_cast<std::uint8_t>(text.size());  // a 4-decimal double: at most 24 bytes
       std::memcpy(slot.text, text.data(), text.size());
     }
-    o.append(slot.text, slot.size);
+    std::memcpy(p, slot.text, number_bound);  // whole slots: a fixed-size copy
+    p += slot.size;
   }
 
+  static constexpr std::size_t number_bound = 32;
   struct NumberText {
     std::uint64_t bits = 0;
     std::uint8_t size = 0;
-    char text[31];
+    char text[number_bound];
   };
 
   std::size_t metrics_;
   prefline::duel::Scorer scorer_;
   std::vector<std::string> metric_keys_;   // "name": per metric
   std::vector<std::string> verdict_texts_; // per verdict code (metrics <= 8), made on first use
+  std::string scratch_verdict_;            // the verdict text when there are more metrics
+  std::size_t verdict_bound_ = 0, fixed_bound_ = 0;
   std::array<NumberText, 1024> numbers_{};
   std::vector<std::uint64_t> seen_in_turn_;
   std::vector<std::uint32_t> slot_in_turn_;

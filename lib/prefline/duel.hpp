@@ -18,6 +18,7 @@
 
 #include "prefline/hashing.hpp"
 #include "prefline/random.hpp"
+#include "prefline/string_map.hpp"
 
 namespace prefline::duel {
 
@@ -44,10 +45,11 @@ inline std::string_view order_name(Order order) { return order == Order::ab ? "a
 using Verdict = std::vector<int>;
 
 // The challenger's points for one verdict value: win 1, draw 0.5, loss 0.
+// A table, not branches: verdicts are as good as random to the branch predictor.
 inline double challenger_points(int verdict, Order order) {
-  if (verdict == 0) return 0.5;
-  const int challenger_label = order == Order::ab ? 2 : 1;
-  return verdict == challenger_label ? 1.0 : 0.0;
+  static constexpr double points[2][3] = {{0.5, 0.0, 1.0},   // ab: the challenger is MODEL 2
+                                          {0.5, 1.0, 0.0}};  // ba: the challenger is MODEL 1
+  return points[order == Order::ab ? 0 : 1][verdict];
 }
 
 // ---------------------------------------------------------------------------
@@ -356,9 +358,9 @@ inline bool read_verdict(simdjson::dom::object object, const std::vector<Metric>
   for (auto field : object) {
     std::size_t m = position;
     ++position;
-    if (m >= metrics.size() || metrics[m].name != field.key) {
+    if (m >= metrics.size() || !same_text(metrics[m].name, field.key)) {
       m = 0;
-      while (m < metrics.size() && metrics[m].name != field.key) ++m;
+      while (m < metrics.size() && !same_text(metrics[m].name, field.key)) ++m;
     }
     if (m == metrics.size()) continue;
     if (out[m] != unseen) {

@@ -39,6 +39,15 @@ class Buffer {
   }
   void clear() { size_ = 0; }
 
+  // For writers that know an upper bound: room for `size` more bytes, to be
+  // written through the returned pointer; then commit_tail(one past the last
+  // byte written).
+  char* reserve_tail(std::size_t size) {
+    if (size_ + size > capacity_) grow(size_ + size);
+    return data_.get() + size_;
+  }
+  void commit_tail(const char* end) { size_ = static_cast<std::size_t>(end - data_.get()); }
+
   const char* data() const { return data_.get(); }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
