@@ -19,7 +19,7 @@
 namespace prefline {
 
 struct LineBlock {
-  // Bytes a block is filled to before it is cut (more when one line is longer).
+  // Bytes read into a block before it is cut after its last line end.
   static constexpr std::size_t target_bytes = std::size_t{512} << 10;
 
   std::string_view file;     // the input's name: it must outlive the block (the pool's consumer reads it)
@@ -68,8 +68,10 @@ class LineBlockReader {
   explicit LineBlockReader(InputFile& input) : input_(input) {}
 
   // Fills `block` (its earlier content is dropped) with the next whole lines:
-  // at least LineBlock::target_bytes unless the input ends first, and always
-  // ending at a '\n' or at the end of the input. False at the end of input.
+  // it reads until the block holds LineBlock::target_bytes (or the input
+  // ends), then cuts it after its last '\n' (a line longer than the block
+  // grows it); so a block ends at a '\n' or at the end of the input. False at
+  // the end of input.
   bool fill(LineBlock& block) {
     block.size = 0;
     block.reserve(std::max(LineBlock::target_bytes, carry_.size()), 0);

@@ -133,6 +133,28 @@ TEST(Output, SymlinkKeepsTheLinkAndReplacesItsTarget) {
   fs::remove_all(dir);
 }
 
+TEST(Output, WriteKeepsOrderWhetherBufferedOrWrittenThrough) {
+  const fs::path dir = scratch_dir();
+  const fs::path path = dir / "mixed.txt";
+  std::string expected;
+  {
+    prefline::Output out;
+    out.open(path.string());
+    // Small pieces stay in the buffer; one past the flush threshold is
+    // written straight through after them; appends through buffer() mix in.
+    const std::string big(prefline::Output::flush_threshold + 17, 'b');
+    for (const std::string& piece : {std::string("first\n"), big, std::string("small\n"), big + "\n"}) {
+      out.write(piece);
+      expected += piece;
+      out.buffer().append(std::string_view("|"));
+      expected += '|';
+    }
+    out.commit();
+  }
+  EXPECT_EQ(slurp(path), expected);
+  fs::remove_all(dir);
+}
+
 TEST(Output, UncreatableFileIsADataError) {
   prefline::Output out;
   EXPECT_THROW(out.open("/nonexistent-folder/out.jsonl"), prefline::DataError);
