@@ -761,6 +761,35 @@ struct Parsed {
   std::string answer_a, answer_b, context;
 };
 
+// The members of one judgement that this tool reads, found in one pass (the
+// simdjson calls inlined: this runs for every judgement of every record).
+struct JudgementFields {
+  static constexpr std::array<std::string_view, 4> names{duel_schema::judge, duel_schema::order, duel_schema::verdict,
+                                                         duel_schema::reply};
+  std::array<simdjson::dom::element, 4> values;  // judge, order, verdict, reply
+  std::array<bool, 4> has{};
+  std::string_view repeated;  // a member given twice
+
+  // False when the judgement is not an object.
+  [[gnu::flatten]] bool read(simdjson::dom::element entry) {
+    if (!entry.is_object()) return false;
+    const simdjson::dom::object members = entry.get_object().value_unsafe();
+    for (auto field : members) {
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        if (!prefline::same_text(field.key, names[i])) continue;
+        if (has[i]) {
+          repeated = names[i];
+          return true;
+        }
+        has[i] = true;
+        values[i] = field.value;
+        break;
+      }
+    }
+    return true;
+  }
+};
+
 Parsed& duplicate_key(Parsed& parsed, std::string_view key) {
   parsed.reason = fmt::format("duplicate key '{}'", key);
   return parsed;
@@ -813,24 +842,12 @@ Parsed read_turn(simdjson::dom::parser& parser, std::string_view line, const Opt
     sink.names.clear();
     const simdjson::dom::array entries = judgements.get_array().value_unsafe();
     for (auto entry : entries) {
-      if (!entry.is_object())
+      JudgementFields fields;
+      if (!fields.read(entry))
         return fail(fmt::format("each of '{}' needs 'judge' and 'order' strings", duel_schema::judgements));
-      simdjson::dom::element judge, order, verdict, reply;
-      bool has_judge = false, has_order = false, has_verdict = false, has_reply = false;
-      const simdjson::dom::object members = entry.get_object().value_unsafe();
-      for (auto field : members) {
-        const std::string_view key = field.key;
-        for (auto [name, has, value] : {std::tuple{duel_schema::judge, &has_judge, &judge},
-                                        std::tuple{duel_schema::order, &has_order, &order},
-                                        std::tuple{duel_schema::verdict, &has_verdict, &verdict},
-                                        std::tuple{duel_schema::reply, &has_reply, &reply}}) {
-          if (!prefline::same_text(key, name)) continue;
-          if (*has) return fail(fmt::format("duplicate key '{}' in a judgement", name));
-          *has = true;
-          *value = field.value;
-          break;
-        }
-      }
+      if (!fields.repeated.empty()) return fail(fmt::format("duplicate key '{}' in a judgement", fields.repeated));
+      auto& [judge, order, verdict, reply] = fields.values;
+      auto& [has_judge, has_order, has_verdict, has_reply] = fields.has;
       if (!has_judge || !judge.is_string() || !has_order || !order.is_string())
         return fail(fmt::format("each of '{}' needs 'judge' and 'order' strings", duel_schema::judgements));
       const std::string_view judge_name = judge.get_string().value_unsafe();

@@ -349,7 +349,7 @@ inline std::string strip_thinking(std::string_view reply) {
 // with `repeated`, makes the verdict bad and is named there (a verdict on a
 // record); other keys are ignored. Fills out[0..metrics) and returns true,
 // or returns false.
-inline bool read_verdict(simdjson::dom::object object, const std::vector<Metric>& metrics, std::uint8_t* out,
+[[gnu::flatten]] inline bool read_verdict(simdjson::dom::object object, const std::vector<Metric>& metrics, std::uint8_t* out,
                          std::string_view* repeated = nullptr) {
   constexpr std::uint8_t unseen = 0xff;
   std::fill(out, out + metrics.size(), unseen);

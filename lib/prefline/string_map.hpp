@@ -23,7 +23,7 @@ using StringMap = std::unordered_map<std::string, Value, TransparentStringHash, 
 // then words loaded in place (two overlapping ones cover 4..16 bytes), and
 // memcmp only past 16 bytes. Inline, where operator== calls compare() and
 // memcmp for every key.
-inline bool same_text(std::string_view a, std::string_view b) {
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) {
   const std::size_t n = a.size();
   if (n != b.size()) return false;
   const char* x = a.data();
