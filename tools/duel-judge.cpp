@@ -1189,7 +1189,9 @@ class TurnFormatter {
     }
     std::uint64_t bits;
     std::memcpy(&bits, &*value, sizeof bits);
-    NumberText& slot = numbers_[(bits ^ (bits >> 29) ^ (bits >> 47)) % numbers_.size()];
+    // Fibonacci hashing: the top bits of bits x 2^64/phi (the low bits of round
+    // numbers like 62.5 are all zero, and their top bits alike).
+    NumberText& slot = numbers_[(bits * 0x9E3779B97F4A7C15ULL) >> (64 - number_slots_log2)];
     if (slot.size == 0 || slot.bits != bits) {
       prefline::Buffer text;
       prefline::append_json_number(text, round4(*value));
@@ -1214,7 +1216,8 @@ class TurnFormatter {
   std::vector<std::string> verdict_texts_; // per verdict code (metrics <= 8), made on first use
   std::string scratch_verdict_;            // the verdict text when there are more metrics
   std::size_t verdict_bound_ = 0, fixed_bound_ = 0;
-  std::array<NumberText, 1024> numbers_{};
+  static constexpr int number_slots_log2 = 10;
+  std::array<NumberText, std::size_t{1} << number_slots_log2> numbers_{};
   std::vector<std::uint64_t> seen_in_turn_;
   std::vector<std::uint32_t> slot_in_turn_;
   std::uint64_t turn_stamp_ = 0;
