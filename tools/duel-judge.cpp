@@ -1030,6 +1030,27 @@ struct DuelTotals {
   }
 };
 
+// A record without its closing brace (and without its "duel" member when it
+// has one: then `stripped` holds the rest, and `line` must be padded), which
+// the judged turn continues with its "duel" member.
+struct RecordHead {
+  std::string_view text;
+  bool empty_object = false;  // no member is left
+};
+RecordHead record_head(const prefline::JsonlLine& line, bool has_duel, simdjson::ondemand::parser& parser,
+                       std::string& stripped) {
+  RecordHead head;
+  std::string_view text = line.text;
+  if (has_duel) {
+    stripped = prefline::without_member(parser, line, duel_schema::duel, head.empty_object);
+    text = stripped;
+  }
+  std::size_t end = text.size();
+  while (end > 0 && text[end - 1] != '}') --end;
+  head.text = text.substr(0, end - 1);
+  return head;
+}
+
 // Scores a turn and appends it with its "duel" member to an output buffer.
 // All the fixed bytes of the member are made once; numbers (rounded to 4
 // decimals, so few distinct ones) are formatted once each and then copied.
@@ -1055,15 +1076,16 @@ class TurnFormatter {
                    metric_keys + metrics_ * (number_bound + 1) + 32;
   }
 
-  // One turn: `line` is the record (padded when has_duel: the old member is
-  // cut out), votes[i].judge numbers in `judges`, `panel` judges always part
-  // of the turn (the configured panel: numbers 0..panel-1). The returned
-  // score lives until the next call; turn_judges() gives its panel slots'
-  // judge numbers.
-  const prefline::duel::TurnScore& write(prefline::Buffer& o, const prefline::JsonlLine& line, bool has_duel,
+  // One turn: `head` is the record without its closing brace (see
+  // record_head; empty when the caller writes it itself), `empty_object`
+  // that the record has no member left; votes[i].judge numbers in `judges`,
+  // `panel` judges always part of the turn (the configured panel: numbers
+  // 0..panel-1). Appends the head, then the "duel" member and the closing
+  // brace. The returned score lives until the next call; turn_judges() gives
+  // its panel slots' judge numbers.
+  const prefline::duel::TurnScore& write(prefline::Buffer& o, std::string_view head, bool empty_object,
                                          const Vote* votes, std::size_t count, const std::uint8_t* values,
-                                         std::size_t panel, const JudgeTexts& judges,
-                                         simdjson::ondemand::parser& overwrite_parser) {
+                                         std::size_t panel, const JudgeTexts& judges) {
     // The turn's panel: the configured judges, then those named in its
     // judgements in order of first appearance.
     if (seen_in_turn_.size() < judges.size()) {
@@ -1077,18 +1099,9 @@ class TurnFormatter {
     for (auto& vote : local_votes_) vote.judge = slot_of(vote.judge);
     const auto& score = scorer_.score(local_votes_.data(), count, values, turn_judges_.size());
 
-    std::string stripped;
-    std::string_view text = line.text;
-    bool empty_object = false;
-    if (has_duel) {
-      stripped = prefline::without_member(overwrite_parser, line, duel_schema::duel, empty_object);
-      text = stripped;
-    }
     // Written through a pointer into room reserved for the most it can take.
     const DuelKeys& keys = duel_keys();
-    std::size_t end = text.size();
-    while (end > 0 && text[end - 1] != '}') --end;
-    std::size_t bound = end + fixed_bound_ + turn_judges_.size() * (judges.longest_key() + number_bound + 1);
+    std::size_t bound = head.size() + fixed_bound_ + turn_judges_.size() * (judges.longest_key() + number_bound + 1);
     for (std::size_t i = 0; i < count; ++i)
       bound += judges.longest_head() + 1 +
                (votes[i].has_verdict ? verdict_bound_ : keys.error.size() + 8 + 6 * votes[i].error.size());
@@ -1097,7 +1110,7 @@ class TurnFormatter {
       std::memcpy(p, bytes.data(), bytes.size());
       p += bytes.size();
     };
-    put(text.substr(0, end - 1));
+    put(head);
     if (!empty_object) *p++ = ',';
     put(keys.duel);
     *p++ = '{';
@@ -1246,8 +1259,8 @@ class DuelWriter {
              std::size_t count, const std::uint8_t* values, std::size_t panel,
              simdjson::ondemand::parser& overwrite_parser) {
     ++totals_.done;
-    const auto& score =
-        formatter_.write(out.buffer(), line, has_duel, votes, count, values, panel, texts_, overwrite_parser);
+    const RecordHead head = record_head(line, has_duel, overwrite_parser, stripped_);
+    const auto& score = formatter_.write(out.buffer(), head.text, head.empty_object, votes, count, values, panel, texts_);
     tallies_.clear();
     tallies_.add(score, formatter_.turn_judges(), metrics_);
     totals_.add(tallies_, nullptr, metrics_);
@@ -1264,6 +1277,7 @@ class DuelWriter {
   std::vector<std::string> names_;  // per judge number
   Tallies tallies_;
   DuelTotals totals_;
+  std::string stripped_;  // record_head's
 };
 
 // ---------------------------------------------------------------------------
@@ -1468,16 +1482,32 @@ class DuelRun {
   // its place.
   struct Chunk {
     struct Bad {
-      std::size_t output_offset;  // the block's output before the record
-      std::uint64_t line;         // in the block, from 1
+      std::size_t piece;    // the output pieces before the record
+      std::uint64_t line;   // in the block, from 1
       std::string_view text;
       std::string reason;
+    };
+    // The output is pieces of the block (the records up to their closing
+    // brace, not copied) and of `output` (the rest of each judged turn).
+    struct Piece {
+      const char* block_bytes;   // null: in output
+      std::size_t offset, size;  // offset: in output (which may still move)
     };
     prefline::LineBlock block;
     std::uint64_t lines = 0;    // physical lines of the block, blank ones included
     std::uint64_t records = 0;  // the non-blank ones
-    prefline::Buffer output;    // the good records, judged
+    prefline::Buffer output;
+    std::vector<Piece> pieces;
     std::vector<Bad> bad;
+
+    void add_block_piece(std::string_view bytes) { pieces.push_back({bytes.data(), 0, bytes.size()}); }
+    // output[begin, output.size()) is the next piece.
+    void add_output_piece(std::size_t begin) {
+      if (!pieces.empty() && pieces.back().block_bytes == nullptr && pieces.back().offset + pieces.back().size == begin)
+        pieces.back().size = output.size() - pieces.back().offset;
+      else
+        pieces.push_back({nullptr, begin, output.size() - begin});
+    }
     Tallies tallies;
     JudgeRegistry judges;
     std::vector<std::string> judge_names;  // by the block's number
@@ -1485,6 +1515,7 @@ class DuelRun {
       block.clear();
       lines = records = 0;
       output.clear();
+      pieces.clear();
       bad.clear();
       tallies.clear();
       judges = JudgeRegistry();
@@ -1504,8 +1535,7 @@ class DuelRun {
     TurnFormatter& formatter = *formatters_[worker];
     texts.clear();
     const std::size_t panel = settings_.judges.size(), metrics = settings_.metrics.size();
-    // The judged turns are the records plus a ~250-byte member each.
-    chunk.output.reserve(chunk.block.size + chunk.block.size / 2);
+    thread_local std::string stripped;
     chunk.lines = chunk.block.for_each_line([&](const prefline::JsonlLine& line) {
       if (prefline::is_blank_line(line.text)) return;
       ++chunk.records;
@@ -1514,7 +1544,7 @@ class DuelRun {
       VoteSink sink{chunk.judges, votes, values, names};
       Parsed parsed = read_turn(parser, line.text, options_, settings_, sink);
       if (!parsed.reason.empty()) {
-        chunk.bad.push_back({chunk.output.size(), line.number, line.text, std::move(parsed.reason)});
+        chunk.bad.push_back({chunk.pieces.size(), line.number, line.text, std::move(parsed.reason)});
         return;
       }
       chunk.judges.take_fresh(fresh);
@@ -1523,8 +1553,14 @@ class DuelRun {
         chunk.judge_names.push_back(std::move(name));
       }
       fresh.clear();
-      const auto& score = formatter.write(chunk.output, line, parsed.has_duel, votes.data(), votes.size(),
-                                          values.data(), panel, texts, overwrite_parser);
+      const RecordHead head = record_head(line, parsed.has_duel, overwrite_parser, stripped);
+      // A record with its old "duel" cut out is a copy: it goes to the output.
+      const bool in_block = !parsed.has_duel;
+      if (in_block) chunk.add_block_piece(head.text);
+      const std::size_t begin = chunk.output.size();
+      const auto& score = formatter.write(chunk.output, in_block ? std::string_view() : head.text, head.empty_object,
+                                          votes.data(), votes.size(), values.data(), panel, texts);
+      chunk.add_output_piece(begin);
       chunk.tallies.add(score, formatter.turn_judges(), metrics);
     });
   }
@@ -1542,14 +1578,17 @@ class DuelRun {
     DuelTotals& totals = writer_.totals();
     totals.done += chunk.records - chunk.bad.size();
     totals.add(chunk.tallies, chunk_to_run_.data(), settings_.metrics.size());
-    const std::string_view output = chunk.output.view();
+    pieces_.clear();
+    for (const auto& piece : chunk.pieces)
+      pieces_.push_back({const_cast<char*>(piece.block_bytes ? piece.block_bytes : chunk.output.data() + piece.offset),
+                         piece.size});
     std::size_t written = 0;
     for (const auto& record : chunk.bad) {
-      out.write(output.substr(written, record.output_offset - written));
-      written = record.output_offset;
+      out.write(pieces_.data() + written, record.piece - written);
+      written = record.piece;
       bad.handle(chunk.block.file, line_base_ + record.line, record.reason, record.text);
     }
-    out.write(output.substr(written));
+    out.write(pieces_.data() + written, pieces_.size() - written);
     line_base_ += chunk.lines;
     progress.tick(chunk.records);
   }
@@ -1760,6 +1799,7 @@ class DuelRun {
   std::size_t line_file_ = SIZE_MAX;          // write_chunk: the input of the last block,
   std::uint64_t line_base_ = 0;               // and its lines before the next block
   std::vector<std::unique_ptr<TurnFormatter>> formatters_;  // per parse worker (aggregate-only)
+  std::vector<iovec> pieces_;                                // write_chunk's scratch
   DuelWriter writer_;       // used by the writing thread (the reading one when judges are asked)
   bool accepted_ = false;
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -146,6 +147,21 @@ TEST(Output, WriteKeepsOrderWhetherBufferedOrWrittenThrough) {
     for (const std::string& piece : {std::string("first\n"), big, std::string("small\n"), big + "\n"}) {
       out.write(piece);
       expected += piece;
+      out.buffer().append(std::string_view("|"));
+      expected += '|';
+    }
+    // Pieces by iovec: a few small ones (buffered), then 3000 of them (more
+    // than one writev takes) adding up to past the threshold, empty ones too.
+    std::vector<std::string> small{"a", "", "bc"};
+    std::vector<std::string> many;
+    for (int i = 0; i < 3000; ++i) many.push_back(std::string(static_cast<std::size_t>(i % 7 == 0 ? 0 : 400 + i % 13), static_cast<char>('a' + i % 26)));
+    for (const auto* pieces : {&small, &many}) {
+      std::vector<iovec> vector;
+      for (const auto& piece : *pieces) {
+        vector.push_back({const_cast<char*>(piece.data()), piece.size()});
+        expected += piece;
+      }
+      out.write(vector.data(), vector.size());
       out.buffer().append(std::string_view("|"));
       expected += '|';
     }
