@@ -166,12 +166,14 @@ class Output {
   }
 
   // Appends `count` pieces in order, after what the buffer holds: into the
-  // buffer when they fit under the flush threshold (like write(bytes)), else
-  // by writev(2) straight from where they are, without copying them together.
+  // buffer when they are few bytes (under copy_threshold, and the buffer
+  // stays under the flush threshold, like write(bytes)), else by writev(2)
+  // straight from where they are, without copying them together.
+  static constexpr std::size_t copy_threshold = std::size_t{64} << 10;
   void write(const iovec* pieces, std::size_t count) {
     std::size_t total = 0;
     for (std::size_t i = 0; i < count; ++i) total += pieces[i].iov_len;
-    if (buffer_.size() + total < flush_threshold) {
+    if (total < copy_threshold && buffer_.size() + total < flush_threshold) {
       for (std::size_t i = 0; i < count; ++i) buffer_.append(static_cast<const char*>(pieces[i].iov_base), pieces[i].iov_len);
       return;
     }
