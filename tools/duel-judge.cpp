@@ -701,11 +701,8 @@ class JudgeRegistry {
     // A panel is a few judges: the first ones are found by a look at each.
     for (std::size_t id = 0; id < first_.size(); ++id)
       if (prefline::same_text(first_[id], name)) return static_cast<std::uint32_t>(id);
-    if (first_.size() == ids_.size() && first_.size() < first_count) {
-      // (first_ holds every name so far: the name is new)
-    } else if (auto found = ids_.find(name); found != ids_.end()) {
-      return found->second;
-    }
+    if (ids_.size() > first_.size())  // more names than the first ones
+      if (auto found = ids_.find(name); found != ids_.end()) return found->second;
     const auto id = static_cast<std::uint32_t>(ids_.size());
     ids_.emplace(std::string(name), id);
     if (first_.size() < first_count) first_.emplace_back(name);
@@ -1110,7 +1107,7 @@ class TurnFormatter {
       std::memcpy(p, bytes.data(), bytes.size());
       p += bytes.size();
     };
-    put(head);
+    if (!head.empty()) put(head);  // (an empty view's data() may be null: no memcpy from it)
     if (!empty_object) *p++ = ',';
     put(keys.duel);
     *p++ = '{';
