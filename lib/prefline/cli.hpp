@@ -5,6 +5,7 @@
 //   0 success, 1 data or runtime error, 2 usage error.
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -57,6 +58,9 @@ inline void check_common_options(const CommonOptions& options) {
   if (options.output.empty()) throw UsageError("--output needs a file name ('-' for standard output)");
   if (!options.rejects.empty() && options.rejects == options.output)
     throw UsageError(fmt::format("--rejects and --output name the same file '{}'", options.output));
+  // Standard input can be read once: a second '-' would silently be empty.
+  if (std::count(options.files.begin(), options.files.end(), std::string(stdin_name)) > 1)
+    throw UsageError("standard input ('-') is named more than once; it can be read only once");
 }
 
 // Option values, checked before any input is read (UsageError names the option).
