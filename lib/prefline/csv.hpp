@@ -117,7 +117,7 @@ class ScanningSource final : public io::ByteSourceBase {
   bool line_has_nul(std::uint64_t line) const {
     if (!any_nul_.load(std::memory_order_acquire)) return false;
     std::lock_guard lock(mutex_);
-    const auto found = std::lower_bound(nuls_.begin(), nuls_.end(), Nul{line, 0});
+    const auto found = std::lower_bound(nuls_.begin(), nuls_.end(), NulRun{line, 0, 0});
     return found != nuls_.end() && found->line == line;
   }
 
@@ -125,41 +125,55 @@ class ScanningSource final : public io::ByteSourceBase {
   void restore_nuls(std::uint64_t line, char* text, std::size_t length) const {
     if (!any_nul_.load(std::memory_order_acquire)) return;
     std::lock_guard lock(mutex_);
-    for (auto at = std::lower_bound(nuls_.begin(), nuls_.end(), Nul{line, 0}); at != nuls_.end() && at->line == line;
-         ++at)
-      if (at->column < length) text[at->column] = '\0';
+    for (auto at = std::lower_bound(nuls_.begin(), nuls_.end(), NulRun{line, 0, 0});
+         at != nuls_.end() && at->line == line; ++at)
+      if (at->column < length) std::memset(text + at->column, '\0', std::min<std::uint64_t>(at->size, length - at->column));
   }
 
  private:
-  struct Nul {
+  // NULs next to each other in one physical line, kept as one run (a binary
+  // file costs a few runs, not 16 bytes per NUL).
+  struct NulRun {
     std::uint64_t line;
     std::uint64_t column;  // 0-based byte offset in the physical line
-    bool operator<(const Nul& other) const {
+    std::uint64_t size;
+    bool operator<(const NulRun& other) const {
       return line != other.line ? line < other.line : column < other.column;
     }
   };
 
+  // Linear in the buffer: newlines are counted, and the last one looked for,
+  // only between one NUL and the next.
   void scan(char* data, std::size_t size) {
     char* end = data + size;
     char* from = data;
     std::uint64_t line = lines_before_ + 1;
+    const char* last_newline = nullptr;  // in this buffer, before `from`
     while (char* nul = static_cast<char*>(std::memchr(from, '\0', static_cast<std::size_t>(end - from)))) {
+      const auto gap = static_cast<std::size_t>(nul - from);
       line += static_cast<std::uint64_t>(std::count(from, nul, '\n'));
-      const void* newline = memrchr(data, '\n', static_cast<std::size_t>(nul - data));
-      const std::uint64_t column = newline != nullptr ? static_cast<std::uint64_t>(nul - static_cast<const char*>(newline) - 1)
-                                                      : line_bytes_before_ + static_cast<std::uint64_t>(nul - data);
+      if (const void* newline = memrchr(from, '\n', gap)) last_newline = static_cast<const char*>(newline);
+      const std::uint64_t column = last_newline != nullptr ? static_cast<std::uint64_t>(nul - last_newline - 1)
+                                                           : line_bytes_before_ + static_cast<std::uint64_t>(nul - data);
+      char* run_end = nul + 1;
+      while (run_end < end && *run_end == '\0') ++run_end;
+      const auto run = static_cast<std::uint64_t>(run_end - nul);
       {
         std::lock_guard lock(mutex_);
-        nuls_.push_back({line, column});
+        // A run cut by the buffer's end goes on in the next buffer.
+        if (!nuls_.empty() && nuls_.back().line == line && nuls_.back().column + nuls_.back().size == column)
+          nuls_.back().size += run;
+        else
+          nuls_.push_back({line, column, run});
       }
       any_nul_.store(true, std::memory_order_release);
-      *nul = nul_stand_in;
-      from = nul + 1;
+      std::memset(nul, nul_stand_in, run);
+      from = run_end;
     }
     lines_before_ += static_cast<std::uint64_t>(std::count(data, end, '\n'));
-    const void* last_newline = memrchr(data, '\n', size);
-    line_bytes_before_ = last_newline != nullptr
-                             ? static_cast<std::uint64_t>(end - static_cast<const char*>(last_newline) - 1)
+    const void* final_newline = memrchr(data, '\n', size);
+    line_bytes_before_ = final_newline != nullptr
+                             ? static_cast<std::uint64_t>(end - static_cast<const char*>(final_newline) - 1)
                              : line_bytes_before_ + size;
   }
 
@@ -169,7 +183,7 @@ class ScanningSource final : public io::ByteSourceBase {
   std::uint64_t lines_before_ = 0;
   std::uint64_t line_bytes_before_ = 0;  // bytes of the current line read before this buffer
   mutable std::mutex mutex_;
-  std::vector<Nul> nuls_;  // sorted: bytes are scanned in order
+  std::vector<NulRun> nuls_;  // sorted: bytes are scanned in order
   std::atomic<bool> any_nul_{false};
 };
 

@@ -164,6 +164,56 @@ TEST(CsvReader, NulBytesAndInvalidUtf8AreBadRecords) {
   EXPECT_EQ(rows[3].cells, (std::vector<std::string>{"4", "ok"}));
 }
 
+// NULs are kept per run of adjacent NULs: the rejected rows' raw bytes come
+// back exactly, NUL runs included, also a run cut by the end of one read
+// (the reader reads 32 MiB, then 16 MiB at a time) and rows that are mostly
+// NULs; rows without NULs between them parse.
+TEST(CsvReader, NulRunsAcrossReadsComeBackExactly) {
+  const std::size_t first_read = std::size_t{32} << 20;
+  std::string text = "a,b\n";
+  std::vector<std::string> lines;  // the data rows, without their '\n'
+  for (int row = 0; text.size() < first_read + (std::size_t{3} << 20); ++row) {
+    std::string line = std::to_string(row) + ",";
+    if (row % 5 == 4) {
+      line += "clean";
+    } else {
+      const std::size_t length = std::size_t{1} << 20;
+      for (std::size_t i = 0; line.size() < length; ++i) {
+        // Runs of 1..40 NULs between runs of text; row 7 is nearly all NULs.
+        line.append(row == 7 ? 1 : 1 + i % 13, 'x');
+        line.append(1 + (i * 7 + static_cast<std::size_t>(row)) % 40, '\0');
+      }
+    }
+    // Put a NUL run across the first read's end.
+    const std::size_t start = text.size();
+    if (start < first_read && start + line.size() + 1 > first_read) {
+      const std::size_t at = first_read - start;
+      for (std::size_t k = at - 5; k < at + 5 && k < line.size(); ++k) line[k] = '\0';
+    }
+    text += line;
+    text += '\n';
+    lines.push_back(line);
+  }
+  const auto rows = read_all(text);
+  ASSERT_EQ(rows.size(), lines.size());
+  bool crossed = false;
+  std::size_t offset = 4;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const bool has_nul = lines[i].find('\0') != std::string::npos;
+    EXPECT_EQ(rows[i].line, i + 2);
+    if (has_nul) {
+      EXPECT_EQ(rows[i].result, CsvReader::Result::bad) << i;
+      EXPECT_EQ(rows[i].reason, "NUL byte in input") << i;
+      EXPECT_TRUE(rows[i].raw == lines[i] + "\n") << "row " << i << ": raw bytes differ";
+    } else {
+      EXPECT_EQ(rows[i].cells, (std::vector<std::string>{std::to_string(i), "clean"}));
+    }
+    if (offset < first_read && offset + lines[i].size() > first_read) crossed = text[first_read] == '\0' && text[first_read - 1] == '\0';
+    offset += lines[i].size() + 1;
+  }
+  EXPECT_TRUE(crossed);
+}
+
 TEST(CsvReader, RawTextKeepsEachLinesOwnEnding) {
   const auto rows = read_all("a,b\n1,2,3\r\n4,\"x\r\ny\nz\",5\n6,7,8");
   ASSERT_EQ(rows.size(), 3u);
