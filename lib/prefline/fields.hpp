@@ -14,6 +14,7 @@
 #include <simdjson.h>
 
 #include "prefline/jsonl.hpp"
+#include "prefline/string_map.hpp"
 
 namespace prefline {
 
@@ -179,11 +180,11 @@ inline NumberField read_number_field(simdjson::ondemand::value value) {
 // (which value would be meant?), as FieldPicker does for ondemand records.
 enum class FieldLookup { missing, found, duplicate };
 
-inline FieldLookup find_unique(const simdjson::dom::object& object, std::string_view key,
-                               simdjson::dom::element& value) {
+[[gnu::flatten]] inline FieldLookup find_unique(const simdjson::dom::object& object, std::string_view key,
+                                                simdjson::dom::element& value) {
   FieldLookup result = FieldLookup::missing;
   for (const simdjson::dom::key_value_pair field : object) {
-    if (field.key != key) continue;
+    if (!same_text(field.key, key)) continue;
     if (result == FieldLookup::found) return FieldLookup::duplicate;
     value = field.value;
     result = FieldLookup::found;
