@@ -7,7 +7,7 @@ set(dask_data ${CMAKE_CURRENT_BINARY_DIR}/dask-data)
 foreach(mode IN ITEMS setup pairs items kill errors)
   add_test(NAME dask/${mode}
            COMMAND ${Python3_EXECUTABLE} ${dask_check} --bin $<TARGET_FILE_DIR:csv2jsonl> --data ${dask_data} ${mode})
-  set_tests_properties(dask/${mode} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+  set_tests_properties(dask/${mode} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 COST 200)  # long: started first
   if(mode STREQUAL "setup")
     set_tests_properties(dask/${mode} PROPERTIES FIXTURES_SETUP dask_data)
   else()
