@@ -27,8 +27,6 @@ struct LineBlock {
   std::unique_ptr<char[]> data;  // capacity + SIMDJSON_PADDING bytes
   std::size_t size = 0, capacity = 0;
 
-  std::string_view bytes() const { return {data.get(), size}; }
-
   // Room for `needed` bytes, keeping the first `keep`.
   void reserve(std::size_t needed, std::size_t keep) {
     if (needed <= capacity) return;
