@@ -9,16 +9,16 @@
 #include <string_view>
 #include <vector>
 
-#include "prefline/cli.hpp"
-#include "prefline/fields.hpp"
-#include "prefline/hashing.hpp"
-#include "prefline/input.hpp"
-#include "prefline/json_writer.hpp"
-#include "prefline/jsonl.hpp"
-#include "prefline/output.hpp"
-#include "prefline/progress.hpp"
-#include "prefline/records.hpp"
-#include "prefline/splice.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/json/fields.hpp"
+#include "prefline/random/hashing.hpp"
+#include "prefline/io/input.hpp"
+#include "prefline/json/writer.hpp"
+#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/cli/progress.hpp"
+#include "prefline/schema/records.hpp"
+#include "prefline/json/splice.hpp"
 
 namespace {
 

@@ -4,14 +4,14 @@
 #include <string_view>
 #include <vector>
 
-#include "prefline/background.hpp"
-#include "prefline/cli.hpp"
-#include "prefline/csv.hpp"
-#include "prefline/input.hpp"
-#include "prefline/json_writer.hpp"
-#include "prefline/output.hpp"
-#include "prefline/progress.hpp"
-#include "prefline/records.hpp"
+#include "prefline/concurrency/background.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/csv/reader.hpp"
+#include "prefline/io/input.hpp"
+#include "prefline/json/writer.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/cli/progress.hpp"
+#include "prefline/schema/records.hpp"
 
 namespace {
 

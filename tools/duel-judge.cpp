@@ -32,21 +32,21 @@
 
 #include <curl/curl.h>
 
-#include "prefline/line_chunk.hpp"
-#include "prefline/ordered_pool.hpp"
-#include "prefline/cli.hpp"
-#include "prefline/duel.hpp"
-#include "prefline/fields.hpp"
-#include "prefline/hashing.hpp"
-#include "prefline/input.hpp"
-#include "prefline/json_writer.hpp"
-#include "prefline/jsonl.hpp"
-#include "prefline/output.hpp"
-#include "prefline/progress.hpp"
-#include "prefline/random.hpp"
-#include "prefline/records.hpp"
-#include "prefline/splice.hpp"
-#include "prefline/string_map.hpp"
+#include "prefline/io/line_blocks.hpp"
+#include "prefline/concurrency/ordered_pool.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/duel/duel.hpp"
+#include "prefline/json/fields.hpp"
+#include "prefline/random/hashing.hpp"
+#include "prefline/io/input.hpp"
+#include "prefline/json/writer.hpp"
+#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/cli/progress.hpp"
+#include "prefline/random/generator.hpp"
+#include "prefline/schema/records.hpp"
+#include "prefline/json/splice.hpp"
+#include "prefline/text/string_map.hpp"
 
 namespace {
 

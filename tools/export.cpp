@@ -40,15 +40,15 @@
 #include <string_view>
 #include <vector>
 
-#include "prefline/cli.hpp"
-#include "prefline/fields.hpp"
-#include "prefline/input.hpp"
-#include "prefline/json_writer.hpp"
-#include "prefline/jsonl.hpp"
-#include "prefline/output.hpp"
-#include "prefline/output_folder.hpp"
-#include "prefline/progress.hpp"
-#include "prefline/records.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/json/fields.hpp"
+#include "prefline/io/input.hpp"
+#include "prefline/json/writer.hpp"
+#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/io/output_folder.hpp"
+#include "prefline/cli/progress.hpp"
+#include "prefline/schema/records.hpp"
 
 namespace {
 

@@ -7,16 +7,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "prefline/cli.hpp"
-#include "prefline/csv.hpp"
-#include "prefline/csv_writer.hpp"
-#include "prefline/fields.hpp"
-#include "prefline/input.hpp"
-#include "prefline/json_compact.hpp"
-#include "prefline/json_writer.hpp"
-#include "prefline/jsonl.hpp"
-#include "prefline/output.hpp"
-#include "prefline/progress.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/csv/reader.hpp"
+#include "prefline/csv/writer.hpp"
+#include "prefline/json/fields.hpp"
+#include "prefline/io/input.hpp"
+#include "prefline/json/compact.hpp"
+#include "prefline/json/writer.hpp"
+#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/cli/progress.hpp"
 
 namespace {
 

@@ -12,18 +12,18 @@
 #include <unordered_map>
 #include <vector>
 
-#include "prefline/cli.hpp"
-#include "prefline/fields.hpp"
-#include "prefline/input.hpp"
-#include "prefline/json_writer.hpp"
-#include "prefline/jsonl.hpp"
-#include "prefline/output.hpp"
-#include "prefline/progress.hpp"
-#include "prefline/hashing.hpp"
-#include "prefline/random.hpp"
-#include "prefline/string_map.hpp"
-#include "prefline/records.hpp"
-#include "prefline/timestamp.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/json/fields.hpp"
+#include "prefline/io/input.hpp"
+#include "prefline/json/writer.hpp"
+#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/cli/progress.hpp"
+#include "prefline/random/hashing.hpp"
+#include "prefline/random/generator.hpp"
+#include "prefline/text/string_map.hpp"
+#include "prefline/schema/records.hpp"
+#include "prefline/text/timestamp.hpp"
 
 namespace {
 

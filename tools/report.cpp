@@ -16,17 +16,17 @@
 #include <utility>
 #include <vector>
 
-#include "prefline/cli.hpp"
-#include "prefline/document.hpp"
-#include "prefline/fields.hpp"
-#include "prefline/html_page.hpp"
-#include "prefline/input.hpp"
-#include "prefline/jsonl.hpp"
-#include "prefline/output.hpp"
-#include "prefline/progress.hpp"
-#include "prefline/records.hpp"
-#include "prefline/stats.hpp"
-#include "prefline/string_map.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/report/document.hpp"
+#include "prefline/json/fields.hpp"
+#include "prefline/report/html_page.hpp"
+#include "prefline/io/input.hpp"
+#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/cli/progress.hpp"
+#include "prefline/schema/records.hpp"
+#include "prefline/stats/summary.hpp"
+#include "prefline/text/string_map.hpp"
 
 namespace {
 

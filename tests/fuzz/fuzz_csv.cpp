@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "prefline/csv.hpp"
+#include "prefline/csv/reader.hpp"
 
 // fast-cpp-csv-parser's LineReader allocates a 48 MiB buffer (3 blocks of
 // 16 MiB) per reader. Under AddressSanitizer every such allocation and free

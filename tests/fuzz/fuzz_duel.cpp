@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "prefline/duel.hpp"
+#include "prefline/duel/duel.hpp"
 
 namespace {
 

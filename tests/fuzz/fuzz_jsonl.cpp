@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "prefline/jsonl.hpp"
+#include "prefline/io/jsonl_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // A small buffer so that refills and growth are exercised too.

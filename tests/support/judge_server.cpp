@@ -41,10 +41,10 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "prefline/cli.hpp"
-#include "prefline/errors.hpp"
-#include "prefline/hashing.hpp"
-#include "prefline/json_writer.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/cli/errors.hpp"
+#include "prefline/random/hashing.hpp"
+#include "prefline/json/writer.hpp"
 
 namespace {
 

@@ -1,0 +1,293 @@
+#include "prefline/csv/reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using prefline::CsvReader;
+
+struct Row {
+  CsvReader::Result result;
+  std::uint64_t line;
+  std::vector<std::string> cells;
+  std::string reason;
+  std::string raw;
+};
+
+std::vector<Row> read_all(const std::string& text, char delimiter = ',') {
+  CsvReader reader("test.csv", text.data(), text.size(), {delimiter, true});
+  reader.read_header();
+  std::vector<Row> rows;
+  for (;;) {
+    const auto result = reader.next();
+    if (result == CsvReader::Result::end) break;
+    Row row{result, reader.line(), {}, reader.reason(), std::string(reader.raw())};
+    if (result == CsvReader::Result::record)
+      for (auto cell : reader.cells()) row.cells.emplace_back(cell);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<std::string> header_of(const std::string& text) {
+  CsvReader reader("test.csv", text.data(), text.size(), {',', false});
+  return reader.read_header();
+}
+
+TEST(JsonNumber, AcceptsTheRfc8259Grammar) {
+  for (const char* text : {"0", "4", "-1.5", "2e3", "2E+3", "-0", "0.5", "10", "1.25e-7", "-0e0"})
+    EXPECT_TRUE(prefline::is_json_number(text)) << text;
+}
+
+TEST(JsonNumber, RejectsEverythingElse) {
+  for (const char* text : {"", "007", "+1", ".5", "1.", "-", "1e", "1e+", "NaN", "Infinity", "0x10", " 4", "4 ", "1,5",
+                           "--1", "1.2.3", "01.5", "e5"})
+    EXPECT_FALSE(prefline::is_json_number(text)) << text;
+}
+
+TEST(Delimiter, ParsesOneAsciiCharacterOrTab) {
+  EXPECT_EQ(prefline::parse_delimiter(","), ',');
+  EXPECT_EQ(prefline::parse_delimiter(";"), ';');
+  EXPECT_EQ(prefline::parse_delimiter("\\t"), '\t');
+  EXPECT_EQ(prefline::parse_delimiter("\t"), '\t');
+  EXPECT_EQ(prefline::parse_delimiter("\""), 0);
+  EXPECT_EQ(prefline::parse_delimiter("ab"), 0);
+  EXPECT_EQ(prefline::parse_delimiter(""), 0);
+  EXPECT_EQ(prefline::parse_delimiter("é"), 0);
+}
+
+TEST(CsvReader, ReadsPlainRowsWithLineNumbers) {
+  const auto rows = read_all("a,b\n1,2\n\n3,4");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].cells, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(rows[0].line, 2u);
+  EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"3", "4"}));
+  EXPECT_EQ(rows[1].line, 4u);  // the empty line 3 is skipped but counted
+}
+
+TEST(CsvReader, QuotedCellsHoldSeparatorsQuotesAndLineBreaks) {
+  const auto rows = read_all("a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n\"two\r\nlines\",\"lf\nonly\"\r\nlast,row\r\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].cells, (std::vector<std::string>{"x,y", "say \"hi\""}));
+  EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"two\r\nlines", "lf\nonly"}));
+  EXPECT_EQ(rows[1].line, 3u);
+  EXPECT_EQ(rows[2].line, 6u);
+  EXPECT_EQ(rows[2].cells, (std::vector<std::string>{"last", "row"}));
+}
+
+TEST(CsvReader, EmptyLinesInsideQuotesAreKept) {
+  const auto rows = read_all("a\n\"x\n\ny\"\nz\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].cells[0], "x\n\ny");
+  EXPECT_EQ(rows[1].line, 5u);
+}
+
+TEST(CsvReader, DropsLeadingByteOrderMarkAndRepeatedHeaders) {
+  EXPECT_EQ(header_of("\xEF\xBB\xBF" "a,b\n"), (std::vector<std::string>{"a", "b"}));
+  const auto rows = read_all("\xEF\xBB\xBF" "a,b\n1,2\na,b\n\xEF\xBB\xBF" "a,b\n3,4\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"3", "4"}));
+  EXPECT_EQ(rows[1].line, 5u);
+}
+
+TEST(CsvReader, RowGluedToARepeatedHeaderIsSplit) {
+  // `cat a.csv b.csv` when a.csv has no final line end (with and without a BOM in b.csv).
+  const auto rows = read_all("a,b,c\n1,2,3\n4,5,a,b,c\n6,7,\"x, y\"\xEF\xBB\xBF" "a,b,c\n8,9,10\n");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"4", "5", ""}));
+  EXPECT_EQ(rows[2].result, CsvReader::Result::record);
+  EXPECT_EQ(rows[2].cells, (std::vector<std::string>{"6", "7", "x, y"}));
+  EXPECT_EQ(rows[3].cells, (std::vector<std::string>{"8", "9", "10"}));
+  EXPECT_EQ(rows[3].line, 5u);
+}
+
+TEST(CsvReader, RowEndingInSomethingElseIsStillRagged) {
+  const auto rows = read_all("a,b,c\n4,5,a,b,d\n4,5,xa,b\n4,5,xa,b,c\n4,5,\"q,a\",b,c\n");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].reason, "row has 5 cells, header has 3");
+  EXPECT_EQ(rows[1].reason, "row has 4 cells, header has 3");
+  // An unquoted, non-empty last cell glued to the header would be ambiguous.
+  EXPECT_EQ(rows[2].reason, "row has 5 cells, header has 3");
+  // Never split inside a quoted cell.
+  EXPECT_EQ(rows[3].reason, "row has 5 cells, header has 3");
+}
+
+TEST(CsvReader, TwoColumnHeaderGlueNeedsABomOrAQuotedCell) {
+  const auto rows = read_all("name,value\nx,name,value\ny,\"v\"name,value\nz,\xEF\xBB\xBFname,value\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].reason, "row has 3 cells, header has 2");
+  EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"y", "v"}));
+  EXPECT_EQ(rows[2].cells, (std::vector<std::string>{"z", ""}));
+}
+
+TEST(CsvReader, ReportsRaggedRowsAndKeepsGoing) {
+  const auto rows = read_all("a,b\n1,2,3\n4\n5,6\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].result, CsvReader::Result::bad);
+  EXPECT_EQ(rows[0].reason, "row has 3 cells, header has 2");
+  EXPECT_EQ(rows[0].raw, "1,2,3\n");
+  EXPECT_EQ(rows[1].reason, "row has 1 cell, header has 2");
+  EXPECT_EQ(rows[1].line, 3u);
+  EXPECT_EQ(rows[2].result, CsvReader::Result::record);
+}
+
+TEST(CsvReader, RejectsStrayQuotesWithoutSwallowingLaterLines) {
+  const auto rows = read_all("a,b\n1,a\"b\n\"x\"y,2\n3,4\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].result, CsvReader::Result::bad);
+  EXPECT_EQ(rows[0].reason, "quote inside an unquoted field in column 2");
+  EXPECT_EQ(rows[1].result, CsvReader::Result::bad);
+  EXPECT_EQ(rows[1].reason, "text after the closing quote in column 1");
+  EXPECT_EQ(rows[1].line, 3u);
+  EXPECT_EQ(rows[2].cells, (std::vector<std::string>{"3", "4"}));
+}
+
+TEST(CsvReader, UnterminatedQuoteAtEndIsBadAndKeepsItsRawLines) {
+  const auto rows = read_all("a,b\n1,2\n3,\"open\r\nmore\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].result, CsvReader::Result::bad);
+  EXPECT_EQ(rows[1].line, 3u);
+  EXPECT_EQ(rows[1].reason, "unterminated quoted field (reaches the end of the input)");
+  EXPECT_EQ(rows[1].raw, "3,\"open\r\nmore\n");
+}
+
+TEST(CsvReader, NulBytesAndInvalidUtf8AreBadRecords) {
+  const auto rows = read_all(std::string("a,b\n1,x\0y\n2,\xff\n3,\xC0\xAF\n4,ok\n", 24));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].reason, "NUL byte in input");
+  EXPECT_EQ(rows[0].line, 2u);
+  EXPECT_EQ(rows[1].reason, "invalid UTF-8");
+  EXPECT_EQ(rows[2].reason, "invalid UTF-8");  // overlong encoding of '/'
+  EXPECT_EQ(rows[3].cells, (std::vector<std::string>{"4", "ok"}));
+}
+
+// NULs are kept per run of adjacent NULs: the rejected rows' raw bytes come
+// back exactly, NUL runs included, also a run cut by the end of one read
+// (the reader reads 32 MiB, then 16 MiB at a time) and rows that are mostly
+// NULs; rows without NULs between them parse.
+TEST(CsvReader, NulRunsAcrossReadsComeBackExactly) {
+  const std::size_t first_read = std::size_t{32} << 20;
+  std::string text = "a,b\n";
+  std::vector<std::string> lines;  // the data rows, without their '\n'
+  for (int row = 0; text.size() < first_read + (std::size_t{3} << 20); ++row) {
+    std::string line = std::to_string(row) + ",";
+    if (row % 5 == 4) {
+      line += "clean";
+    } else {
+      const std::size_t length = std::size_t{1} << 20;
+      for (std::size_t i = 0; line.size() < length; ++i) {
+        // Runs of 1..40 NULs between runs of text; row 7 is nearly all NULs.
+        line.append(row == 7 ? 1 : 1 + i % 13, 'x');
+        line.append(1 + (i * 7 + static_cast<std::size_t>(row)) % 40, '\0');
+      }
+    }
+    // Put a NUL run across the first read's end.
+    const std::size_t start = text.size();
+    if (start < first_read && start + line.size() + 1 > first_read) {
+      const std::size_t at = first_read - start;
+      for (std::size_t k = at - 5; k < at + 5 && k < line.size(); ++k) line[k] = '\0';
+    }
+    text += line;
+    text += '\n';
+    lines.push_back(line);
+  }
+  const auto rows = read_all(text);
+  ASSERT_EQ(rows.size(), lines.size());
+  bool crossed = false;
+  std::size_t offset = 4;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const bool has_nul = lines[i].find('\0') != std::string::npos;
+    EXPECT_EQ(rows[i].line, i + 2);
+    if (has_nul) {
+      EXPECT_EQ(rows[i].result, CsvReader::Result::bad) << i;
+      EXPECT_EQ(rows[i].reason, "NUL byte in input") << i;
+      EXPECT_TRUE(rows[i].raw == lines[i] + "\n") << "row " << i << ": raw bytes differ";
+    } else {
+      EXPECT_EQ(rows[i].cells, (std::vector<std::string>{std::to_string(i), "clean"}));
+    }
+    if (offset < first_read && offset + lines[i].size() > first_read) crossed = text[first_read] == '\0' && text[first_read - 1] == '\0';
+    offset += lines[i].size() + 1;
+  }
+  EXPECT_TRUE(crossed);
+}
+
+TEST(CsvReader, RawTextKeepsEachLinesOwnEnding) {
+  const auto rows = read_all("a,b\n1,2,3\r\n4,\"x\r\ny\nz\",5\n6,7,8");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].raw, "1,2,3\r\n");
+  EXPECT_EQ(rows[1].raw, "4,\"x\r\ny\nz\",5\n");
+  EXPECT_EQ(rows[2].raw, "6,7,8\n");  // no line end in the input: one is added
+}
+
+TEST(CsvReader, ByteOrderMarkInTheMiddleIsBad) {
+  const auto rows = read_all("a,b\n\xEF\xBB\xBF" "1,2\n");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].reason, "byte order mark in the middle of the input");
+}
+
+TEST(CsvReader, CarriageReturnOnlyLineEndsAreRejected) {
+  const std::string text = "a,b\r1,2\r";
+  CsvReader reader("cr.csv", text.data(), text.size(), {',', false});
+  EXPECT_THROW(reader.read_header(), prefline::DataError);
+}
+
+TEST(CsvReader, HeaderProblemsAreFatal) {
+  for (const std::string& text : {std::string(""), std::string("\n\n"), std::string("a,,b\n"), std::string("a,b,a\n")}) {
+    CsvReader reader("h.csv", text.data(), text.size(), {',', false});
+    EXPECT_THROW(reader.read_header(), prefline::DataError) << text;
+  }
+  try {
+    const std::string text = "x,y,x\n";
+    CsvReader reader("h.csv", text.data(), text.size(), {',', false});
+    reader.read_header();
+  } catch (const prefline::DataError& error) {
+    EXPECT_STREQ(error.what(), "h.csv:1: header: duplicate column name 'x'");
+  }
+}
+
+TEST(CsvReader, HeaderOnlyInputHasNoRows) {
+  EXPECT_TRUE(read_all("a,b\n").empty());
+  EXPECT_TRUE(read_all("a,b").empty());
+}
+
+TEST(CsvReader, OtherDelimiters) {
+  const auto rows = read_all("a\tb\n1\t\"x\ty\"\n", '\t');
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].cells, (std::vector<std::string>{"1", "x\ty"}));
+  const auto semicolon = read_all("a;b\n1,5;2\n", ';');
+  ASSERT_EQ(semicolon.size(), 1u);
+  EXPECT_EQ(semicolon[0].cells, (std::vector<std::string>{"1,5", "2"}));
+}
+
+TEST(CsvReader, EmptyCellsAndQuotedEmptyCells) {
+  const auto rows = read_all("a,b,c\n,\"\",\n");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].cells, (std::vector<std::string>{"", "", ""}));
+}
+
+TEST(CsvReader, ManyRowsAcrossTheLineReadersBlocks) {
+  // More than LineReader's 32 MiB first read, so its background reads and
+  // buffer shifts are exercised, with a multi-line cell near the block edge.
+  std::string text = "id,text\n";
+  const std::string filler(200, 'x');
+  std::size_t rows = 0;
+  while (text.size() < (std::size_t{40} << 20)) {
+    text += std::to_string(rows) + ",\"" + filler + "\n" + filler + "\"\n";
+    ++rows;
+  }
+  CsvReader reader("big.csv", text.data(), text.size(), {',', false});
+  reader.read_header();
+  std::size_t seen = 0;
+  while (reader.next() == CsvReader::Result::record) {
+    ASSERT_EQ(reader.cells()[0], std::to_string(seen));
+    ASSERT_EQ(reader.cells()[1].size(), 401u);
+    ASSERT_EQ(reader.line(), 2 + 2 * seen);
+    ++seen;
+  }
+  EXPECT_EQ(seen, rows);
+}
+
+}  // namespace
