@@ -18,6 +18,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/csv/writer.hpp"
 #include "prefline/json/fields.hpp"
@@ -37,7 +38,7 @@ namespace summary_schema = prefline::schema::balance_summary;
 
 constexpr std::string_view tool = "balance";
 
-constexpr std::string_view help = R"(Usage: balance [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: balance [OPTIONS] [FILE...]
 
 Draw a sample with an exact mix of strata (e.g. difficulty levels) from
 candidate records: keep the records that pass --require, drop duplicates,
@@ -131,20 +132,12 @@ Memory:
   every distinct value it has seen (about 100 bytes each, plus the value's
   length when over 15 bytes).
 
-)"
-R"(Common options:
-  -o, --output FILE     write to FILE instead of standard output; FILE appears
-                        only when the tool succeeds
-      --skip-invalid    skip bad records instead of stopping at the first one;
-                        at the end 'balance: skipped N invalid records' goes to
-                        stderr and the exit code is 0
-      --rejects FILE    with --skip-invalid: write every skipped input line to
-                        FILE, byte for byte
-  -q, --quiet           no progress display (shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{.tool = tool};
+
+constexpr std::string_view help_tail = R"(
 Input: JSON Lines, one object per line; blank lines are skipped. Fields read:
 the --require fields of every record; the --by, --dedup, --key and
 --length-field fields of the records that pass --require. Bad records (exit
@@ -832,7 +825,7 @@ void run(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--require", options.require)->allow_extra_args(false);

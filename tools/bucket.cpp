@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/json/fields.hpp"
 #include "prefline/random/hashing.hpp"
@@ -24,7 +25,7 @@ namespace {
 
 constexpr std::string_view tool = "bucket";
 
-constexpr std::string_view help = R"(Usage: bucket [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: bucket [OPTIONS] [FILE...]
 
 Route records into named buckets: by a score and edges, or by a stable hash
 of a key and ratios. Each record passes through byte for byte with
@@ -76,20 +77,12 @@ Both:
       --summary FILE      write the counts per bucket as one JSON object:
                           {"total":N,"buckets":{NAME:N,...},"passed":N}
 
-)"
-R"(Common options:
-  -o, --output FILE     write to FILE instead of standard output; FILE appears
-                        only when the tool succeeds
-      --skip-invalid    skip bad records instead of stopping at the first one;
-                        at the end 'bucket: skipped N invalid records' goes to
-                        stderr and the exit code is 0
-      --rejects FILE    with --skip-invalid: write every skipped input line to
-                        FILE, byte for byte
-  -q, --quiet           no progress display (shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{.tool = tool};
+
+constexpr std::string_view help_tail = R"(
 Every record is checked to be one valid JSON object (bad records: invalid
 JSON or UTF-8, nesting deeper than 1023 levels, a number beyond the double
 range such as 1e400, not an object, a missing --hash field, an existing --as
@@ -390,7 +383,7 @@ void run(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--field", options.field);

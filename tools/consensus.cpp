@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "prefline/stats/agreement.hpp"
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/json/fields.hpp"
 #include "prefline/io/input.hpp"
@@ -31,7 +32,7 @@ namespace partial_schema = prefline::schema::partial;
 
 constexpr std::string_view tool = "consensus";
 
-constexpr std::string_view help = R"(Usage: consensus [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: consensus [OPTIONS] [FILE...]
 
 Combine many graders' scores per item into one item record with statistics
 per score dimension. Reads grade records (csv2jsonl output) as JSON Lines from
@@ -127,20 +128,12 @@ Sharding:
                           and write exactly the item records one run over
                           the concatenated input would write
 
-)"
-R"(Common options:
-  -o, --output FILE     write to FILE instead of standard output; FILE appears
-                        only when the tool succeeds
-      --skip-invalid    skip bad records instead of stopping at the first one;
-                        at the end 'consensus: skipped N invalid records' goes
-                        to stderr and the exit code is 0
-      --rejects FILE    with --skip-invalid: write every skipped input line to
-                        FILE, byte for byte
-  -q, --quiet           no progress display (shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{.tool = tool};
+
+constexpr std::string_view help_tail = R"(
 Input: JSON Lines, one object per line; blank lines are skipped. Output item
 record: the --item fields, "scores" {DIM: {mean, median, trimmed_mean, sd,
 min, max, n}} in --score order, "overall", "vote_count", "raters", "flags",
@@ -1169,7 +1162,7 @@ void run(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--item", options.item);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "prefline/concurrency/background.hpp"
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/csv/reader.hpp"
 #include "prefline/io/input.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 constexpr std::string_view tool = "csv2jsonl";
 
-constexpr std::string_view help = R"(Usage: csv2jsonl [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: csv2jsonl [OPTIONS] [FILE...]
 
 Convert CSV files with a header row into JSON Lines: one JSON object per data
 row, keys = the header's column names, in header order. Reads standard input
@@ -29,20 +30,22 @@ Options:
       --strings         write every cell as a JSON string (empty cell -> "")
       --source          append "_source": the input's name as given ('-' for
                         standard input) to every record
-)"
-R"(  -o, --output FILE     write to FILE instead of standard output; FILE appears
-                        only when the tool succeeds (written to a temp file in
-                        the same folder, then renamed)
-      --skip-invalid    skip bad rows instead of stopping at the first one; at
-                        the end 'csv2jsonl: skipped N invalid records' goes to
-                        stderr and the exit code is 0
-      --rejects FILE    with --skip-invalid: write every skipped row to FILE,
-                        byte for byte, as it was in the input
-  -q, --quiet           no progress display (it is shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{
+    .tool = tool,
+    .heading = false,
+    .output = "write to FILE instead of standard output; FILE appears only when the "
+              "tool succeeds (written to a temp file in the same folder, then renamed)",
+    .skip_invalid = "skip bad rows instead of stopping at the first one; at the end "
+                    "'csv2jsonl: skipped N invalid records' goes to stderr and the exit "
+                    "code is 0",
+    .rejects = "with --skip-invalid: write every skipped row to FILE, byte for byte, as "
+               "it was in the input",
+    .quiet = "no progress display (it is shown only when stderr is a terminal)"};
+
+constexpr std::string_view help_tail = R"(
 Input (RFC 4180):
   - the first non-empty row of each input is its header; names must be
     non-empty and distinct, else the input is rejected (never skippable)
@@ -237,7 +240,7 @@ void convert(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("-d,--delimiter", options.delimiter);

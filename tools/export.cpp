@@ -40,6 +40,7 @@
 #include <string_view>
 #include <vector>
 
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/json/fields.hpp"
 #include "prefline/io/input.hpp"
@@ -60,7 +61,7 @@ using json_type = simdjson::ondemand::json_type;
 
 constexpr std::string_view tool = "export";
 
-constexpr std::string_view help = R"(Usage: export --to FORMAT [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: export --to FORMAT [OPTIONS] [FILE...]
 
 Convert pair records (pairup output) and SFT examples into the files trainers
 read: one JSON object per line per example. Reads JSON Lines from the FILEs or
@@ -116,19 +117,15 @@ Options:
                            writes); anything else in it (a .git folder...)
                            and it is left alone. Without --force an existing
                            DIR is an error (exit 1, nothing is read)
-)"
-R"(  -o, --output FILE        write to FILE instead of standard output; FILE
-                           appears only when the tool succeeds
-      --skip-invalid       skip bad records instead of stopping at the first
-                           one; at the end 'export: skipped N invalid
-                           records' goes to stderr and the exit code is 0
-      --rejects FILE       with --skip-invalid: write every skipped input
-                           line to FILE, byte for byte
-  -q, --quiet              no progress display (shown only when stderr is a
-                           terminal)
-  -h, --help               show this help and exit
-      --version            show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{
+    .tool = tool,
+    .column = 27,
+    .heading = false};
+
+constexpr std::string_view help_tail = R"(
 Input: JSON Lines, one object per line; blank lines are skipped. Fields read:
   - the context: 'prompt', a string, or 'messages', a list of {"role",
     "content"} (role system, user or assistant; content a string; no other
@@ -970,7 +967,7 @@ int main(int argc, char** argv) {
   Options options;
   options.command_line = quoted_command_line(argc, argv);
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--to", options.to);

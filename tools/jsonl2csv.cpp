@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/csv/reader.hpp"
 #include "prefline/csv/writer.hpp"
@@ -22,7 +23,7 @@ namespace {
 
 constexpr std::string_view tool = "jsonl2csv";
 
-constexpr std::string_view help = R"(Usage: jsonl2csv [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: jsonl2csv [OPTIONS] [FILE...]
 
 Convert JSON Lines records into CSV for analysis, the inverse of csv2jsonl:
 a header row with the column names, then one row per record. Reads the FILEs
@@ -39,19 +40,14 @@ Options:
                           (backslash t) or 'tab' for tab-separated files
       --crlf              end rows with CRLF, as RFC 4180 writes them (default
                           LF)
-)"
-R"(  -o, --output FILE     write to FILE instead of standard output; FILE appears
-                        only when the tool succeeds
-      --skip-invalid    skip bad records instead of stopping at the first one;
-                        at the end 'jsonl2csv: skipped N invalid records' goes
-                        to stderr and the exit code is 0
-      --rejects FILE    with --skip-invalid: write every skipped input line to
-                        FILE, byte for byte
-  -q, --quiet           no progress display (shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{
+    .tool = tool,
+    .heading = false};
+
+constexpr std::string_view help_tail = R"(
 Cells (fields read: the columns; every record is checked whole):
   - a string: its text, unescaped (UTF-8 as it is, line breaks kept)
   - a number: its JSON text byte for byte (1.50 stays 1.50, 2e3 stays 2e3)
@@ -287,7 +283,7 @@ void convert(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--fields", options.fields);

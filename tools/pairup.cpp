@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/json/fields.hpp"
 #include "prefline/io/input.hpp"
@@ -33,7 +34,7 @@ namespace source_schema = prefline::schema::sources;
 
 constexpr std::string_view tool = "pairup";
 
-constexpr std::string_view help = R"(Usage: pairup [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: pairup [OPTIONS] [FILE...]
 
 Turn item records (consensus output) into preference pairs for training:
 items are grouped (one group per challenge), ranked by score, and paired
@@ -107,20 +108,16 @@ Output:
                           reason, items read / without score / below
                           --min-votes
 
-)"
-R"(Common options:
-  -o, --output FILE     write to FILE instead of standard output; FILE appears
-                        only when the tool succeeds
-      --skip-invalid    skip bad records (items, responses, prompts) instead
-                        of stopping at the first one; at the end 'pairup:
-                        skipped N invalid records' goes to stderr, exit 0
-      --rejects FILE    with --skip-invalid: write every skipped input line to
-                        FILE, byte for byte
-  -q, --quiet           no progress display (shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{
+    .tool = tool,
+    .skip_invalid = "skip bad records (items, responses, prompts) instead of stopping "
+                    "at the first one; at the end 'pairup: skipped N invalid records' "
+                    "goes to stderr, exit 0"};
+
+constexpr std::string_view help_tail = R"(
 Pair record: {"prompt","chosen","rejected","metadata":{GROUP,
 "chosen_CANDIDATE","rejected_CANDIDATE","chosen_scores":{DIM...,"overall",
 "vote_count"},"rejected_scores":{...},"score_difference","dataset_version",
@@ -816,7 +813,7 @@ void run(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--group", options.group);
