@@ -1,7 +1,6 @@
 // report: judged turns, pair records or item records -> a Markdown report for
 // people to read before they train (and, with --html, the same report as one
 // self-contained HTML page with SVG charts).
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -199,6 +198,7 @@ struct Options {
 // The options checked and turned into what the report builders take.
 struct Settings {
   std::optional<Kind> kind;  // empty: detected
+  std::size_t max_rows = 0;
   report::JudgedReport::Settings judged;
 };
 
@@ -211,8 +211,9 @@ Settings make_settings(const Options& options) {
   else if (options.kind != "auto")
     throw prefline::UsageError(fmt::format("--kind: '{}' is not auto, judged, pairs or items", options.kind));
   if (options.max_rows < 0) throw prefline::UsageError("--max-rows must be 0 or more");
+  settings.max_rows = static_cast<std::size_t>(options.max_rows);
   report::JudgedReport::Settings& judged = settings.judged;
-  judged.max_rows = static_cast<std::size_t>(options.max_rows);
+  judged.max_rows = settings.max_rows;
   if (options.decimals < 0 || options.decimals > 9)
     throw prefline::UsageError(fmt::format("--decimals must be 0 to 9, not '{}'", options.decimals));
   if (options.html == "-") throw prefline::UsageError("--html needs a file name (standard output gets the Markdown)");
@@ -269,10 +270,10 @@ std::string file_list(const std::vector<std::string>& files) {
 // One builder per kind; the kind of the report is that of the first valid
 // record (or --kind).
 struct Builders {
-  explicit Builders(const Options& options, const Settings& settings)
+  Builders(const Options& options, const Settings& settings)
       : judged(settings.judged),
-        pairs(options.group, options.candidate, settings.judged.max_rows),
-        items(settings.judged.max_rows) {}
+        pairs(options.group, options.candidate, settings.max_rows),
+        items(settings.max_rows) {}
 
   std::string add(Kind kind, const report::Record& record, const report::Origin& origin) {
     switch (kind) {
