@@ -21,7 +21,9 @@
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/csv/writer.hpp"
+#include "prefline/json/dom_value.hpp"
 #include "prefline/json/fields.hpp"
+#include "prefline/json/typed_key.hpp"
 #include "prefline/random/hashing.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/json/writer.hpp"
@@ -388,17 +390,6 @@ bool is_true(simdjson::dom::element value) {
   }
 }
 
-const char* type_name(simdjson::dom::element value) {
-  switch (value.type()) {
-    case simdjson::dom::element_type::ARRAY: return "an array";
-    case simdjson::dom::element_type::OBJECT: return "an object";
-    case simdjson::dom::element_type::STRING: return "a string";
-    case simdjson::dom::element_type::BOOL: return "a boolean";
-    case simdjson::dom::element_type::NULL_VALUE: return "null";
-    default: return "a number";
-  }
-}
-
 // A number's name as a stratum: its shortest form.
 std::string number_text(simdjson::dom::element value) {
   switch (value.type()) {
@@ -450,7 +441,7 @@ class Classifier {
       return Verdict::bad;
     }
     if (!record.is_object()) {
-      reason = fmt::format("expected a JSON object, found {}", type_name(record));
+      reason = fmt::format("expected a JSON object, found {}", prefline::type_name(record));
       return Verdict::bad;
     }
     std::fill(present_.begin(), present_.end(), 0);
@@ -498,7 +489,7 @@ class Classifier {
     } else if (value.is_number()) {
       stratum_name_ = number_text(value);
     } else {
-      return fmt::format("--by field '{}' is {}, expected a string or a number", field, type_name(value));
+      return fmt::format("--by field '{}' is {}, expected a string or a number", field, prefline::type_name(value));
     }
     stratum_ = settings_.strata.size();
     for (std::size_t i = 0; i < settings_.strata.size(); ++i)
@@ -527,7 +518,7 @@ class Classifier {
     if (!present_[slot]) return fmt::format("missing --length-field '{}'", settings_.fields[slot]);
     if (!values_[slot].is_string())
       return fmt::format("--length-field '{}' is {}, expected a string", settings_.fields[slot],
-                         type_name(values_[slot]));
+                         prefline::type_name(values_[slot]));
     length_ = unicode_length(values_[slot].get_string().value_unsafe());
     return {};
   }
@@ -540,14 +531,9 @@ class Classifier {
     return {};
   }
 
-  // Strings by their unescaped text, everything else as compact JSON.
-  static void append_value(std::string& key, simdjson::dom::element value) {
-    if (value.is_string()) {
-      prefline::append_key_part(key, 's', value.get_string().value_unsafe());
-    } else {
-      prefline::append_key_part(key, 'j', simdjson::minify(value));
-    }
-  }
+  // Strings by their unescaped text, everything else as compact JSON (the
+  // bytes --key hashes: see json/typed_key.hpp).
+  static void append_value(std::string& key, simdjson::dom::element value) { prefline::append_key_part(key, value); }
 
   const Settings& settings_;
   simdjson::dom::parser parser_;

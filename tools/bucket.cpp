@@ -12,6 +12,7 @@
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/json/fields.hpp"
+#include "prefline/json/typed_key.hpp"
 #include "prefline/random/hashing.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/json/writer.hpp"
@@ -199,15 +200,6 @@ Settings make_settings(const Options& options) {
 
 // ---------------------------------------------------------------------------
 
-// The key bytes for --hash: per field a type tag, the length and the bytes.
-std::string append_key_part(std::string& key, char type, std::string_view bytes) {
-  key.push_back(type);
-  const std::uint64_t size = bytes.size();
-  key.append(reinterpret_cast<const char*>(&size), sizeof size);  // little-endian on every supported target
-  key.append(bytes);
-  return {};
-}
-
 class Router {
  public:
   Router(const Options& options, const Settings& settings) : options_(options), settings_(settings) {}
@@ -248,11 +240,7 @@ class Router {
       const auto found = prefline::find_unique(object, field, element);
       if (found == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", field);
       if (found == prefline::FieldLookup::missing) return fmt::format("missing --hash field '{}'", field);
-      if (element.is_string()) {
-        append_key_part(key_, 's', element.get_string().value_unsafe());
-      } else {
-        append_key_part(key_, 'j', simdjson::minify(element));
-      }
+      prefline::append_key_part(key_, element);  // the bytes hashed: see json/typed_key.hpp
     }
     const std::uint64_t point =
         prefline::scale_hash(prefline::stable_hash(key_, options_.seed), settings_.cumulative.back());

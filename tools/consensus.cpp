@@ -14,6 +14,7 @@
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/json/fields.hpp"
+#include "prefline/json/typed_key.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/io/jsonl_reader.hpp"
@@ -469,12 +470,10 @@ class Consensus {
   prefline::StringMap<std::uint32_t> rater_index_;
 };
 
-// Appends one item-key value to the hash key: a type tag, then the text, then
-// a separator that cannot occur in valid UTF-8.
+// Appends one item-key value to the item's map key (json/typed_key.hpp): a
+// number keeps its JSON text, so 1 and 1.0 are different items.
 void append_key_part(std::string& key, const KeyValue& value) {
-  key.push_back(value.is_string ? 's' : 'n');
-  key.append(value.text);
-  key.push_back('\xff');
+  prefline::append_key_part(key, value.is_string ? prefline::key_tag::string : prefline::key_tag::number, value.text);
 }
 
 // Reads an item-key value: a string (unescaped; re-escaped for output) or a

@@ -15,6 +15,7 @@
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/json/fields.hpp"
+#include "prefline/json/typed_key.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/io/jsonl_reader.hpp"
@@ -196,11 +197,12 @@ Settings make_settings(const Options& options) {
 }
 
 // ---------------------------------------------------------------------------
-// Keys: a group or candidate value (a string or a number), hashed by type and
-// text so that "7" and 7 stay apart.
+// Keys: a group or candidate value (a string or a number), keyed by type and
+// text so that "7" and 7 stay apart. The group key seeds best-vs-random's
+// pick, so its bytes (single_value_key) are part of the output.
 
 struct KeyValue {
-  std::string key;   // type tag + text
+  std::string key;   // single_value_key: type tag + text
   std::string json;  // as written in output
   std::string text;  // as used in the default prompt
 };
@@ -208,14 +210,14 @@ struct KeyValue {
 std::string read_key(simdjson::dom::element element, std::string_view field, KeyValue& value) {
   if (element.is_string()) {
     const std::string_view text = element.get_string().value_unsafe();
-    value.key = "s" + std::string(text);
+    value.key = prefline::single_value_key(prefline::key_tag::string, text);
     value.json = prefline::json_quoted(text);
     value.text = std::string(text);
     return {};
   }
   if (element.is_number()) {
     value.json = simdjson::minify(element);
-    value.key = "n" + value.json;
+    value.key = prefline::single_value_key(prefline::key_tag::number, value.json);
     value.text = value.json;
     return {};
   }

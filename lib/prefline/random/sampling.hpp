@@ -9,8 +9,6 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
-#include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -140,16 +138,5 @@ class BestK {
   std::size_t capacity_;
   std::vector<Entry> entries_;
 };
-
-// Appends one part of a hash key: a type tag, the length (8 bytes,
-// little-endian) and the bytes, so that parts join unambiguously ("a","bc"
-// differs from "ab","c", and the string "1" from the number 1). The same
-// encoding as bucket --hash.
-inline void append_key_part(std::string& key, char type, std::string_view bytes) {
-  key.push_back(type);
-  std::uint64_t size = bytes.size();
-  for (int i = 0; i < 8; ++i, size >>= 8) key.push_back(static_cast<char>(size & 0xFF));
-  key.append(bytes);
-}
 
 }  // namespace prefline

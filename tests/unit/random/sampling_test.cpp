@@ -186,18 +186,4 @@ TEST(BestK, ZeroAndUnlimitedCapacity) {
   EXPECT_EQ(sorted.back().payload, 0);
 }
 
-TEST(KeyPart, TypeAndLengthMakePartsUnambiguous) {
-  std::string a, b, c;
-  prefline::append_key_part(a, 's', "a");
-  prefline::append_key_part(a, 's', "bc");
-  prefline::append_key_part(b, 's', "ab");
-  prefline::append_key_part(b, 's', "c");
-  EXPECT_NE(a, b);
-  prefline::append_key_part(c, 's', "1");
-  std::string d;
-  prefline::append_key_part(d, 'j', "1");
-  EXPECT_NE(c, d);
-  EXPECT_EQ(c, std::string("s\x01\0\0\0\0\0\0\0" "1", 10));
-}
-
 }  // namespace
