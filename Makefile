@@ -4,19 +4,27 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-sanitize fuzz bench clean
+.PHONY: all deps configure build build-tools demo test test-sanitize fuzz bench clean
 
 all: build
 
 deps:
 	scripts/install-deps
 
-build: deps
+configure: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+# Everything: the tools, the unit tests, the fuzz targets, the test server.
+build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
+# The tools alone (CMake target 'tools'), in the same build folder as 'build',
+# so a later 'make test' compiles only what is left.
+build-tools: configure
+	cmake --build $(BUILD) -j$(JOBS) --target tools
+
 # Runs the example pipeline of examples/ and says where its outputs are.
-demo: build
+demo: build-tools
 	$(MAKE) --no-print-directory -f Makefile.pipeline BIN=$(BUILD)/bin GRADES=examples/grades OUT=out/demo
 	@echo
 	@echo "demo outputs (in out/demo/):"
@@ -51,9 +59,10 @@ test: build
 # CLI cases), judge_server/smoke (checks the test server itself, ~50 s), and
 # the cases that only repeat covered code at scale: the 100 MB lines and
 # consensus split-merge-equals-one-run (~60 s; fuzz_consensus replays the
-# partial/merge round trip under the sanitizers).
+# partial/merge round trip under the sanitizers); and install/consumer (the
+# install tree and its package config do not depend on the sanitizers).
 SANITIZE_BUILD ?= build-sanitize
-SANITIZE_CTEST_ARGS ?= -E '^(dask/.*|judge_server/smoke|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line)$$'
+SANITIZE_CTEST_ARGS ?= -E '^(dask/.*|judge_server/smoke|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line)$$'
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 test-sanitize: deps
@@ -90,12 +99,16 @@ fuzz:
 # git-ignored), runs the tool and its peers side by side and prints the figures
 # with the targets of DESIGN.md §4; then the figures go to bench/results.json,
 # docs/PERFORMANCE.md and docs/performance.svg. Only the measured binaries are
-# built (Release). Settings: see bench/run.sh (e.g. make bench ROWS=100000).
+# built (Release), for this machine's CPU (-DPREFLINE_NATIVE=ON: simdjson picks
+# its SIMD kernels at compile time), in a folder of their own, so that build/
+# keeps binaries that run on any x86-64. Settings: see bench/run.sh (e.g. make
+# bench ROWS=100000).
+BENCH_BUILD ?= build-bench
 BENCH_BINARIES := csv2jsonl consensus pairup bucket duel-judge judge_server
 bench: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
-	cmake --build $(BUILD) -j$(JOBS) --target $(BENCH_BINARIES)
-	BIN=$(BUILD)/bin bench/run.sh
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DPREFLINE_NATIVE=ON $(CMAKE_FLAGS)
+	cmake --build $(BENCH_BUILD) -j$(JOBS) --target $(BENCH_BINARIES)
+	BIN=$(BENCH_BUILD)/bin bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD) out
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD) out

@@ -44,7 +44,7 @@ command -v curl > /dev/null || scripts/install-deps curl
 [[ -x /usr/bin/time ]] || scripts/install-deps time
 
 export JUDGE_SERVER=$(realpath "$bin/judge_server")
-source tests/duel/server.bash
+source tests/support/judge_server.bash
 work=$(mktemp -d)
 trap 'judge_server_stop_all; rm -rf "$work"' EXIT
 

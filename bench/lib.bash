@@ -15,12 +15,21 @@ mkdir -p "$data_dir"
 
 bench_die() { echo "bench/$bench_name.sh: $*" >&2; exit 1; }
 
-# bench_need_bin NAME...: each of $bin/NAME must exist.
+# bench_need_bin NAME...: each of $bin/NAME must exist. Warns (once per run) when they were not
+# built the way make bench builds them: Release, -DPREFLINE_NATIVE=ON (simdjson picks its SIMD
+# kernels at compile time; without it the figures are those of its portable fallback).
 bench_need_bin() {
-  local name
+  local name cache=$bin/../CMakeCache.txt
   for name in "$@"; do
-    [[ -x $bin/$name ]] || bench_die "$bin/$name not found: build it first with 'make build' (Release) or set BIN"
+    [[ -x $bin/$name ]] || bench_die "$bin/$name not found: build it first with 'make bench' (or a Release build with -DPREFLINE_NATIVE=ON) or set BIN"
   done
+  if [[ -f $cache && -z ${BENCH_BUILD_CHECKED:-} ]]; then
+    export BENCH_BUILD_CHECKED=1
+    grep -q '^CMAKE_BUILD_TYPE:[A-Z]*=Release$' "$cache" ||
+      echo "warning: $bin/.. is not a Release build; figures are not representative" >&2
+    grep -q '^PREFLINE_NATIVE:BOOL=ON$' "$cache" ||
+      echo "warning: $bin/.. is built without -DPREFLINE_NATIVE=ON (make bench builds build-bench/ with it); figures are not representative" >&2
+  fi
 }
 
 # bench_emit KEY=VALUE...: appends one JSON object to $BENCH_RESULTS (when set), with

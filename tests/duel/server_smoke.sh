@@ -7,7 +7,7 @@
 # Usage: tests/duel/server_smoke.sh   (needs build/bin/judge_server, curl, python3)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/server.bash"
+source "$here/../support/judge_server.bash"
 work=$(mktemp -d)
 trap 'judge_server_stop_all; rm -rf "$work"' EXIT
 

@@ -5,7 +5,7 @@
 foreach(target csv jsonl consensus duel)
   set(name fuzz_${target})
   add_executable(${name} ${CMAKE_CURRENT_LIST_DIR}/${name}.cpp)
-  target_link_libraries(${name} PRIVATE prefline::prefline)
+  target_link_libraries(${name} PRIVATE prefline::prefline prefline_build_flags)
   if(PREFLINE_LIBFUZZER)
     # No recovery: undefined behaviour stops the fuzzer like a crash does.
     target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
