@@ -181,6 +181,44 @@ inline void append_json_number(Buffer& out, double value) {
   out.append(text, fmt::format_to(text, "{}", value));
 }
 
+// Numbers rounded to a fixed count of decimals and written as JSON, each
+// distinct value formatted once: a record stream whose numbers repeat (scores
+// rounded to 4 decimals) copies their bytes instead of formatting them again.
+// A direct-mapped cache keyed by the unrounded value's bits. One per thread.
+class RoundedNumbers {
+ public:
+  explicit RoundedNumbers(int decimals) : scale_(std::pow(10.0, decimals)) {}
+
+  double round(double value) const { return std::round(value * scale_) / scale_; }
+
+  // The JSON text of round(value) (null when it is not finite).
+  std::string_view text(double value) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    // Fibonacci hashing: the top bits of bits x 2^64/phi (the low bits of round
+    // numbers like 62.5 are all zero, and their top bits alike).
+    Slot& slot = slots_[(bits * 0x9E3779B97F4A7C15ULL) >> (64 - slots_log2)];
+    if (slot.size == 0 || slot.bits != bits) {
+      Buffer text;
+      append_json_number(text, round(value));
+      slot.bits = bits;
+      slot.size = static_cast<std::uint8_t>(text.size());  // a double: at most 24 bytes
+      std::memcpy(slot.text, text.data(), text.size());
+    }
+    return {slot.text, slot.size};
+  }
+
+ private:
+  static constexpr int slots_log2 = 10;
+  struct Slot {
+    std::uint64_t bits = 0;
+    std::uint8_t size = 0;
+    char text[31];
+  };
+  double scale_;
+  std::unique_ptr<Slot[]> slots_{new Slot[std::size_t{1} << slots_log2]};
+};
+
 // A streaming writer for one record at a time. A single "comma needed" flag is
 // enough for nesting: every container or value sets it, begin_* clears it.
 class JsonWriter {
