@@ -75,7 +75,7 @@ class TurnWriter {
   // 0..panel-1). Appends the head, then the "duel" member, the closing brace
   // and the newline. The returned score lives until the next call;
   // turn_judges() gives its panel slots' judge numbers.
-  const TurnScore& write(Buffer& out, std::string_view head, bool now_empty, const Vote* votes, std::size_t count,
+  [[gnu::flatten]] const TurnScore& write(Buffer& out, std::string_view head, bool now_empty, const Vote* votes, std::size_t count,
                          const std::uint8_t* values, std::size_t panel, const JudgeTexts& judges) {
     // The turn's panel: the configured judges, then those named in its
     // judgements in order of first appearance.
@@ -95,15 +95,15 @@ class TurnWriter {
     if (!now_empty) out.push_back(',');
     JsonWriter json(out);
     json.quoted_key(keys.duel).begin_object();
-    json.quoted_key(keys.score).raw(number(score.score));
-    json.quoted_key(keys.delta).raw(number(score.delta));
+    number(json.quoted_key(keys.score), score.score);
+    number(json.quoted_key(keys.delta), score.delta);
     json.quoted_key(keys.parsed).boolean(score.parsed);
     json.quoted_key(keys.by_metric).begin_object();
-    for (std::size_t m = 0; m < metrics_; ++m) json.quoted_key(metric_keys_[m]).raw(number(score.by_metric[m]));
+    for (std::size_t m = 0; m < metrics_; ++m) number(json.quoted_key(metric_keys_[m]), score.by_metric[m]);
     json.end_object();
     json.quoted_key(keys.by_judge).begin_object();
     for (std::size_t j = 0; j < turn_judges_.size(); ++j)
-      json.quoted_key(judges.key(turn_judges_[j])).raw(number(score.by_judge[j]));
+      number(json.quoted_key(judges.key(turn_judges_[j])), score.by_judge[j]);
     json.end_object();
     json.quoted_key(keys.judgements).begin_array();
     for (std::size_t i = 0; i < count; ++i) {
@@ -139,8 +139,9 @@ class TurnWriter {
     return slot_in_turn_[judge];
   }
 
-  std::string_view number(const std::optional<double>& value) {
-    return value ? numbers_.text(*value) : std::string_view("null");
+  void number(JsonWriter& json, const std::optional<double>& value) {
+    if (value) json.number(numbers_, *value);
+    else json.null();
   }
 
   // {"metric":N,...} of a verdict, made once per distinct verdict.
