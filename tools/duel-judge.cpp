@@ -8,13 +8,10 @@
 // lines parsed by workers); both hand scored turns to one DuelOutput, which
 // writes them in input order and adds up the summary.
 #include <atomic>
-#include <charconv>
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +22,10 @@
 #include "prefline/concurrency/ordered_pool.hpp"
 #include "prefline/duel/judge_registry.hpp"
 #include "prefline/duel/metric.hpp"
-#include "prefline/duel/neutralise.hpp"
+#include "prefline/duel/options.hpp"
 #include "prefline/duel/prompt.hpp"
 #include "prefline/duel/reply.hpp"
+#include "prefline/duel/scored_block.hpp"
 #include "prefline/duel/scoring.hpp"
 #include "prefline/duel/summary.hpp"
 #include "prefline/duel/totals.hpp"
@@ -37,7 +35,6 @@
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/line_blocks.hpp"
 #include "prefline/io/output.hpp"
-#include "prefline/json/fields.hpp"
 #include "prefline/json/splice.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/llm/chat_client.hpp"
@@ -226,70 +223,16 @@ struct Options {
   bool require_accept = false;
 };
 
-enum class OrderMode { both, ab, alternate };
-
 struct Settings {
   std::vector<llm::Endpoint> judges;
   std::vector<duel::Metric> metrics;
   std::vector<double> weights;
-  OrderMode orders = OrderMode::both;
+  duel::OrderMode orders = duel::OrderMode::both;
   std::string prompt_template;
   llm::RetryPolicy retry;
   duel::TurnFields fields;
   duel::GateOptions gate;
 };
-
-std::vector<duel::Metric> read_metrics(const std::string& list) {
-  const auto defaults = duel::default_metrics();
-  if (list.empty()) return defaults;
-  std::vector<duel::Metric> metrics;
-  for (const auto& name : prefline::parse_name_list("--metrics", list)) {
-    std::string question;
-    for (const auto& metric : defaults)
-      if (metric.name == name) question = metric.question;
-    metrics.push_back({name, question});
-  }
-  return metrics;
-}
-
-std::vector<double> read_weights(const std::string& list, const std::vector<duel::Metric>& metrics) {
-  std::vector<double> weights(metrics.size(), 1.0);
-  if (list.empty()) return weights;
-  for (const auto& part : prefline::split_list(list)) {
-    const std::size_t equals = part.find('=');
-    double weight = -1;
-    if (equals != std::string::npos) {
-      const auto [end, error] = std::from_chars(part.data() + equals + 1, part.data() + part.size(), weight);
-      if (error != std::errc() || end != part.data() + part.size()) weight = -1;
-    }
-    if (equals == std::string::npos || !(weight >= 0))
-      throw prefline::UsageError(fmt::format("--metric-weight: expected METRIC=W with W >= 0, got '{}'", part));
-    const std::string name = part.substr(0, equals);
-    bool found = false;
-    for (std::size_t m = 0; m < metrics.size(); ++m)
-      if (metrics[m].name == name) {
-        weights[m] = weight;
-        found = true;
-      }
-    if (!found) throw prefline::UsageError(fmt::format("--metric-weight: no metric '{}'", name));
-  }
-  double sum = 0;
-  for (double w : weights) sum += w;
-  if (sum <= 0) throw prefline::UsageError("--metric-weight: the weights add up to 0");
-  return weights;
-}
-
-std::string read_template(const std::string& file) {
-  if (file.empty()) return std::string(duel::default_template);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw prefline::UsageError(fmt::format("--template: cannot read '{}'", file));
-  std::stringstream text;
-  text << in.rdbuf();
-  for (std::string_view needed : {"{{answer1}}", "{{answer2}}"})
-    if (text.str().find(needed) == std::string::npos)
-      throw prefline::UsageError(fmt::format("--template: '{}' has no {}", file, needed));
-  return text.str();
-}
 
 // Every option checked before any input is read (usage errors exit 2).
 Settings make_settings(const Options& options) {
@@ -298,13 +241,10 @@ Settings make_settings(const Options& options) {
   if (!options.judges_file.empty()) settings.judges = llm::read_endpoint_file(options.judges_file);
   for (const auto& spec : options.judge_specs) settings.judges.push_back(llm::parse_endpoint_spec(spec));
   llm::check_unique_names(settings.judges);
-  settings.metrics = read_metrics(options.metrics);
-  settings.weights = read_weights(options.metric_weights, settings.metrics);
-  if (options.orders == "both") settings.orders = OrderMode::both;
-  else if (options.orders == "ab") settings.orders = OrderMode::ab;
-  else if (options.orders == "alternate") settings.orders = OrderMode::alternate;
-  else throw prefline::UsageError(fmt::format("--orders: '{}' is not both, ab or alternate", options.orders));
-  settings.prompt_template = read_template(options.template_file);
+  settings.metrics = duel::metrics_from_list(options.metrics);
+  settings.weights = duel::metric_weights(options.metric_weights, settings.metrics);
+  settings.orders = duel::order_mode(options.orders);
+  settings.prompt_template = duel::load_template(options.template_file);
   if (options.concurrency < 1 || options.concurrency > 4096) throw prefline::UsageError("--concurrency must be 1 to 4096");
   if (!(options.timeout > 0)) throw prefline::UsageError("--timeout must be > 0");
   if (options.max_retries < 0) throw prefline::UsageError("--max-retries must be 0 or more");
@@ -360,13 +300,10 @@ class DuelOutput {
   // One turn scored and written here; votes[i].judge: the registry's numbers.
   void write_turn(const prefline::JsonlLine& line, bool has_duel, const std::vector<Vote>& votes,
                   const std::vector<std::uint8_t>& values) {
-    ++totals_.done;
     const auto head = prefline::record_head(overwrite_parser_, line, duel_schema::duel, has_duel, stripped_);
     const auto& score = writer_.write(out_.buffer(), head.text, head.now_empty, votes.data(), votes.size(),
                                       values.data(), settings_.judges.size(), texts_);
-    tallies_.clear();
-    tallies_.add(score, writer_.turn_judges(), settings_.metrics.size());
-    totals_.add(tallies_, nullptr, settings_.metrics.size());
+    totals_.add_turn(score, writer_.turn_judges(), settings_.metrics.size());
     out_.maybe_flush();
   }
 
@@ -414,7 +351,6 @@ class DuelOutput {
   duel::JudgeTexts texts_;
   std::vector<std::string> names_, fresh_;  // by judge number; add_fresh_judges' scratch
   duel::TurnWriter writer_;
-  duel::Tallies tallies_;
   duel::DuelTotals totals_;
   simdjson::ondemand::parser overwrite_parser_;
   std::string stripped_;
@@ -429,16 +365,16 @@ class DuelOutput {
 class VerdictStage {
  public:
   VerdictStage(const Options& options, const Settings& settings, DuelOutput& output)
-      : settings_(settings), output_(output) {
+      : fields_(settings.fields), output_(output) {
     for (std::size_t w = 0; w < prefline::parse_workers(); ++w)
       writers_.push_back(std::make_unique<duel::TurnWriter>(settings.metrics, settings.weights,
                                                             static_cast<std::size_t>(options.min_judges)));
   }
 
   void run(const std::vector<std::string>& inputs) {
-    prefline::OrderedPool<Block> blocks(
-        writers_.size(), [&](Block& block, std::size_t worker) { score(block, *writers_[worker]); },
-        [&](Block& block) { write(block); });
+    prefline::OrderedPool<duel::ScoredBlock> blocks(
+        writers_.size(), [&](duel::ScoredBlock& block, std::size_t worker) { block.score(fields_, *writers_[worker]); },
+        [&](duel::ScoredBlock& block) { write(block); });
     for (std::size_t file_index = 0; file_index < inputs.size(); ++file_index) {
       prefline::InputFile input(inputs[file_index]);
       prefline::LineBlockReader reader(input);
@@ -454,89 +390,8 @@ class VerdictStage {
   }
 
  private:
-  // The output is pieces of the block (records up to their closing brace,
-  // not copied) and of `output` (the rest of each judged turn).
-  struct Block {
-    struct Bad {
-      std::size_t piece;   // the output pieces before the record
-      std::uint64_t line;  // in the block, from 1
-      std::string_view text;
-      std::string reason;
-    };
-    struct Piece {
-      const char* block_bytes;   // null: in output
-      std::size_t offset, size;  // offset: in output (which may still move)
-    };
-    prefline::LineBlock lines;
-    std::uint64_t line_count = 0, records = 0;  // physical lines, blank ones included; non-blank ones
-    prefline::Buffer output;
-    std::vector<Piece> pieces;
-    std::vector<Bad> bad;
-    duel::Tallies tallies;
-    duel::JudgeRegistry judges;
-    std::vector<std::string> judge_names;  // by the block's number
-
-    // output[begin, output.size()) is the next piece.
-    void add_output_piece(std::size_t begin) {
-      if (!pieces.empty() && pieces.back().block_bytes == nullptr && pieces.back().offset + pieces.back().size == begin)
-        pieces.back().size = output.size() - pieces.back().offset;
-      else
-        pieces.push_back({nullptr, begin, output.size() - begin});
-    }
-    void clear() {
-      lines.clear();
-      line_count = records = 0;
-      output.clear();
-      pieces.clear();
-      bad.clear();
-      tallies.clear();
-      judges = duel::JudgeRegistry();
-      judge_names.clear();
-    }
-  };
-
-  // On a parse worker.
-  void score(Block& block, duel::TurnWriter& writer) {
-    thread_local simdjson::dom::parser parser;
-    thread_local simdjson::ondemand::parser overwrite_parser;
-    thread_local std::vector<std::string_view> names;
-    thread_local std::vector<Vote> votes;
-    thread_local std::vector<std::uint8_t> values;
-    thread_local std::vector<std::string> fresh;
-    thread_local duel::JudgeTexts texts;
-    thread_local std::string stripped;
-    texts.clear();
-    block.line_count = block.lines.for_each_line([&](const prefline::JsonlLine& line) {
-      if (prefline::is_blank_line(line.text)) return;
-      ++block.records;
-      votes.clear();
-      values.clear();
-      duel::VoteSink sink{block.judges, votes, values, names};
-      duel::TurnRead turn = duel::read_turn(parser, line.text, settings_.fields, sink);
-      if (!turn.reason.empty()) {
-        block.bad.push_back({block.pieces.size(), line.number, line.text, std::move(turn.reason)});
-        return;
-      }
-      block.judges.take_fresh(fresh);
-      for (auto& name : fresh) {
-        texts.add(name);
-        block.judge_names.push_back(std::move(name));
-      }
-      fresh.clear();
-      const auto head = prefline::record_head(overwrite_parser, line, duel_schema::duel, turn.has_duel, stripped);
-      // A record with its old "duel" cut out is a copy: it goes to the output.
-      const bool in_block = !turn.has_duel;
-      if (in_block) block.pieces.push_back({head.text.data(), 0, head.text.size()});
-      const std::size_t begin = block.output.size();
-      const auto& score = writer.write(block.output, in_block ? std::string_view() : head.text, head.now_empty,
-                                       votes.data(), votes.size(), values.data(), 0, texts);
-      block.add_output_piece(begin);
-      block.tallies.add(score, writer.turn_judges(), settings_.metrics.size());
-    });
-  }
-
   // On the writing thread, block after block in input order.
-  void write(Block& block) {
+  void write(duel::ScoredBlock& block) {
     if (block.lines.file_index != file_index_) {
       file_index_ = block.lines.file_index;
       line_base_ = 0;
@@ -545,10 +400,7 @@ class VerdictStage {
     for (const auto& judge : block.judge_names) to_run_.push_back(output_.registry().intern(judge));
     output_.add_fresh_judges();
     output_.add_scored(block.records - block.bad.size(), block.tallies, to_run_);
-    pieces_.clear();
-    for (const auto& piece : block.pieces)
-      pieces_.push_back({const_cast<char*>(piece.block_bytes ? piece.block_bytes : block.output.data() + piece.offset),
-                         piece.size});
+    block.pieces_as_iovecs(pieces_);
     std::size_t written = 0;
     for (const auto& record : block.bad) {
       output_.out().write(pieces_.data() + written, record.piece - written);
@@ -560,7 +412,7 @@ class VerdictStage {
     output_.progress().tick(block.records);
   }
 
-  const Settings& settings_;
+  const duel::TurnFields& fields_;
   DuelOutput& output_;
   std::vector<std::unique_ptr<duel::TurnWriter>> writers_;  // per parse worker
   std::vector<std::uint32_t> to_run_;  // a block's judge numbers -> the run's
@@ -595,7 +447,8 @@ struct Turn {
 };
 
 struct JudgeCounters {
-  std::atomic<std::uint64_t> calls{0}, retries{0}, parse_failures{0}, failures{0};
+  llm::CallCounts calls;
+  std::atomic<std::uint64_t> parse_failures{0};
 };
 
 class JudgeStage {
@@ -643,29 +496,21 @@ class JudgeStage {
   std::vector<duel::JudgeCalls> panel_calls() const {
     std::vector<duel::JudgeCalls> panel;
     for (std::size_t j = 0; j < settings_.judges.size(); ++j)
-      panel.push_back({settings_.judges[j].name, settings_.judges[j].model, counters_[j].calls.load(),
-                       counters_[j].retries.load(), counters_[j].parse_failures.load(), counters_[j].failures.load()});
+      panel.push_back({settings_.judges[j].name, settings_.judges[j].model, counters_[j].calls.attempts,
+                       counters_[j].calls.retries, counters_[j].parse_failures, counters_[j].calls.failures});
     return panel;
   }
 
  private:
   // The calls of one turn: per judge, per order; prompts built now.
   void plan_calls(Turn& turn, const duel::TurnRead& read, std::uint64_t index) {
-    const std::string answer_a = duel::neutralise(read.answer_a, settings_.metrics);
-    const std::string answer_b = duel::neutralise(read.answer_b, settings_.metrics);
-    const std::string boundary = duel::boundary_for(answer_a, answer_b, options_.seed);
-    std::vector<Order> orders;
-    if (settings_.orders == OrderMode::both) orders = {Order::ab, Order::ba};
-    else if (settings_.orders == OrderMode::ab) orders = {Order::ab};
-    else orders = {index % 2 == 0 ? Order::ab : Order::ba};
+    const std::vector<Order> orders = duel::orders_for(settings_.orders, index);
+    const std::vector<std::string> prompts = duel::turn_prompts(
+        settings_.prompt_template, read.context, read.answer_a, read.answer_b, orders, settings_.metrics, options_.seed);
     for (std::size_t j = 0; j < settings_.judges.size(); ++j) {
-      for (Order order : orders) {
-        const bool ab = order == Order::ab;
-        turn.judgements.push_back({settings_.judges[j].name, order, std::nullopt, {}});
-        turn.calls.push_back({j,
-                              duel::fill_template(settings_.prompt_template, read.context, ab ? answer_a : answer_b,
-                                                  ab ? answer_b : answer_a, boundary, settings_.metrics),
-                              next_call_id_++});
+      for (std::size_t o = 0; o < orders.size(); ++o) {
+        turn.judgements.push_back({settings_.judges[j].name, orders[o], std::nullopt, {}});
+        turn.calls.push_back({j, prompts[o], next_call_id_++});
       }
     }
   }
@@ -683,10 +528,8 @@ class JudgeStage {
       std::optional<llm::ChatResult> reply = cache_.find(key);
       if (!reply) {
         reply = client.complete(judge, request, settings_.retry, call.id * 16 + static_cast<std::uint64_t>(attempt));
-        counters.calls += static_cast<std::uint64_t>(reply->attempts);
-        counters.retries += static_cast<std::uint64_t>(reply->attempts - 1);
+        counters.calls.count(*reply);
         if (!reply->ok) {
-          ++counters.failures;
           judgement.error = reply->error;
           return;
         }
@@ -720,21 +563,7 @@ class JudgeStage {
     const std::string_view text(turn.text.data(), turn.text.size());
     if (!turn.bad.empty()) return output_.bad(turn.file, turn.line, turn.bad, text);
     if (options_.print_prompts) return;
-    const std::size_t metrics = settings_.metrics.size();
-    for (const auto& judgement : turn.judgements) {
-      Vote vote;
-      vote.judge = output_.registry().intern(judgement.judge);
-      vote.order = judgement.order;
-      vote.values = static_cast<std::uint32_t>(turn.values.size());
-      turn.values.resize(turn.values.size() + metrics);
-      if (judgement.verdict) {
-        vote.has_verdict = true;
-        std::copy(judgement.verdict->begin(), judgement.verdict->end(), turn.values.begin() + vote.values);
-      } else {
-        vote.error = judgement.error;
-      }
-      turn.votes.push_back(vote);
-    }
+    duel::add_votes(turn.judgements, output_.registry(), settings_.metrics.size(), turn.votes, turn.values);
     output_.add_fresh_judges();
     output_.write_turn({text, turn.line, turn.text.size() + simdjson::SIMDJSON_PADDING}, turn.has_duel, turn.votes,
                        turn.values);

@@ -3,6 +3,9 @@
 // the metrics.
 #pragma once
 
+#include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,7 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "prefline/cli/errors.hpp"
 #include "prefline/duel/metric.hpp"
+#include "prefline/duel/neutralise.hpp"
 
 namespace prefline::duel {
 
@@ -80,6 +85,35 @@ inline std::string fill_template(std::string_view pattern, std::string_view cont
     if (!replaced) out.push_back(pattern[i++]);
   }
   return out;
+}
+
+// The template of --template FILE (empty: the built-in one); it must place
+// both answers.
+inline std::string load_template(const std::string& file) {
+  if (file.empty()) return std::string(default_template);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("--template: cannot read '{}'", file));
+  std::stringstream text;
+  text << in.rdbuf();
+  for (std::string_view needed : {"{{answer1}}", "{{answer2}}"})
+    if (text.str().find(needed) == std::string::npos)
+      throw UsageError(fmt::format("--template: '{}' has no {}", file, needed));
+  return text.str();
+}
+
+// The prompt of each order for one turn: both answers neutralised, one
+// fence line neither contains, MODEL 1 the king in order ab.
+inline std::vector<std::string> turn_prompts(std::string_view pattern, std::string_view context, std::string_view answer_a,
+                                             std::string_view answer_b, const std::vector<Order>& orders,
+                                             const std::vector<Metric>& metrics, std::uint64_t seed) {
+  const std::string a = neutralise(answer_a, metrics), b = neutralise(answer_b, metrics);
+  const std::string boundary = boundary_for(a, b, seed);
+  std::vector<std::string> prompts;
+  for (const Order order : orders) {
+    const bool ab = order == Order::ab;
+    prompts.push_back(fill_template(pattern, context, ab ? a : b, ab ? b : a, boundary, metrics));
+  }
+  return prompts;
 }
 
 }  // namespace prefline::duel

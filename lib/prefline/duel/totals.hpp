@@ -59,6 +59,15 @@ struct DuelTotals {
     judge_score_sums.resize(judges, 0);
   }
 
+  // One turn scored on the thread that keeps the totals; judges: the
+  // judge number of each of the score's panel slots.
+  void add_turn(const TurnScore& score, const std::vector<std::uint32_t>& judges, std::size_t metrics) {
+    ++done;
+    one_turn_.clear();
+    one_turn_.add(score, judges, metrics);
+    add(one_turn_, nullptr, metrics);
+  }
+
   // `run_judge` maps the tallies' judge numbers to the run's (null: the same).
   void add(const Tallies& tallies, const std::uint32_t* run_judge, std::size_t metrics) {
     std::size_t begin = 0;
@@ -73,6 +82,9 @@ struct DuelTotals {
       begin = tallies.ends[t];
     }
   }
+
+ private:
+  Tallies one_turn_;  // add_turn's
 };
 
 }  // namespace prefline::duel

@@ -226,4 +226,24 @@ inline TurnRead read_turn(simdjson::dom::parser& parser, std::string_view line, 
 }
 
 
+// The panel's answers as votes like those found on records, appended to
+// `votes` and `values`, judges numbered by `registry`.
+inline void add_votes(const std::vector<Judgement>& judgements, JudgeRegistry& registry, std::size_t metrics,
+                      std::vector<Vote>& votes, std::vector<std::uint8_t>& values) {
+  for (const auto& judgement : judgements) {
+    Vote vote;
+    vote.judge = registry.intern(judgement.judge);
+    vote.order = judgement.order;
+    vote.values = static_cast<std::uint32_t>(values.size());
+    values.resize(values.size() + metrics);
+    if (judgement.verdict) {
+      vote.has_verdict = true;
+      std::copy(judgement.verdict->begin(), judgement.verdict->end(), values.begin() + vote.values);
+    } else {
+      vote.error = judgement.error;
+    }
+    votes.push_back(vote);
+  }
+}
+
 }  // namespace prefline::duel

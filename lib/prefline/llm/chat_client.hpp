@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -48,6 +49,19 @@ struct ChatResult {
   bool cached = false;
   long http_status = 0;        // of the last HTTP attempt (0: none, or a command)
   std::string error;           // why there is no reply
+};
+
+// Calls to one endpoint over a run, counted by the workers that make them:
+// attempts (every request sent), retries, and calls that failed after them.
+struct CallCounts {
+  std::atomic<std::uint64_t> attempts{0}, retries{0}, failures{0};
+
+  // Counts a call the client made (not one answered from a cache).
+  void count(const ChatResult& result) {
+    attempts += static_cast<std::uint64_t>(result.attempts);
+    if (result.attempts > 1) retries += static_cast<std::uint64_t>(result.attempts - 1);
+    if (!result.ok) ++failures;
+  }
 };
 
 namespace detail {
