@@ -36,4 +36,19 @@ TEST(DuelTotals, AddsParsedTurnsByRunJudgeNumbers) {
   EXPECT_EQ(totals.judge_score_sums, (std::vector<double>{50, 0, 200}));
 }
 
+TEST(DuelTotals, AddTurnCountsEveryTurnAndTalliesParsedOnes) {
+  prefline::duel::Scorer scorer({1.0}, 0);
+  prefline::duel::DuelTotals totals;
+  totals.resize(1, 1);
+  const std::vector<std::uint8_t> values{0};
+  const std::vector<Vote> draw{{0, Order::ab, true, 0, {}}};
+  totals.add_turn(scorer.score(draw.data(), 1, values.data(), 1), {0}, 1);
+  const std::vector<Vote> failed{{0, Order::ab, false, 0, "x"}};
+  totals.add_turn(scorer.score(failed.data(), 1, values.data(), 1), {0}, 1);
+  EXPECT_EQ(totals.done, 2u);
+  EXPECT_EQ(totals.deltas, (std::vector<double>{0}));
+  EXPECT_EQ(totals.point_sums, (std::vector<double>{0.5}));
+  EXPECT_EQ(totals.judge_score_sums, (std::vector<double>{50}));
+}
+
 }  // namespace

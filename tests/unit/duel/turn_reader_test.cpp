@@ -84,4 +84,23 @@ TEST(DuelTurnReader, BadRecordsAreNamedAndLeaveNoVotes) {
   EXPECT_TRUE(r.read(R"({"duel":1,"judgements":[]})").has_duel);
 }
 
+TEST(DuelTurnReader, PanelAnswersBecomeVotes) {
+  prefline::duel::JudgeRegistry registry;
+  registry.intern("panel");
+  std::vector<prefline::duel::Judgement> judgements(2);
+  judgements[0] = {"other", prefline::duel::Order::ba, prefline::duel::Verdict{2, 0}, ""};
+  judgements[1] = {"panel", prefline::duel::Order::ab, std::nullopt, "HTTP 500"};
+  std::vector<prefline::duel::Vote> votes;
+  std::vector<std::uint8_t> values;
+  prefline::duel::add_votes(judgements, registry, 2, votes, values);
+  ASSERT_EQ(votes.size(), 2u);
+  EXPECT_EQ(votes[0].judge, 1u);
+  EXPECT_TRUE(votes[0].has_verdict);
+  EXPECT_EQ(votes[0].order, prefline::duel::Order::ba);
+  EXPECT_EQ(votes[1].judge, 0u);
+  EXPECT_FALSE(votes[1].has_verdict);
+  EXPECT_EQ(votes[1].error, "HTTP 500");
+  EXPECT_EQ(values, (std::vector<std::uint8_t>{2, 0, 0, 0}));
+}
+
 }  // namespace

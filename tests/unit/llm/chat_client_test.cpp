@@ -240,4 +240,18 @@ TEST(ChatClient, CommandTimeoutKillsIt) {
   EXPECT_EQ(result.error, "the generator command timed out");
 }
 
+TEST(ChatClient, CallCountsAttemptsRetriesAndFailures) {
+  prefline::llm::CallCounts counts;
+  ChatResult result;
+  result.ok = true;
+  result.attempts = 3;
+  counts.count(result);
+  result.ok = false;
+  result.attempts = 1;
+  counts.count(result);
+  EXPECT_EQ(counts.attempts.load(), 4u);
+  EXPECT_EQ(counts.retries.load(), 2u);
+  EXPECT_EQ(counts.failures.load(), 1u);
+}
+
 }  // namespace
