@@ -1,4 +1,4 @@
-// Fuzz target: duel-judge's reply parser (lib/prefline/duel.hpp):
+// Fuzz target: duel-judge's reply parser (lib/prefline/duel/reply.hpp):
 // strip_thinking, parse_reply and read_verdict.
 //
 // Input: one control byte, then a judge's reply. The control byte picks the
@@ -23,7 +23,8 @@
 #include <string_view>
 #include <vector>
 
-#include "prefline/duel/duel.hpp"
+#include "prefline/duel/metric.hpp"
+#include "prefline/duel/reply.hpp"
 
 namespace {
 

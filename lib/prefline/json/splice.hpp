@@ -58,14 +58,40 @@ inline std::string without_member(simdjson::ondemand::parser& parser, const Json
   return text;
 }
 
+// The record up to (not including) its final '}': what a new member is
+// written after. Whitespace after the '}' is dropped.
+inline std::string_view before_final_brace(std::string_view text) {
+  std::size_t end = text.size();
+  while (end > 0 && text[end - 1] != '}') --end;
+  return text.substr(0, end - 1);
+}
+
 // Appends the record up to (not including) its final '}' and then
 // `member_and_brace`, e.g. ,"bucket":"final"}\n: the record's own bytes stay
 // untouched, whitespace after the '}' is dropped.
 inline void append_with_member(Buffer& out, std::string_view text, std::string_view member_and_brace) {
-  std::size_t end = text.size();
-  while (end > 0 && text[end - 1] != '}') --end;
-  out.append(text.data(), end - 1);
+  out.append(before_final_brace(text));
   out.append(member_and_brace);
+}
+
+// A record ready for a member `name` to be appended: its bytes before the
+// final '}', with its own `name` member cut out first when it has one
+// (`has_member`; then `scratch` holds the bytes and `line` must be padded).
+// `now_empty`: no member is left (the new one then needs no comma before it).
+struct RecordHead {
+  std::string_view text;
+  bool now_empty = false;
+};
+inline RecordHead record_head(simdjson::ondemand::parser& parser, const JsonlLine& line, std::string_view name,
+                              bool has_member, std::string& scratch) {
+  RecordHead head;
+  std::string_view text = line.text;
+  if (has_member) {
+    scratch = without_member(parser, line, name, head.now_empty);
+    text = scratch;
+  }
+  head.text = before_final_brace(text);
+  return head;
 }
 
 

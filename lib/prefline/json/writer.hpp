@@ -26,15 +26,16 @@ class Buffer {
   void reserve(std::size_t capacity) {
     if (capacity > capacity_) grow(capacity);
   }
-  void append(const char* data, std::size_t size) {
-    if (size_ + size > capacity_) grow(size_ + size);
+  // Inlined by force: appends of a few bytes are the bulk of every writer's work.
+  [[gnu::always_inline]] void append(const char* data, std::size_t size) {
+    if (size_ + size > capacity_) [[unlikely]] grow(size_ + size);
     std::memcpy(data_.get() + size_, data, size);
     size_ += size;
   }
-  void append(std::string_view text) { append(text.data(), text.size()); }
+  [[gnu::always_inline]] void append(std::string_view text) { append(text.data(), text.size()); }
   void append(const char* begin, const char* end) { append(begin, static_cast<std::size_t>(end - begin)); }
-  void push_back(char c) {
-    if (size_ == capacity_) grow(size_ + 1);
+  [[gnu::always_inline]] void push_back(char c) {
+    if (size_ == capacity_) [[unlikely]] grow(size_ + 1);
     data_[size_++] = c;
   }
   void clear() { size_ = 0; }
@@ -42,8 +43,8 @@ class Buffer {
   // For writers that know an upper bound: room for `size` more bytes, to be
   // written through the returned pointer; then commit_tail(one past the last
   // byte written).
-  char* reserve_tail(std::size_t size) {
-    if (size_ + size > capacity_) grow(size_ + size);
+  [[gnu::always_inline]] char* reserve_tail(std::size_t size) {
+    if (size_ + size > capacity_) [[unlikely]] grow(size_ + size);
     return data_.get() + size_;
   }
   void commit_tail(const char* end) { size_ = static_cast<std::size_t>(end - data_.get()); }
@@ -55,7 +56,7 @@ class Buffer {
   std::string_view view() const { return {data_.get(), size_}; }
 
  private:
-  void grow(std::size_t needed) {
+  [[gnu::noinline]] void grow(std::size_t needed) {
     std::size_t capacity = capacity_ < 256 ? 256 : capacity_ * 2;
     while (capacity < needed) capacity *= 2;
     std::unique_ptr<char[]> bigger(new char[capacity]);
@@ -181,6 +182,62 @@ inline void append_json_number(Buffer& out, double value) {
   out.append(text, fmt::format_to(text, "{}", value));
 }
 
+// Numbers rounded to a fixed count of decimals and written as JSON, each
+// distinct value formatted once: a record stream whose numbers repeat (scores
+// rounded to 4 decimals) copies their bytes instead of formatting them again.
+// A direct-mapped cache keyed by the unrounded value's bits. One per thread.
+class RoundedNumbers {
+ public:
+  explicit RoundedNumbers(int decimals) : scale_(std::pow(10.0, decimals)) {}
+
+  double round(double value) const { return std::round(value * scale_) / scale_; }
+
+  // The JSON text of round(value) (null when it is not finite).
+  std::string_view text(double value) {
+    const Slot& slot = find(value);
+    return {slot.text, slot.size};
+  }
+
+  // Appends that text: whole slots copied, a fixed-size copy instead of a
+  // call to memcpy for a few bytes.
+  [[gnu::always_inline]] void append(Buffer& out, double value) {
+    const Slot& slot = find(value);
+    char* at = out.reserve_tail(slot_bytes);
+    std::memcpy(at, slot.text, slot_bytes);
+    out.commit_tail(at + slot.size);
+  }
+
+ private:
+  static constexpr int slots_log2 = 10;
+  static constexpr std::size_t slot_bytes = 32;
+  struct Slot {
+    std::uint64_t bits = 0;
+    std::uint8_t size = 0;
+    char text[slot_bytes];
+  };
+
+  [[gnu::always_inline]] const Slot& find(double value) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    // Fibonacci hashing: the top bits of bits x 2^64/phi (the low bits of round
+    // numbers like 62.5 are all zero, and their top bits alike).
+    Slot& slot = slots_[(bits * 0x9E3779B97F4A7C15ULL) >> (64 - slots_log2)];
+    if (slot.size == 0 || slot.bits != bits) [[unlikely]] fill(slot, bits, value);
+    return slot;
+  }
+
+  [[gnu::noinline]] void fill(Slot& slot, std::uint64_t bits, double value) {
+    Buffer text;
+    append_json_number(text, round(value));
+    slot.bits = bits;
+    slot.size = static_cast<std::uint8_t>(text.size());  // a double: at most 24 bytes
+    std::memcpy(slot.text, text.data(), text.size());
+  }
+
+  double scale_;
+  std::unique_ptr<Slot[]> slots_{new Slot[std::size_t{1} << slots_log2]};
+};
+
 // A streaming writer for one record at a time. A single "comma needed" flag is
 // enough for nesting: every container or value sets it, begin_* clears it.
 class JsonWriter {
@@ -217,6 +274,8 @@ class JsonWriter {
   JsonWriter& null() { value_prefix(); out_.append("null"); return done(); }
   // A value that is already valid JSON (e.g. the untouched bytes of an input field).
   JsonWriter& raw(std::string_view json) { value_prefix(); out_.append(json); return done(); }
+  // A number rounded by `numbers` (and formatted once per distinct value).
+  JsonWriter& number(RoundedNumbers& numbers, double value) { value_prefix(); numbers.append(out_, value); return done(); }
 
   // Ends the record: every record, the last one included, ends with '\n'.
   void end_record() { out_.push_back('\n'); need_comma_ = false; after_key_ = false; }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -117,6 +118,39 @@ TEST(JsonWriter, RecordsAreIndependent) {
   json.begin_object().key("b").integer(2).end_object();
   json.end_record();
   EXPECT_EQ(out.view(), "{\"a\":1}\n{\"b\":2}\n");
+}
+
+TEST(RoundedNumbers, RoundsToTheDecimalsAndMatchesAppendJsonNumber) {
+  prefline::RoundedNumbers numbers(4);
+  EXPECT_EQ(numbers.text(62.5), "62.5");
+  EXPECT_EQ(numbers.text(2.0 / 3), "0.6667");
+  EXPECT_EQ(numbers.text(100), "100");
+  EXPECT_EQ(numbers.text(-0.00004), "-0");
+  EXPECT_EQ(numbers.text(std::nan("")), "null");
+  // Many values through the direct-mapped cache (collisions included), twice:
+  // always the bytes append_json_number gives for the rounded value.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 5000; ++i) {
+      const double value = i / 7.0 - 300;
+      EXPECT_EQ(numbers.text(value), number(std::round(value * 1e4) / 1e4)) << value;
+    }
+  }
+}
+
+TEST(RoundedNumbers, JsonWriterWritesThemAsValues) {
+  prefline::RoundedNumbers numbers(2);
+  prefline::Buffer out;
+  prefline::JsonWriter json(out);
+  json.begin_array().number(numbers, 1.0 / 3).number(numbers, 1.0 / 3).number(numbers, 2.005).end_array();
+  EXPECT_EQ(out.view(), "[0.33,0.33," + number(std::round(2.005 * 100) / 100) + "]");
+}
+
+TEST(JsonWriter, QuotedKeysAreWrittenAsGiven) {
+  prefline::Buffer out;
+  prefline::JsonWriter json(out);
+  const std::string key = prefline::json_quoted("a\"b") + ":";
+  json.begin_object().quoted_key(key).integer(1).quoted_key(key).raw("[2]").end_object();
+  EXPECT_EQ(out.view(), R"({"a\"b":1,"a\"b":[2]})");
 }
 
 }  // namespace

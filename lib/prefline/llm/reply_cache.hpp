@@ -1,0 +1,170 @@
+// Replies stored on disk so a rerun asks nothing twice: one file per call,
+// named by a hash of what determines the reply (endpoint, model, sampling
+// parameters, variant, messages; never the API key), written atomically.
+// Only replies are stored: a failed call is never cached.
+#pragma once
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "prefline/cli/errors.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/json/writer.hpp"
+#include "prefline/llm/chat_client.hpp"
+#include "prefline/llm/chat_request.hpp"
+#include "prefline/llm/endpoint.hpp"
+#include "prefline/random/hashing.hpp"
+
+namespace prefline::llm {
+
+namespace detail {
+// A temp file removed on SIGINT/SIGTERM/SIGHUP like the tools' outputs, until
+// forgotten. The one place the cache reaches the cleanup registry.
+class TrackedTempFile {
+ public:
+  explicit TrackedTempFile(const std::string& path) : slot_(prefline::detail::register_temp(path)) {}
+  ~TrackedTempFile() { prefline::detail::unregister_temp(slot_); }
+  TrackedTempFile(const TrackedTempFile&) = delete;
+  TrackedTempFile& operator=(const TrackedTempFile&) = delete;
+
+ private:
+  int slot_;
+};
+
+inline constexpr std::string_view content_field = "content";
+inline constexpr std::string_view finish_reason_field = "finish_reason";
+inline constexpr std::string_view usage_field = "usage";
+inline constexpr std::string_view prompt_tokens_field = "prompt_tokens";
+inline constexpr std::string_view completion_tokens_field = "completion_tokens";
+}  // namespace detail
+
+class ReplyCache {
+ public:
+  // What a file holds: the reply text alone (duel-judge's caches), or a JSON
+  // object {"content", "finish_reason", "usage"} for tools that record those.
+  enum class Format { text, reply_json };
+
+  // An empty folder: no cache. The folder is created when missing.
+  explicit ReplyCache(std::string folder, Format format = Format::text) : folder_(std::move(folder)), format_(format) {
+    if (folder_.empty()) return;
+    if (::mkdir(folder_.c_str(), 0777) != 0 && errno != EEXIST)
+      throw DataError(fmt::format("cannot create the cache folder '{}': {}", folder_, std::strerror(errno)));
+  }
+  bool enabled() const { return !folder_.empty(); }
+
+  // The key of a call: endpoint name, model, URL, command, max_tokens,
+  // temperature, `variant` (e.g. a retry or sample number) and the last
+  // message; then, only when present, the earlier messages, top_p, seed, the
+  // extra body members and the command's input mode.
+  static std::string key(const Endpoint& endpoint, const ChatRequest& request, std::uint64_t variant) {
+    std::string material;
+    for (std::string_view part : {std::string_view(endpoint.name), std::string_view(endpoint.model),
+                                  std::string_view(endpoint.url)}) {
+      material.append(part);
+      material.push_back('\0');
+    }
+    for (const auto& arg : endpoint.command) {
+      material.append(arg);
+      material.push_back('\0');
+    }
+    material += fmt::format("{}\n{}\n{}\n", request.max_tokens, request.temperature, variant);
+    material += request.prompt();
+    for (std::size_t i = 0; i + 1 < request.messages.size(); ++i)
+      material += fmt::format("\n\x01message {} {} {}\n{}", i, request.messages[i].role, request.messages[i].content.size(),
+                              request.messages[i].content);
+    if (request.messages.size() == 1 && request.messages.front().role != "user")
+      material += fmt::format("\n\x01role {}", request.messages.front().role);
+    if (request.top_p) material += fmt::format("\n\x01top_p {}", *request.top_p);
+    if (request.seed) material += fmt::format("\n\x01seed {}", *request.seed);
+    if (!request.extra_body.empty()) material += fmt::format("\n\x01extra {}", request.extra_body);
+    if (endpoint.is_command() && endpoint.command_input == CommandInput::request) material += "\n\x01request";
+    return fmt::format("{:016x}{:016x}", stable_hash(material, 1), stable_hash(material, 2));
+  }
+
+  // The stored reply (ok, cached, no attempts), if any.
+  std::optional<ChatResult> find(const std::string& key) const {
+    if (!enabled()) return std::nullopt;
+    std::ifstream in(path(key), std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    ChatResult result;
+    result.ok = true;
+    result.cached = true;
+    if (format_ == Format::text) {
+      result.text = text.str();
+      return result;
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root, element;
+    if (parser.parse(text.str()).get(root) || root[detail::content_field].get(element) || !element.is_string())
+      return std::nullopt;  // not a reply this cache wrote: asked again
+    result.text = std::string(element.get_string().value_unsafe());
+    if (!root[detail::finish_reason_field].get(element) && element.is_string())
+      result.finish_reason = std::string(element.get_string().value_unsafe());
+    std::int64_t prompt = 0, completion = 0;
+    if (!root[detail::usage_field][detail::prompt_tokens_field].get_int64().get(prompt) &&
+        !root[detail::usage_field][detail::completion_tokens_field].get_int64().get(completion))
+      result.usage = Usage{prompt, completion};
+    return result;
+  }
+
+  // Stores a reply: a temp file renamed into place (kill -9 can leave a
+  // .KEY.TID.tmp behind; it is never read). A failed call is not stored
+  // (false); nor is a reply when the write fails, which costs a call later,
+  // nothing else.
+  bool store(const std::string& key, const ChatResult& result) const {
+    if (!enabled() || !result.ok) return false;
+    const std::string temp = fmt::format("{}/.{}.{}.tmp", folder_, key, ::gettid());
+    detail::TrackedTempFile tracked(temp);
+    bool written;
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      if (format_ == Format::text) {
+        out << result.text;
+      } else {
+        Buffer bytes;
+        JsonWriter json(bytes);
+        json.begin_object();
+        json.key(detail::content_field).string(result.text);
+        if (!result.finish_reason.empty()) json.key(detail::finish_reason_field).string(result.finish_reason);
+        if (result.usage) {
+          json.key(detail::usage_field).begin_object();
+          json.key(detail::prompt_tokens_field).integer(result.usage->prompt_tokens);
+          json.key(detail::completion_tokens_field).integer(result.usage->completion_tokens);
+          json.end_object();
+        }
+        json.end_object();
+        json.end_record();
+        out << bytes.view();
+      }
+      out.flush();
+      written = static_cast<bool>(out);
+    }
+    if (!written || ::rename(temp.c_str(), path(key).c_str()) != 0) {
+      ::unlink(temp.c_str());
+      return false;
+    }
+    return true;
+  }
+
+  std::string path(const std::string& key) const { return fmt::format("{}/{}.txt", folder_, key); }
+
+ private:
+  std::string folder_;
+  Format format_;
+};
+
+}  // namespace prefline::llm
