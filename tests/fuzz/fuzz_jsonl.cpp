@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "prefline/io/jsonl_reader.hpp"
+#include "prefline/json/validate.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // A small buffer so that refills and growth are exercised too.
