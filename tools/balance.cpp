@@ -32,6 +32,10 @@
 #include "prefline/cli/progress.hpp"
 #include "prefline/schema/records.hpp"
 #include "prefline/random/sampling.hpp"
+#include "prefline/io/output_set.hpp"
+#include "prefline/json/validate.hpp"
+#include "prefline/text/split.hpp"
+#include "prefline/text/whitespace.hpp"
 
 namespace {
 
@@ -629,14 +633,14 @@ class SummaryFile {
 class Balancer {
  public:
   Balancer(const Options& options, const Settings& settings)
-      : options_(options), settings_(settings), classifier_(settings), bad_(options.common),
+      : options_(options), settings_(settings), classifier_(settings), bad_(options.common, outputs_),
         progress_(std::string(tool), options.common.quiet) {}
 
   void run() {
     const std::vector<std::string> inputs = prefline::inputs_or_stdin(options_.common.files);
     const std::size_t strata = settings_.strata.size();
-    prefline::Output out;  // opened first: a bad output path fails before the input is read
-    out.open(options_.common.output);
+    // Opened before the input is read: a bad output path fails first.
+    prefline::Output& out = outputs_.add(options_.common.output);
     std::vector<std::uint64_t> weights;
     for (const auto& stratum : settings_.strata) weights.push_back(stratum.weight);
 
@@ -700,8 +704,7 @@ class Balancer {
     }
     std::optional<SummaryFile> summary;
     if (!options_.summary.empty()) summary.emplace(options_.summary);
-    bad_.commit_rejects();
-    out.commit();
+    outputs_.commit();  // --rejects and -o, both or neither
 
     if (!shortfalls.empty()) {
       fmt::print(stderr, "{}: {}\n", tool, shortfalls);
@@ -794,6 +797,7 @@ class Balancer {
   const Options& options_;
   const Settings& settings_;
   Classifier classifier_;
+  prefline::OutputSet outputs_;  // before bad_, which adds --rejects to it
   prefline::BadRecords bad_;
   prefline::Progress progress_;
   Counts counts_;

@@ -1,6 +1,5 @@
 // bucket: route records by a score (edges) or by a hashed key (ratios),
 // appending "bucket": NAME and passing the record's bytes through untouched.
-#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -21,6 +20,9 @@
 #include "prefline/cli/progress.hpp"
 #include "prefline/schema/records.hpp"
 #include "prefline/json/splice.hpp"
+#include "prefline/io/output_set.hpp"
+#include "prefline/json/validate.hpp"
+#include "prefline/text/split.hpp"
 
 namespace {
 
@@ -267,36 +269,23 @@ class Router {
 
 // ---------------------------------------------------------------------------
 
-// Holds SIGINT, SIGTERM and SIGHUP while alive (the renames of --out-dir).
-class HeldSignals {
- public:
-  HeldSignals() {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, signal_number);
-    ::sigprocmask(SIG_BLOCK, &set, &previous_);
-  }
-  ~HeldSignals() { ::sigprocmask(SIG_SETMASK, &previous_, nullptr); }
-
- private:
-  sigset_t previous_;
-};
-
 void run(const Options& options) {
   const Settings settings = make_settings(options);
-  prefline::Output out;
-  std::vector<std::unique_ptr<prefline::Output>> files(settings.names.size());
-  if (options.out_dir.empty() || options.tee) out.open(options.common.output);
+  // -o, the --out-dir files, --rejects and --summary take their names
+  // together, only when all of them are written (and no signal in between).
+  prefline::OutputSet outputs;
+  prefline::Output* out = nullptr;
+  std::vector<prefline::Output*> files(settings.names.size(), nullptr);
+  if (options.out_dir.empty() || options.tee) out = &outputs.add(options.common.output);
   if (!options.out_dir.empty()) {
     if (::mkdir(options.out_dir.c_str(), 0777) != 0 && errno != EEXIST)
       throw prefline::DataError(fmt::format("cannot create '{}': {}", options.out_dir, std::strerror(errno)));
     for (std::size_t b = 0; b < settings.names.size(); ++b) {
       if (!settings.passes[b]) continue;
-      files[b] = std::make_unique<prefline::Output>();
-      files[b]->open(fmt::format("{}/{}.jsonl", options.out_dir, settings.names[b]));
+      files[b] = &outputs.add(fmt::format("{}/{}.jsonl", options.out_dir, settings.names[b]));
     }
   }
-  prefline::BadRecords bad(options.common);
+  prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
   Router router(options, settings);
   simdjson::dom::parser parser;
@@ -332,17 +321,16 @@ void run(const Options& options) {
         prefline::append_with_member(files[bucket]->buffer(), text, splice);
         files[bucket]->maybe_flush();
       }
-      if (out.is_open()) {
-        prefline::append_with_member(out.buffer(), text, splice);
-        out.maybe_flush();
+      if (out != nullptr) {
+        prefline::append_with_member(out->buffer(), text, splice);
+        out->maybe_flush();
       }
     }
   }
   progress.finish();
 
   if (!options.summary.empty()) {
-    prefline::Output summary;
-    summary.open(options.summary);
+    prefline::Output& summary = outputs.add(options.summary);
     prefline::JsonWriter json(summary.buffer());
     json.begin_object();
     json.key(prefline::schema::bucket_summary::total).integer(static_cast<std::int64_t>(total));
@@ -353,16 +341,8 @@ void run(const Options& options) {
     json.key(prefline::schema::bucket_summary::passed).integer(static_cast<std::int64_t>(passed));
     json.end_object();
     json.end_record();
-    summary.commit();
   }
-  bad.commit_rejects();
-  {
-    // All bucket files take their names together: no signal in between.
-    HeldSignals held;
-    for (auto& file : files)
-      if (file) file->commit();
-  }
-  if (out.is_open()) out.commit();
+  outputs.commit();
   bad.finish(tool);
 }
 

@@ -24,6 +24,11 @@
 #include "prefline/stats/summary.hpp"
 #include "prefline/text/string_map.hpp"
 #include "prefline/text/timestamp.hpp"
+#include "prefline/io/output_set.hpp"
+#include "prefline/json/validate.hpp"
+#include "prefline/text/path.hpp"
+#include "prefline/text/split.hpp"
+#include "prefline/text/whitespace.hpp"
 
 namespace {
 
@@ -1021,13 +1026,11 @@ void write_item(prefline::Buffer& out, const Settings& settings, const Item& ite
   json.end_record();
 }
 
-void write_agreement(const std::string& path, const Settings& settings, const std::vector<Item>& items,
+void write_agreement(prefline::Output& out, const Settings& settings, const std::vector<Item>& items,
                      const std::vector<std::string>& rater_names, const Finisher& finisher,
                      const std::vector<std::size_t>& high_variance, std::size_t written) {
   namespace agreement = prefline::agreement;
   namespace report = prefline::schema::agreement;
-  prefline::Output out;
-  out.open(path);
   prefline::JsonWriter json(out.buffer());
   auto optional_number = [&](double value) {
     if (std::isnan(value)) json.null(); else json.number(value);
@@ -1095,16 +1098,15 @@ void write_agreement(const std::string& path, const Settings& settings, const st
   json.end_array();
   json.end_object();
   json.end_record();
-  out.commit();
 }
 
 // ---------------------------------------------------------------------------
 
 void run(const Options& options) {
   const Settings settings = make_settings(options);
-  prefline::Output out;
-  out.open(options.common.output);
-  prefline::BadRecords bad(options.common);
+  prefline::OutputSet outputs;  // -o, --rejects, --agreement: all or none
+  prefline::Output& out = outputs.add(options.common.output);
+  prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
   Consensus consensus(settings);
   GradeReader reader(settings);
@@ -1149,10 +1151,10 @@ void run(const Options& options) {
       ++written;
     }
     if (!options.agreement.empty())
-      write_agreement(options.agreement, settings, items, consensus.rater_names(), finisher, high_variance, written);
+      write_agreement(outputs.add(options.agreement), settings, items, consensus.rater_names(), finisher,
+                      high_variance, written);
   }
-  bad.commit_rejects();
-  out.commit();
+  outputs.commit();
   bad.finish(tool);
 }
 

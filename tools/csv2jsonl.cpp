@@ -4,13 +4,14 @@
 #include <string_view>
 #include <vector>
 
-#include "prefline/concurrency/background.hpp"
 #include "prefline/cli/help.hpp"
+#include "prefline/concurrency/ordered_pool.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/csv/reader.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/io/output.hpp"
+#include "prefline/io/output_set.hpp"
 #include "prefline/cli/progress.hpp"
 #include "prefline/schema/records.hpp"
 
@@ -177,16 +178,16 @@ void convert(const Options& options) {
         "invalid delimiter '{}': expected one ASCII character other than a quote or a line end, or '\\t'",
         options.delimiter));
 
-  prefline::Output out;
-  out.open(options.common.output);
-  prefline::BadRecords bad(options.common);
+  prefline::OutputSet outputs;  // -o and --rejects: both or neither
+  prefline::Output& out = outputs.add(options.common.output);
+  prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
   std::vector<std::string> first_header;
   std::vector<std::unique_ptr<RecordLayout>> layouts;  // stable addresses: batches point at them
 
   // This thread reads and splits rows; a second one formats and writes them.
   std::vector<std::string_view> cells;
-  prefline::BackgroundConsumer<RowBatch> formatter([&](RowBatch& batch) {
+  prefline::OrderedPool<RowBatch> formatter([&](RowBatch& batch) {
     std::size_t cell = 0;
     for (const RecordLayout* layout : batch.rows) {
       cells.clear();
@@ -230,8 +231,7 @@ void convert(const Options& options) {
   }
   formatter.finish();
   progress.finish();
-  bad.commit_rejects();
-  out.commit();
+  outputs.commit();
   bad.finish(tool);
 }
 

@@ -50,6 +50,8 @@
 #include "prefline/io/output_folder.hpp"
 #include "prefline/cli/progress.hpp"
 #include "prefline/schema/records.hpp"
+#include "prefline/io/output_set.hpp"
+#include "prefline/json/validate.hpp"
 
 namespace {
 
@@ -926,11 +928,13 @@ std::string quoted_command_line(int argc, char** argv) {
 
 void run(const Options& options) {
   const Settings settings = make_settings(options);
+  // -o (or the --dataset-dir folder) and --rejects: all or none.
+  prefline::OutputSet outputs;
   std::unique_ptr<DatasetFolder> folder;
-  prefline::Output out;
-  if (settings.dataset_dir.empty()) out.open(options.common.output);
+  prefline::Output* out = nullptr;
+  if (settings.dataset_dir.empty()) out = &outputs.add(options.common.output);
   else folder = std::make_unique<DatasetFolder>(settings);
-  prefline::BadRecords bad(options.common);
+  prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
   simdjson::ondemand::parser parser;
   ExampleReader reader(settings);
@@ -944,7 +948,7 @@ void run(const Options& options) {
     while (lines.next(line)) {
       progress.tick();
       std::string reason = reader.read(parser, line, example);
-      prefline::Output* target = &out;
+      prefline::Output* target = out;
       if (reason.empty() && folder) reason = folder->output_for(example.split, target);
       if (!reason.empty()) {
         bad.handle(name, line.number, reason, line.text);
@@ -955,9 +959,9 @@ void run(const Options& options) {
     }
   }
   progress.finish();
-  bad.commit_rejects();
+  outputs.finish_writing();  // a full disk shows here, before the folder is published
   if (folder) folder->commit(options.command_line, bad.skipped());
-  else out.commit();
+  outputs.commit();
   bad.finish(tool);
 }
 

@@ -18,6 +18,9 @@
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
 #include "prefline/cli/progress.hpp"
+#include "prefline/io/output_set.hpp"
+#include "prefline/json/validate.hpp"
+#include "prefline/text/split.hpp"
 
 namespace {
 
@@ -244,9 +247,9 @@ void convert(const Options& options) {
   }
   const prefline::CsvFormat format{delimiter, options.crlf ? "\r\n" : "\n"};
 
-  prefline::Output out;
-  out.open(options.common.output);
-  prefline::BadRecords bad(options.common);
+  prefline::OutputSet outputs;  // -o and --rejects: both or neither
+  prefline::Output& out = outputs.add(options.common.output);
+  prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
   RowMaker rows(std::move(columns), !options.fields.empty());
   bool header_written = false;
@@ -273,8 +276,7 @@ void convert(const Options& options) {
   }
   if (!header_written && rows.has_columns()) write_header();
   progress.finish();
-  bad.commit_rejects();
-  out.commit();
+  outputs.commit();
   bad.finish(tool);
 }
 

@@ -26,6 +26,9 @@
 #include "prefline/text/string_map.hpp"
 #include "prefline/schema/records.hpp"
 #include "prefline/text/timestamp.hpp"
+#include "prefline/io/output_set.hpp"
+#include "prefline/json/validate.hpp"
+#include "prefline/text/split.hpp"
 
 namespace {
 
@@ -592,9 +595,9 @@ void read_lines(const std::string& path, prefline::BadRecords& bad, OnRecord&& o
 
 void run(const Options& options) {
   const Settings settings = make_settings(options);
-  prefline::Output out;
-  out.open(options.common.output);
-  prefline::BadRecords bad(options.common);
+  prefline::OutputSet outputs;  // -o, --rejects, --meta: all or none
+  prefline::Output& out = outputs.add(options.common.output);
+  prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
 
   std::vector<Group> groups;
@@ -762,8 +765,7 @@ void run(const Options& options) {
 
   if (!options.meta.empty()) {
     namespace meta = prefline::schema::pair_meta;
-    prefline::Output meta_out;
-    meta_out.open(options.meta);
+    prefline::Output& meta_out = outputs.add(options.meta);
     prefline::JsonWriter json(meta_out.buffer());
     json.begin_object();
     json.key(meta::total_examples).integer(static_cast<std::int64_t>(written));
@@ -798,11 +800,9 @@ void run(const Options& options) {
     json.end_object();
     json.end_object();
     json.end_record();
-    meta_out.commit();
   }
 
-  bad.commit_rejects();
-  out.commit();
+  outputs.commit();
   const std::size_t dropped = counters.missing_text + counters.empty_text + counters.identical_texts;
   if (dropped > 0)
     fmt::print(stderr, "{}: dropped {} pairs (missing text: {}, empty text: {}, identical texts: {})\n", tool, dropped,

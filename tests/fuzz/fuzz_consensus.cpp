@@ -34,6 +34,7 @@
 #include "prefline/stats/agreement.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/json/fields.hpp"
+#include "prefline/text/path.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/io/jsonl_reader.hpp"

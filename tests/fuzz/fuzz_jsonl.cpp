@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "prefline/io/jsonl_reader.hpp"
+#include "prefline/json/validate.hpp"
 #include "prefline/json/compact.hpp"
 #include "prefline/json/writer.hpp"
 

@@ -28,5 +28,15 @@ add_test(NAME reliability/secrets
          COMMAND ${Python3_EXECUTABLE} ${reliability_dir}/secret_leaks.py --bin ${reliability_bin}
                  --judge-server ${reliability_server})
 
+# A signal in a tool's first milliseconds (while it creates its temp files),
+# hundreds of times: no temp file is ever left (~15 s).
+add_test(NAME reliability/early-kill
+         COMMAND ${Python3_EXECUTABLE} ${reliability_dir}/early_kill.py --bin ${reliability_bin} --runs 80)
+
+# Output sets: a full disk on the -o file or on any side file, options in
+# either order: exit 1, and no file of the set (~5 s).
+add_test(NAME reliability/output-sets
+         COMMAND ${Python3_EXECUTABLE} ${reliability_dir}/output_sets.py --bin ${reliability_bin})
+
 set_tests_properties(reliability/signals reliability/full-disk reliability/judge-faults reliability/secrets
-                     PROPERTIES TIMEOUT 180)
+                     reliability/early-kill reliability/output-sets PROPERTIES TIMEOUT 180)

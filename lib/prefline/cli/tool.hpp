@@ -20,9 +20,10 @@
 #include <fmt/format.h>
 
 #include "prefline/cli/errors.hpp"
-#include "prefline/json/fields.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/io/output.hpp"
+#include "prefline/io/output_set.hpp"
+#include "prefline/text/split.hpp"
 
 #ifndef PREFLINE_VERSION
 #define PREFLINE_VERSION "0.0.0"
@@ -102,19 +103,24 @@ inline std::vector<std::string> parse_name_list(std::string_view option, std::st
 class BadRecords {
  public:
   explicit BadRecords(const CommonOptions& options) : skip_(options.skip_invalid) {
-    if (!options.rejects.empty()) rejects_.open(options.rejects);
+    if (!options.rejects.empty()) own_rejects_.open(options.rejects);
+  }
+  // The rejects file is one more file of `outputs`, published with the others
+  // by outputs.commit() (finish() then only reports the count).
+  BadRecords(const CommonOptions& options, OutputSet& outputs) : skip_(options.skip_invalid) {
+    if (!options.rejects.empty()) rejects_ = &outputs.add(options.rejects);
   }
 
-  bool keeps_raw() const { return rejects_.is_open(); }
+  bool keeps_raw() const { return rejects_->is_open(); }
 
   // `raw` is the record's input bytes; a line end is added when it has none.
   void handle(std::string_view file, std::uint64_t line, std::string_view reason, std::string_view raw) {
     if (!skip_) throw DataError(fmt::format("{}:{}: {}", file, line, reason));
     ++skipped_;
-    if (rejects_.is_open()) {
-      rejects_.buffer().append(raw);
-      if (raw.empty() || raw.back() != '\n') rejects_.buffer().push_back('\n');
-      rejects_.maybe_flush();
+    if (rejects_->is_open()) {
+      rejects_->buffer().append(raw);
+      if (raw.empty() || raw.back() != '\n') rejects_->buffer().push_back('\n');
+      rejects_->maybe_flush();
     }
   }
 
@@ -122,26 +128,28 @@ class BadRecords {
 
   // Writes the rejects file to the end without publishing it (Output::finish_writing).
   void finish_writing() {
-    if (rejects_.is_open()) rejects_.finish_writing();
+    if (rejects_->is_open()) rejects_->finish_writing();
   }
 
   // Commits the rejects file. Tools call it before committing their output:
   // when the rejects file cannot be written (a full disk), the tool fails and
   // its -o file must not appear. finish() then only reports the count.
   void commit_rejects() {
-    if (rejects_.is_open()) rejects_.commit();
+    if (rejects_->is_open()) rejects_->commit();
   }
 
-  // Commits the rejects file (if commit_rejects() has not) and reports the count.
+  // Commits the rejects file (if commit_rejects() or its OutputSet has not)
+  // and reports the count.
   void finish(std::string_view tool) {
-    if (rejects_.is_open()) rejects_.commit();
+    if (rejects_->is_open()) rejects_->commit();
     if (skipped_ > 0) fmt::print(stderr, "{}: skipped {} invalid records\n", tool, skipped_);
   }
 
  private:
   bool skip_;
   std::uint64_t skipped_ = 0;
-  Output rejects_;
+  Output own_rejects_;
+  Output* rejects_ = &own_rejects_;  // own_rejects_, or a file of an OutputSet
 };
 
 namespace detail {

@@ -5,7 +5,9 @@
 // numbering, scoring and writing them). At most `in_flight` batches exist at
 // once, so memory stays bounded; a failure in a worker or in the consumer
 // comes back to the producer as the same exception, and nothing after the
-// failing batch is consumed.
+// failing batch is consumed. With no workers it is a background consumer:
+// the producer's batches go straight to the consuming thread (csv2jsonl reads
+// and splits rows on one core while the other formats and writes them).
 #pragma once
 
 #include <algorithm>
@@ -47,6 +49,11 @@ class OrderedPool {
     }
   }
 
+  // No workers: consume(batch) runs on the consuming thread, in production
+  // order, while the producer fills the next batches.
+  explicit OrderedPool(std::function<void(Batch&)> consume, std::size_t in_flight = 4)
+      : OrderedPool(0, nullptr, std::move(consume), in_flight) {}
+
   OrderedPool(const OrderedPool&) = delete;
   OrderedPool& operator=(const OrderedPool&) = delete;
 
@@ -71,8 +78,7 @@ class OrderedPool {
   void submit() {
     std::unique_lock lock(mutex_);
     if (error_) std::rethrow_exception(error_);
-    slots_.push_back({std::move(current_), Slot::State::queued});
-    work_ready_.notify_one();
+    queue_current();
     space_.wait(lock, [&] { return slots_.size() < in_flight_ || error_; });
     if (error_) std::rethrow_exception(error_);
     if (spare_.empty()) {
@@ -100,12 +106,23 @@ class OrderedPool {
   void submit_last() {
     std::unique_lock lock(mutex_);
     if (!done_) {
-      slots_.push_back({std::move(current_), Slot::State::queued});
+      queue_current();
       done_ = true;
       work_ready_.notify_all();
     }
     // Everything is consumed once no slot is left (or a failure stops it all).
     space_.wait(lock, [&] { return slots_.empty() || error_; });
+  }
+
+  // With the lock held.
+  void queue_current() {
+    if (workers_.empty()) {
+      slots_.push_back({std::move(current_), Slot::State::worked});
+      worked_.notify_one();
+    } else {
+      slots_.push_back({std::move(current_), Slot::State::queued});
+      work_ready_.notify_one();
+    }
   }
 
   void stop_all() {

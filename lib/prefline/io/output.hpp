@@ -1,6 +1,7 @@
 // Output sinks: standard output, or a file written atomically (a temp file in
 // the same folder, renamed over the target only when the tool succeeds; on an
-// error or a SIGINT/SIGTERM/SIGHUP no file is left behind).
+// error or a SIGINT/SIGTERM/SIGHUP no file is left behind: see temp_file.hpp).
+// A tool with several output files commits them through an OutputSet.
 #pragma once
 
 #include <fcntl.h>
@@ -10,9 +11,7 @@
 
 #include <algorithm>
 #include <climits>
-#include <atomic>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,64 +21,11 @@
 #include <fmt/format.h>
 
 #include "prefline/cli/errors.hpp"
+#include "prefline/io/temp_file.hpp"
 #include "prefline/json/writer.hpp"
 
 namespace prefline {
 
-namespace detail {
-// Temp files that a signal must remove. Fixed-size storage: the handler may
-// only call async-signal-safe functions (unlink, signal, raise). Threads may
-// register concurrently (duel-judge stores cache entries from its workers): a
-// slot is claimed (free -> claimed), filled, then published (-> ready); the
-// handler removes only ready ones.
-inline constexpr int max_temp_files = 128;
-inline constexpr int max_temp_path = 4096;
-enum TempSlot : int { temp_free = 0, temp_claimed = 1, temp_ready = 2 };
-struct TempRegistry {
-  char paths[max_temp_files][max_temp_path];
-  std::atomic<int> state[max_temp_files];
-};
-inline TempRegistry temp_registry{};
-
-extern "C" inline void remove_temps_and_reraise(int signal_number) {
-  for (int i = 0; i < max_temp_files; ++i)
-    if (temp_registry.state[i].load() == temp_ready) ::unlink(temp_registry.paths[i]);
-  std::signal(signal_number, SIG_DFL);
-  std::raise(signal_number);
-}
-
-inline void install_signal_cleanup() {
-  static const bool installed = [] {
-    for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
-      struct sigaction action {};
-      action.sa_handler = remove_temps_and_reraise;
-      sigemptyset(&action.sa_mask);
-      ::sigaction(signal_number, &action, nullptr);
-    }
-    return true;
-  }();
-  (void)installed;
-}
-
-// The slot of `path`, or -1 when the path is too long or every slot is taken
-// (the file is then not removed by a signal).
-inline int register_temp(const std::string& path) {
-  install_signal_cleanup();
-  if (path.size() >= max_temp_path) return -1;
-  for (int i = 0; i < max_temp_files; ++i) {
-    int expected = temp_free;
-    if (!temp_registry.state[i].compare_exchange_strong(expected, temp_claimed)) continue;
-    std::memcpy(temp_registry.paths[i], path.c_str(), path.size() + 1);
-    temp_registry.state[i].store(temp_ready);
-    return i;
-  }
-  return -1;
-}
-
-inline void unregister_temp(int slot) {
-  if (slot >= 0) temp_registry.state[slot].store(temp_free);
-}
-}  // namespace detail
 
 // One output stream with a large buffer flushed by write(2).
 class Output {
@@ -127,21 +73,15 @@ class Output {
         std::free(resolved);
       }
     }
-    // mkstemp in the target's folder, so that rename() is atomic.
-    temp_path_ = target_ + ".tmp.XXXXXX";
-    fd_ = ::mkstemp(temp_path_.data());
-    if (fd_ < 0) {
-      const int error = errno;
-      temp_path_.clear();
-      throw DataError(fmt::format("cannot create '{}': {}", path, std::strerror(error)));
-    }
-    ::fchmod(fd_, 0666 & ~current_umask());
-    slot_ = detail::register_temp(temp_path_);
+    fd_ = temp_.create(target_, path);
   }
 
   // Opened and not yet committed or discarded.
-  bool is_open() const { return fd_ >= 0 || !temp_path_.empty(); }
+  bool is_open() const { return fd_ >= 0 || temp_.exists(); }
   const std::string& path() const { return path_; }
+  // The regular file that commit() creates or replaces (symbolic links
+  // resolved); empty for standard output, a descriptor or a device.
+  const std::string& target_file() const { return target_; }
 
   // The buffer tools append to; call maybe_flush() after each record.
   Buffer& buffer() { return buffer_; }
@@ -208,6 +148,7 @@ class Output {
     flush();
     const int fd = fd_;
     fd_ = -1;
+    if (temp_.exists()) temp_.closed();
     if (::close(fd) != 0 && errno != EINTR) {
       if (errno == EPIPE) throw ClosedPipe();
       throw WriteError(fmt::format("{}: {}", describe(), std::strerror(errno)));
@@ -218,26 +159,13 @@ class Output {
   // target. Only after commit() does the output exist.
   void commit() {
     finish_writing();
-    if (!temp_path_.empty()) {
-      if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
-        const int error = errno;
-        ::unlink(temp_path_.c_str());
-        detail::unregister_temp(slot_);
-        temp_path_.clear();
-        throw WriteError(fmt::format("cannot rename to '{}': {}", path_, std::strerror(error)));
-      }
-      detail::unregister_temp(slot_);
-      temp_path_.clear();
-    }
+    temp_.commit(target_, path_);
   }
 
   // Drops a file output that was not committed (error path).
   void discard() {
-    if (!temp_path_.empty()) {
-      if (fd_ >= 0) ::close(fd_);
-      ::unlink(temp_path_.c_str());
-      detail::unregister_temp(slot_);
-      temp_path_.clear();
+    if (temp_.exists()) {
+      temp_.discard();  // closes fd_ when still open
       fd_ = -1;
     }
   }
@@ -256,11 +184,6 @@ class Output {
     }
   }
 
-  static mode_t current_umask() {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    return mask;
-  }
   // The descriptor a path names when it is one of the process's standard
   // streams or /dev/fd/N, /proc/self/fd/N; -1 otherwise.
   static int stream_descriptor(std::string_view path) {
@@ -281,10 +204,9 @@ class Output {
 
   std::string path_;
   std::string target_;  // the file the temp file is renamed to (symlinks resolved)
-  std::string temp_path_;
+  TempFile temp_;
   Buffer buffer_;
   int fd_ = -1;
-  int slot_ = -1;
 };
 
 }  // namespace prefline

@@ -4,14 +4,11 @@
 // SIGINT/SIGTERM/SIGHUP, the temp folder is removed and nothing is left.
 #pragma once
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,68 +22,9 @@
 
 #include "prefline/cli/errors.hpp"
 #include "prefline/io/output.hpp"
+#include "prefline/io/temp_file.hpp"
 
 namespace prefline {
-
-namespace detail {
-// The temp folder a signal must remove (one at a time), in fixed storage.
-struct TempFolderRegistry {
-  char path[max_temp_path];
-  std::atomic<bool> used;
-};
-inline TempFolderRegistry temp_folder_registry{};
-
-// Removes `name` (in the folder `parent`) and, up to `depth` levels down,
-// everything in it, with async-signal-safe calls only (no opendir, no
-// allocation). Returns true when `name` is gone.
-inline bool remove_tree_at(int parent, const char* name, int depth) noexcept {
-  if (::unlinkat(parent, name, 0) == 0) return true;
-  if (errno != EISDIR && errno != EPERM) return errno == ENOENT;
-  const int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd >= 0) {
-    alignas(8) char entries[4096];
-    // Removing entries while reading the folder may skip some: read it
-    // again from the start until a pass removes nothing.
-    for (bool removed = true; removed;) {
-      removed = false;
-      ::lseek(fd, 0, SEEK_SET);
-      for (;;) {
-        const ssize_t size = ::getdents64(fd, entries, sizeof entries);
-        if (size <= 0) break;
-        for (ssize_t offset = 0; offset < size;) {
-          const auto* entry = reinterpret_cast<const struct dirent64*>(entries + offset);
-          offset += entry->d_reclen;
-          const char* entry_name = entry->d_name;
-          if (entry_name[0] == '.' && (entry_name[1] == 0 || (entry_name[1] == '.' && entry_name[2] == 0))) continue;
-          if (depth > 0 ? remove_tree_at(fd, entry_name, depth - 1) : ::unlinkat(fd, entry_name, 0) == 0)
-            removed = true;
-        }
-      }
-    }
-    ::close(fd);
-  }
-  return ::unlinkat(parent, name, AT_REMOVEDIR) == 0;
-}
-
-extern "C" inline void remove_temp_folder_and_reraise(int signal_number) {
-  if (temp_folder_registry.used.load()) remove_tree_at(AT_FDCWD, temp_folder_registry.path, 4);
-  remove_temps_and_reraise(signal_number);  // the temp files of Output, then the default action
-}
-
-inline void install_folder_signal_cleanup() {
-  static bool installed = false;
-  if (installed) return;
-  installed = true;
-  // Output's handler first, so that a later Output::open() does not replace ours.
-  install_signal_cleanup();
-  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
-    struct sigaction action {};
-    action.sa_handler = remove_temp_folder_and_reraise;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(signal_number, &action, nullptr);
-  }
-}
-}  // namespace detail
 
 class OutputFolder {
  public:
@@ -139,19 +77,11 @@ class OutputFolder {
     path_ = path;
     replace_ = replace;
     owned_ = std::move(owned);
-    std::string temp = path + ".tmp.XXXXXX";
-    if (temp.size() >= detail::max_temp_path) throw DataError(fmt::format("folder name too long: '{}'", path));
-    if (::mkdtemp(temp.data()) == nullptr)
-      throw DataError(fmt::format("cannot create a folder next to '{}': {}", path, std::strerror(errno)));
-    temp_path_ = temp;
-    detail::install_folder_signal_cleanup();
-    std::memcpy(detail::temp_folder_registry.path, temp_path_.c_str(), temp_path_.size() + 1);
-    detail::temp_folder_registry.used.store(true);
-    ::chmod(temp_path_.c_str(), 0777 & ~current_umask());  // mkdtemp makes it 0700
+    temp_.create(path);
   }
 
   // Where a file or folder at `relative` goes while the folder is being written.
-  std::string file(std::string_view relative) const { return fmt::format("{}/{}", temp_path_, relative); }
+  std::string file(std::string_view relative) const { return fmt::format("{}/{}", temp_.path(), relative); }
 
   void make_folder(std::string_view relative) {
     const std::string folder = file(relative);
@@ -161,22 +91,23 @@ class OutputFolder {
 
   // Gives the finished folder its name. Every file in it must be committed.
   void commit() {
-    if (temp_path_.empty()) return;
+    if (!temp_.exists()) return;
+    const std::string temp_path = temp_.path();
     std::error_code error;
     if (std::filesystem::exists(std::filesystem::symlink_status(path_, error))) {
       check_target(path_, replace_, owned_);  // again: it may have changed while we wrote
       // Swap the two folders in one step, then remove the old one (now at the temp name).
-      if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, path_.c_str(), RENAME_EXCHANGE) == 0) {
-        std::filesystem::remove_all(temp_path_, error);
+      if (::renameat2(AT_FDCWD, temp_path.c_str(), AT_FDCWD, path_.c_str(), RENAME_EXCHANGE) == 0) {
+        std::filesystem::remove_all(temp_path, error);
         forget();
         if (error) throw DataError(fmt::format("cannot remove the old '{}': {}", path_, error.message()));
         return;
       }
       if (errno != EINVAL && errno != ENOSYS) fail_rename();
       // No RENAME_EXCHANGE on this file system: move the old one aside first.
-      const std::string aside = temp_path_ + ".old";
+      const std::string aside = temp_path + ".old";
       if (::rename(path_.c_str(), aside.c_str()) != 0) fail_rename();
-      if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+      if (::rename(temp_path.c_str(), path_.c_str()) != 0) {
         const int rename_error = errno;
         ::rename(aside.c_str(), path_.c_str());
         errno = rename_error;
@@ -188,40 +119,26 @@ class OutputFolder {
       return;
     }
     // A plain rename() would replace an empty folder created meanwhile.
-    if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE) != 0) {
+    if (::renameat2(AT_FDCWD, temp_path.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE) != 0) {
       if (errno == EEXIST || errno == ENOTEMPTY)
         throw DataError(fmt::format("'{}' appeared while writing; not replacing it", path_));
-      if ((errno != EINVAL && errno != ENOSYS) || ::rename(temp_path_.c_str(), path_.c_str()) != 0) fail_rename();
+      if ((errno != EINVAL && errno != ENOSYS) || ::rename(temp_path.c_str(), path_.c_str()) != 0) fail_rename();
     }
     forget();
   }
 
   // Removes the temp folder and everything in it (error path).
-  void discard() {
-    if (temp_path_.empty()) return;
-    std::error_code error;
-    std::filesystem::remove_all(temp_path_, error);
-    forget();
-  }
+  void discard() { temp_.discard(); }
 
  private:
-  static mode_t current_umask() {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    return mask;
-  }
-
-  void forget() {
-    detail::temp_folder_registry.used.store(false);
-    temp_path_.clear();
-  }
+  void forget() { temp_.forget(); }
 
   [[noreturn]] void fail_rename() {
     throw WriteError(fmt::format("cannot rename to '{}': {}", path_, std::strerror(errno)));
   }
 
   std::string path_;
-  std::string temp_path_;
+  TempFolder temp_;
   bool replace_ = false;
   Owned owned_;
 };

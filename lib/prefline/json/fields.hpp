@@ -13,38 +13,11 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "prefline/io/jsonl_reader.hpp"
-#include "prefline/text/string_map.hpp"
+#include "prefline/json/validate.hpp"
+#include "prefline/text/same_text.hpp"
+#include "prefline/text/whitespace.hpp"
 
 namespace prefline {
-
-// Splits "a,b,c" into its parts; empty parts are an error for the caller to report.
-inline std::vector<std::string> split_list(std::string_view text, char separator = ',') {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t end = text.find(separator, start);
-    parts.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return parts;
-}
-
-// The stem of a path: "grades/alice-2024-01-15.csv" -> "alice-2024-01-15".
-inline std::string_view path_stem(std::string_view path) {
-  const std::size_t slash = path.find_last_of('/');
-  if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
-  const std::size_t dot = path.find_last_of('.');
-  if (dot != std::string_view::npos && dot > 0) path.remove_suffix(path.size() - dot);
-  return path;
-}
-
-inline std::string_view trim_json_whitespace(std::string_view text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
-    text.remove_suffix(1);
-  return text;
-}
 
 namespace detail {
 // ondemand skips over the inside of an object or array without checking it

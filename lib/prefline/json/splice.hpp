@@ -10,7 +10,7 @@
 
 #include "prefline/json/fields.hpp"
 #include "prefline/json/writer.hpp"
-#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/io/line_blocks.hpp"
 
 namespace prefline {
 

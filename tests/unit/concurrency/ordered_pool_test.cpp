@@ -127,4 +127,75 @@ TEST(OrderedPool, OnAProducerErrorWhatWasProducedIsStillConsumed) {
   for (std::size_t i = 0; i < consumed.size(); ++i) EXPECT_EQ(consumed[i], i);
 }
 
+// No workers: a background consumer. Batches go to the consuming thread in
+// order, the producer is held back when `in_flight` batches wait, a consumer
+// failure reaches it, and what was produced before an error is consumed.
+TEST(OrderedPool, WithoutWorkersConsumesInOrderOnAnotherThread) {
+  std::vector<std::uint64_t> consumed;
+  std::set<std::thread::id> consumer_threads;
+  std::atomic<std::size_t> most_waiting{0};
+  std::atomic<std::size_t> produced{0}, done{0};
+  {
+    prefline::OrderedPool<Numbers> pool(
+        [&](Numbers& batch) {
+          consumer_threads.insert(std::this_thread::get_id());
+          most_waiting = std::max<std::size_t>(most_waiting, produced - done);
+          std::this_thread::sleep_for(std::chrono::microseconds(50));
+          consumed.insert(consumed.end(), batch.values.begin(), batch.values.end());
+          EXPECT_EQ(batch.squares_sum, 0u);  // no worker touched it
+          ++done;
+        },
+        3);
+    for (std::uint64_t b = 0; b < 500; ++b) {
+      pool.current().values.push_back(b);
+      if (b % 2 == 1) {
+        ++produced;
+        pool.submit();
+      }
+    }
+    ++produced;
+    pool.finish();
+  }
+  ASSERT_EQ(consumed.size(), 500u);
+  for (std::size_t i = 0; i < consumed.size(); ++i) ASSERT_EQ(consumed[i], i);
+  ASSERT_EQ(consumer_threads.size(), 1u);
+  EXPECT_NE(*consumer_threads.begin(), std::this_thread::get_id());
+  EXPECT_LE(most_waiting.load(), 4u);  // in_flight, plus the one submit() may count before it waits
+}
+
+TEST(OrderedPool, WithoutWorkersAConsumerFailureReachesTheProducer) {
+  std::atomic<int> consumed{0};
+  prefline::OrderedPool<Numbers> pool([&](Numbers& batch) {
+    if (batch.values[0] == 7) throw std::runtime_error("no space left on device");
+    ++consumed;
+  });
+  EXPECT_THROW(
+      {
+        for (std::uint64_t b = 0; b < 1000; ++b) {
+          pool.current().values.push_back(b);
+          pool.submit();
+        }
+        pool.finish();
+      },
+      std::runtime_error);
+  EXPECT_EQ(consumed.load(), 7);
+}
+
+TEST(OrderedPool, WithoutWorkersOnAProducerErrorWhatWasProducedIsStillConsumed) {
+  std::vector<std::uint64_t> consumed;
+  try {
+    prefline::OrderedPool<Numbers> pool([&](Numbers& batch) {
+      consumed.insert(consumed.end(), batch.values.begin(), batch.values.end());
+    });
+    for (std::uint64_t b = 0; b < 10; ++b) {
+      pool.current().values.push_back(b);
+      if (b % 4 == 3) pool.submit();
+    }
+    throw std::runtime_error("ragged row");  // values 8 and 9 are in the unsubmitted batch
+  } catch (const std::runtime_error&) {
+  }
+  ASSERT_EQ(consumed.size(), 10u);
+  for (std::size_t i = 0; i < consumed.size(); ++i) EXPECT_EQ(consumed[i], i);
+}
+
 }  // namespace

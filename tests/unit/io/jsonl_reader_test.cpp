@@ -1,7 +1,14 @@
 #include "prefline/io/jsonl_reader.hpp"
+#include "prefline/json/validate.hpp"
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -12,20 +19,12 @@ struct Seen {
   std::string text;
 };
 
-std::vector<Seen> lines_of(const std::string& data, std::size_t capacity = prefline::JsonlReader::initial_capacity) {
+std::vector<Seen> lines_of(const std::string& data, std::size_t capacity = prefline::LineBlock::target_bytes) {
   prefline::JsonlReader reader("t.jsonl", data, capacity);
   std::vector<Seen> seen;
   prefline::JsonlLine line;
   while (reader.next(line)) seen.push_back({line.number, std::string(line.text)});
   return seen;
-}
-
-std::string reason_for(const std::string& text) {
-  simdjson::ondemand::parser parser;
-  prefline::JsonlReader reader("t.jsonl", text);
-  prefline::JsonlLine line;
-  EXPECT_TRUE(reader.next(line));
-  return prefline::validate_object_line(parser, line);
 }
 
 TEST(JsonlReader, NumbersPhysicalLinesAndSkipsBlankOnes) {
@@ -68,29 +67,71 @@ TEST(JsonlReader, ParsesInPlaceWithPadding) {
   EXPECT_EQ(scores, (std::vector<double>{4.5, 2}));
 }
 
-TEST(JsonlValidation, AcceptsWellFormedObjects) {
-  EXPECT_EQ(reason_for(R"({"a":[1,{"b":null}],"c":"\u00e9","d":true,"e":-0.5e3})"), "");
-  EXPECT_EQ(reason_for("{}"), "");
-}
-
-TEST(JsonlValidation, NamesWhatIsWrong) {
-  EXPECT_EQ(reason_for("[1,2]"), "expected a JSON object, found an array");
-  EXPECT_EQ(reason_for("3"), "expected a JSON object, found a number");
-  EXPECT_EQ(reason_for("\"s\""), "expected a JSON object, found a string");
-  EXPECT_EQ(reason_for("{\"a\":\"\xff\"}"), "invalid UTF-8");
-  EXPECT_NE(reason_for("{\"a\":1,\"b\":"), "");
-  EXPECT_NE(reason_for("{\"a\":1} x"), "");
-  EXPECT_NE(reason_for("{\"a\":1,\"b\":tru}"), "");
-  EXPECT_NE(reason_for("{\"a\":\"unclosed}"), "");
-}
-
-TEST(JsonlValidation, ErrorReasonsAreLowerCaseWithoutFinalPeriod) {
-  for (auto error : {simdjson::TAPE_ERROR, simdjson::CAPACITY, simdjson::INDEX_OUT_OF_BOUNDS, simdjson::UTF8_ERROR}) {
-    const std::string reason = prefline::json_error_reason(error);
-    ASSERT_FALSE(reason.empty());
-    EXPECT_TRUE(std::islower(static_cast<unsigned char>(reason[0]))) << reason;
-    EXPECT_NE(reason.back(), '.') << reason;
+// A line cut across many tiny blocks and a file read through InputFile give
+// the same lines as one big block.
+TEST(JsonlReader, SameLinesWhateverTheBlockSize) {
+  std::string data;
+  for (int i = 0; i < 300; ++i) {
+    data += "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + std::string(static_cast<std::size_t>(i % 37), 'p') + "\"}";
+    data += i % 7 == 0 ? "\r\n\n" : "\n";
   }
+  const auto whole = lines_of(data);
+  ASSERT_EQ(whole.size(), 300u);
+  for (std::size_t block : {1u, 3u, 64u, 1000u}) {
+    const auto pieces = lines_of(data, block);
+    ASSERT_EQ(pieces.size(), whole.size()) << block;
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+      EXPECT_EQ(pieces[i].number, whole[i].number);
+      EXPECT_EQ(pieces[i].text, whole[i].text);
+    }
+  }
+  const std::string path = ::testing::TempDir() + "jsonl-reader-test.jsonl";
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(file, nullptr);
+  std::fwrite(data.data(), 1, data.size(), file);
+  std::fclose(file);
+  prefline::InputFile input(path);
+  prefline::JsonlReader reader(input);
+  EXPECT_EQ(reader.name(), path);
+  prefline::JsonlLine line;
+  std::size_t count = 0;
+  while (reader.next(line)) {
+    ASSERT_LT(count, whole.size());
+    EXPECT_EQ(line.number, whole[count].number);
+    EXPECT_EQ(std::string(line.text), whole[count].text);
+    ++count;
+  }
+  EXPECT_EQ(count, whole.size());
+  std::remove(path.c_str());
+}
+
+// A record that arrives on a pipe that stays open is handed over at once
+// (`tail -f grades.jsonl | consensus`), not when a block is full.
+TEST(JsonlReader, HandsOverALineAsSoonAsItArrives) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "{\"a\":1}\n{\"b\"", 12), 12);
+  std::atomic<bool> closed{false};
+  std::thread closer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    closed = true;
+    ::close(fds[1]);
+  });
+  {
+    prefline::InputFile input("/dev/fd/" + std::to_string(fds[0]));
+    prefline::JsonlReader reader(input);
+    prefline::JsonlLine line;
+    ASSERT_TRUE(reader.next(line));
+    EXPECT_FALSE(closed.load());
+    EXPECT_EQ(line.text, "{\"a\":1}");
+    ASSERT_TRUE(reader.next(line));  // the unfinished line ends with the input
+    EXPECT_TRUE(closed.load());
+    EXPECT_EQ(line.text, "{\"b\"");
+    EXPECT_EQ(line.number, 2u);
+    EXPECT_FALSE(reader.next(line));
+  }
+  closer.join();
+  ::close(fds[0]);
 }
 
 }  // namespace

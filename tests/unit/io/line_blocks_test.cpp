@@ -15,8 +15,6 @@
 #include <thread>
 #include <vector>
 
-#include "prefline/text/string_map.hpp"
-
 namespace {
 
 namespace fs = std::filesystem;
@@ -129,26 +127,55 @@ TEST(LineBlockReader, EmptyAndBlankInputs) {
   fs::remove(path);
 }
 
-// same_text against operator== on strings that differ in one byte at each
-// position, for every length up to past the 16-byte word path.
-TEST(SameText, AgreesWithEquality) {
-  std::mt19937_64 random(5);
-  for (std::size_t length = 0; length <= 40; ++length) {
-    std::string a;
-    for (std::size_t k = 0; k < length; ++k) a.push_back(static_cast<char>(random()));
-    const std::string same = a;
-    EXPECT_TRUE(prefline::same_text(a, same));
-    for (std::size_t at = 0; at < length; ++at) {
-      std::string b = a;
-      b[at] = static_cast<char>(b[at] ^ (1 + random() % 255));
-      EXPECT_FALSE(prefline::same_text(a, b)) << length << " " << at;
-      EXPECT_EQ(prefline::same_text(a, b), a == b);
-    }
-    EXPECT_FALSE(prefline::same_text(a, a + "x"));
-    if (length > 0) {
-      EXPECT_FALSE(prefline::same_text(a, std::string_view(a).substr(1)));
-    }
+// The memory source with blocks far smaller than the lines: every block but
+// the last ends a line, long lines grow their block, numbering restarts per block.
+TEST(LineBlockReader, MemorySourceWithTinyBlocksCarriesUnfinishedLines) {
+  const std::string data = "{\"a\":1}\n\n" + std::string(100, 'x') + "\nlast";
+  prefline::LineBlockReader reader(std::string_view(data), 8);
+  prefline::LineBlock block;
+  std::vector<std::string> lines;
+  std::vector<std::size_t> sizes;
+  while (reader.fill(block)) {
+    sizes.push_back(block.size);
+    block.for_each_line([&](const prefline::JsonlLine& line) {
+      EXPECT_GE(line.capacity, line.text.size() + simdjson::SIMDJSON_PADDING);
+      lines.emplace_back(line.text);
+    });
   }
+  EXPECT_EQ(lines, naive_lines(data));
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{8, 1, 101, 4}));
+}
+
+// as_read: a block is handed over after the first read that completes a
+// line, however small (the serial reader's mode).
+TEST(LineBlockReader, AsReadHandsOverAfterEachReadWithALineEnd) {
+  const std::string data = "ab\ncd\nefghij\nk";
+  prefline::LineBlockReader reader(std::string_view(data), 4, prefline::LineBlockReader::Handover::as_read);
+  prefline::LineBlock block;
+  std::vector<std::string> blocks;
+  while (reader.fill(block)) blocks.emplace_back(block.data.get(), block.size);
+  EXPECT_EQ(blocks, (std::vector<std::string>{"ab\n", "cd\n", "efghij\n", "k"}));
+}
+
+// line_at: the cursor JsonlReader walks a block with.
+TEST(LineBlock, LineAtCutsAtLineEndsAndAtTheEnd) {
+  prefline::LineBlockReader reader(std::string_view("ab\n\ncd"));
+  prefline::LineBlock block;
+  ASSERT_TRUE(reader.fill(block));
+  EXPECT_EQ(block.size, 4u);  // cut after the last '\n': "cd" is carried
+  std::size_t begin = 0;
+  EXPECT_EQ(block.line_at(begin, 1).text, "ab");
+  EXPECT_EQ(begin, 3u);
+  EXPECT_EQ(block.line_at(begin, 2).text, "");
+  EXPECT_EQ(begin, 4u);
+  ASSERT_TRUE(reader.fill(block));
+  begin = 0;
+  const prefline::JsonlLine last = block.line_at(begin, 3);
+  EXPECT_EQ(last.text, "cd");
+  EXPECT_EQ(last.number, 3u);
+  EXPECT_EQ(last.capacity, block.capacity + simdjson::SIMDJSON_PADDING);
+  EXPECT_EQ(begin, block.size + 1);
+  EXPECT_FALSE(reader.fill(block));
 }
 
 }  // namespace

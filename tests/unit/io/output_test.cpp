@@ -1,5 +1,4 @@
 #include "prefline/io/output.hpp"
-#include "prefline/io/input.hpp"
 
 #include <gtest/gtest.h>
 
@@ -174,20 +173,6 @@ TEST(Output, WriteKeepsOrderWhetherBufferedOrWrittenThrough) {
 TEST(Output, UncreatableFileIsADataError) {
   prefline::Output out;
   EXPECT_THROW(out.open("/nonexistent-folder/out.jsonl"), prefline::DataError);
-}
-
-TEST(Input, MissingFileNamesTheFile) {
-  try {
-    prefline::InputFile input("/nonexistent-folder/in.csv");
-    FAIL() << "no exception";
-  } catch (const prefline::DataError& error) {
-    EXPECT_STREQ(error.what(), "cannot open '/nonexistent-folder/in.csv': No such file or directory");
-  }
-}
-
-TEST(Input, NoFilesMeansStandardInput) {
-  EXPECT_EQ(prefline::inputs_or_stdin({}), (std::vector<std::string>{"-"}));
-  EXPECT_EQ(prefline::inputs_or_stdin({"a", "-"}), (std::vector<std::string>{"a", "-"}));
 }
 
 }  // namespace

@@ -1,0 +1,206 @@
+#include "prefline/io/temp_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path scratch_dir(const char* name) {
+  fs::path dir = fs::temp_directory_path() / (std::string("prefline-temp-file-test-") + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool registered(const std::string& path) {
+  for (int i = 0; i < prefline::detail::max_temp_files; ++i)
+    if (prefline::detail::temp_registry.state[i].load() == prefline::detail::temp_ready &&
+        path == prefline::detail::temp_registry.paths[i])
+      return true;
+  return false;
+}
+
+TEST(TempFile, CreatedNextToTheTargetAndRenamedOverIt) {
+  const fs::path dir = scratch_dir("commit");
+  const std::string target = (dir / "out.jsonl").string();
+  std::ofstream(target) << "old\n";
+  prefline::TempFile temp;
+  const int fd = temp.create(target);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(temp.exists());
+  EXPECT_EQ(temp.path().substr(0, target.size() + 5), target + ".tmp.");
+  EXPECT_EQ(temp.path().size(), target.size() + 11);
+  EXPECT_TRUE(registered(temp.path()));
+  ASSERT_EQ(::write(fd, "new\n", 4), 4);
+  EXPECT_EQ(slurp(target), "old\n");
+  const std::string temp_path = temp.path();
+  temp.commit(target);
+  EXPECT_FALSE(temp.exists());
+  EXPECT_FALSE(registered(temp_path));
+  EXPECT_EQ(slurp(target), "new\n");
+  EXPECT_FALSE(fs::exists(temp_path));
+  fs::remove_all(dir);
+}
+
+TEST(TempFile, ModeIsThatOfANewFile) {
+  const fs::path dir = scratch_dir("mode");
+  const mode_t mask = ::umask(022);
+  prefline::TempFile temp;
+  temp.create((dir / "x").string());
+  struct stat status {};
+  ASSERT_EQ(::stat(temp.path().c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 0777, 0644u);
+  ::umask(mask);
+  temp.discard();
+  fs::remove_all(dir);
+}
+
+TEST(TempFile, DiscardedOrDestroyedItLeavesNothing) {
+  const fs::path dir = scratch_dir("discard");
+  std::string first, second;
+  {
+    prefline::TempFile temp;
+    temp.create((dir / "a").string());
+    first = temp.path();
+    temp.discard();
+    EXPECT_FALSE(fs::exists(first));
+    EXPECT_FALSE(registered(first));
+    prefline::TempFile other;
+    other.create((dir / "a").string());
+    second = other.path();
+    EXPECT_NE(first, second);  // a fresh random name
+    prefline::TempFile moved(std::move(other));
+    EXPECT_FALSE(other.exists());
+    EXPECT_EQ(moved.path(), second);
+  }
+  EXPECT_FALSE(fs::exists(second));
+  EXPECT_FALSE(registered(second));
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
+
+TEST(TempFile, UncreatableNamesTheTarget) {
+  prefline::TempFile temp;
+  try {
+    temp.create("/nonexistent-folder/out.jsonl", "out.jsonl");
+    FAIL() << "no exception";
+  } catch (const prefline::DataError& error) {
+    EXPECT_STREQ(error.what(), "cannot create 'out.jsonl': No such file or directory");
+  }
+  EXPECT_FALSE(temp.exists());
+}
+
+TEST(TempFile, FailedRenameRemovesTheTempFile) {
+  const fs::path dir = scratch_dir("rename");
+  fs::create_directories(dir / "busy" / "inside");  // a non-empty folder cannot be renamed over
+  prefline::TempFile temp;
+  temp.create((dir / "busy").string());
+  const std::string temp_path = temp.path();
+  EXPECT_THROW(temp.commit((dir / "busy").string()), prefline::WriteError);
+  EXPECT_FALSE(fs::exists(temp_path));
+  EXPECT_FALSE(registered(temp_path));
+  fs::remove_all(dir);
+}
+
+// In a child process: create, then a signal. The handler removes the file
+// (and the folder with its content) and the child dies of the signal.
+TEST(TempFile, ASignalRemovesFilesAndFolders) {
+  const fs::path dir = scratch_dir("signal");
+  for (int signal_number : {SIGTERM, SIGINT, SIGHUP}) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      prefline::TempFile file;
+      file.create((dir / "out.jsonl").string());
+      prefline::TempFolder folder;
+      folder.create((dir / "dataset").string());
+      std::ofstream(folder.path() + "/README.md") << "card\n";
+      ::mkdir((folder.path() + "/data").c_str(), 0777);
+      std::ofstream(folder.path() + "/data/train.jsonl") << "{}\n";
+      ::raise(signal_number);
+      ::_exit(3);  // not reached
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << status;
+    EXPECT_EQ(WTERMSIG(status), signal_number);
+    EXPECT_TRUE(fs::is_empty(dir)) << signal_number;
+  }
+  fs::remove_all(dir);
+}
+
+// A signal that arrives while the cleanup signals are held back (as inside
+// create()) is delivered when they are released, and finds the file registered.
+TEST(TempFile, ASignalHeldBackDuringCreateStillRemovesTheFile) {
+  const fs::path dir = scratch_dir("pending");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    prefline::TempFile file;
+    {
+      prefline::detail::CleanupSignalsBlocked blocked;
+      ::raise(SIGTERM);  // pending until `blocked` ends
+      file.create((dir / "out.jsonl").string());
+      if (!fs::exists(file.path())) ::_exit(4);
+    }
+    ::_exit(3);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
+
+TEST(TempFolder, CreatedNextToTheTargetAndRemovedWithItsContent) {
+  const fs::path dir = scratch_dir("folder");
+  prefline::TempFolder folder;
+  folder.create((dir / "dataset").string());
+  ASSERT_TRUE(fs::is_directory(folder.path()));
+  EXPECT_EQ(folder.path().substr(0, (dir / "dataset.tmp.").string().size()), (dir / "dataset.tmp.").string());
+  EXPECT_TRUE(registered(folder.path()));
+  fs::create_directories(folder.path() + "/a/b/c/d/e/f");
+  std::ofstream(folder.path() + "/a/b/c/d/e/f/deep.txt") << "x";
+  folder.discard();
+  EXPECT_TRUE(fs::is_empty(dir));
+  prefline::TempFolder kept;
+  kept.create((dir / "dataset").string());
+  const std::string path = kept.path();
+  kept.forget();  // renamed by its owner: no longer temporary
+  EXPECT_FALSE(registered(path));
+  EXPECT_TRUE(fs::is_directory(path));
+  fs::remove_all(dir);
+}
+
+TEST(TempFileRegistry, RemoveTreeAtRemovesNestedFolders) {
+  const fs::path dir = scratch_dir("tree");
+  fs::create_directories(dir / "t" / "x" / "y");
+  std::ofstream(dir / "t" / "x" / "y" / "z.txt") << "z";
+  std::ofstream(dir / "t" / "top.txt") << "t";
+  EXPECT_TRUE(prefline::detail::remove_tree_at(AT_FDCWD, (dir / "t").c_str(), 4));
+  EXPECT_FALSE(fs::exists(dir / "t"));
+  EXPECT_TRUE(prefline::detail::remove_tree_at(AT_FDCWD, (dir / "missing").c_str(), 4));  // gone already
+  fs::remove_all(dir);
+}
+
+}  // namespace
