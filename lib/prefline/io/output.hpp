@@ -26,7 +26,6 @@
 
 namespace prefline {
 
-
 // One output stream with a large buffer flushed by write(2).
 class Output {
  public:
