@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/progress.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/concurrency/call_window.hpp"
@@ -35,6 +36,7 @@
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/line_blocks.hpp"
 #include "prefline/io/output.hpp"
+#include "prefline/io/output_set.hpp"
 #include "prefline/json/splice.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/llm/chat_client.hpp"
@@ -54,7 +56,7 @@ using duel::Vote;
 
 constexpr std::string_view tool = "duel-judge";
 
-constexpr std::string_view help = R"(Usage: duel-judge [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: duel-judge [OPTIONS] [FILE...]
 
 Judge king-vs-challenger duels: each record is one agent turn with the
 conversation so far and two answers; a panel of judge models compares them
@@ -164,20 +166,12 @@ Summary (--summary FILE as JSON, and one line on stderr):
                           -o and --summary are written all the same: the
                           gate is on the finished duel)
 
-)"
-R"(Common options:
-  -o, --output FILE     write to FILE instead of standard output; FILE appears
-                        only when the tool succeeds
-      --skip-invalid    skip bad records instead of stopping at the first one;
-                        at the end 'duel-judge: skipped N invalid records' goes
-                        to stderr and the exit code is 0
-      --rejects FILE    with --skip-invalid: write every skipped input line to
-                        FILE, byte for byte
-  -q, --quiet           no progress display (shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{.tool = tool};
+
+constexpr std::string_view help_tail = R"(
 API keys are read from the environment only and never written anywhere (not
 in output, cache, messages). A judge call that still fails after its retries
 leaves that judgement unparsed with an "error"; no record is ever dropped or
@@ -272,9 +266,12 @@ Settings make_settings(const Options& options) {
 class DuelOutput {
  public:
   DuelOutput(const Options& options, const Settings& settings)
-      : options_(options), settings_(settings), bad_(options.common), progress_(std::string(tool), options.common.quiet),
+      : options_(options),
+        settings_(settings),
+        out_(outputs_.add(options.common.output)),
+        bad_(options.common, outputs_),
+        progress_(std::string(tool), options.common.quiet),
         writer_(settings.metrics, settings.weights, static_cast<std::size_t>(options.min_judges)) {
-    out_.open(options.common.output);
     for (const auto& judge : settings.judges) registry_.intern(judge.name);  // numbers 0..panel-1
     add_fresh_judges();
   }
@@ -318,24 +315,17 @@ class DuelOutput {
   bool finish(std::string_view prompts, const std::vector<duel::JudgeCalls>& panel) {
     progress_.finish();
     out_.buffer().append(prompts);
-    out_.finish_writing();
-    bad_.finish_writing();
-    prefline::Output summary;
     std::string line;
     duel::DuelSummary result;
     if (!options_.print_prompts) {
       result = duel::summarise(totals_, names_.size(), settings_.weights, settings_.gate);
       if (!options_.summary.empty()) {
-        summary.open(options_.summary);
-        prefline::JsonWriter json(summary.buffer());
+        prefline::JsonWriter json(outputs_.add(options_.summary).buffer());
         duel::write_summary(json, result, names_, settings_.metrics, options_.min_valid_frac, panel);
-        summary.finish_writing();
       }
       line = duel::summary_line(tool, result);
     }
-    bad_.commit_rejects();
-    summary.commit();
-    out_.commit();
+    outputs_.commit();
     bad_.finish(tool);
     if (!line.empty()) fmt::print(stderr, "{}", line);
     return result.accepted;
@@ -344,7 +334,8 @@ class DuelOutput {
  private:
   const Options& options_;
   const Settings& settings_;
-  prefline::Output out_;
+  prefline::OutputSet outputs_;  // -o, --rejects, --summary: all or none
+  prefline::Output& out_;
   prefline::BadRecords bad_;
   prefline::Progress progress_;
   duel::JudgeRegistry registry_;
@@ -600,7 +591,7 @@ void run(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--judges", options.judges_file);

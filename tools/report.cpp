@@ -7,13 +7,16 @@
 #include <utility>
 #include <vector>
 
+#include "prefline/cli/help.hpp"
 #include "prefline/cli/progress.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
+#include "prefline/io/output_set.hpp"
 #include "prefline/json/dom_value.hpp"
 #include "prefline/json/fields.hpp"
+#include "prefline/json/validate.hpp"
 #include "prefline/report/document.hpp"
 #include "prefline/report/html_page.hpp"
 #include "prefline/report/item_report.hpp"
@@ -34,7 +37,7 @@ using report::NumberFormat;
 
 constexpr std::string_view tool = "report";
 
-constexpr std::string_view help = R"(Usage: report [OPTIONS] [FILE...]
+constexpr std::string_view help_head = R"(Usage: report [OPTIONS] [FILE...]
 
 Write a Markdown report on judged turns (duel-judge output, routed by
 bucket), pair records (pairup output) or item records (consensus output),
@@ -115,20 +118,18 @@ Pair records:
                           with a chosen_X other than chosen_scores; if it has
                           not exactly one, model)
 
-)"
-R"(Common options:
-  -o, --output FILE     write the Markdown to FILE instead of standard output;
-                        FILE appears only when the tool succeeds
-      --skip-invalid    skip bad records instead of stopping at the first one;
-                        at the end 'report: skipped N invalid records' goes to
-                        stderr (the report says it too), exit 0
-      --rejects FILE    with --skip-invalid: write every skipped input line to
-                        FILE, byte for byte
-  -q, --quiet           no progress display (shown only when stderr is a
-                        terminal)
-  -h, --help            show this help and exit
-      --version         show the version and exit
+)";
 
+// The shared block (-o, --skip-invalid, ...): cli/help.hpp.
+constexpr prefline::CommonHelp common_help{
+    .tool = tool,
+    .output = "write the Markdown to FILE instead of standard output; FILE appears only "
+              "when the tool succeeds",
+    .skip_invalid = "skip bad records instead of stopping at the first one; at the end "
+                    "'report: skipped N invalid records' goes to stderr (the report "
+                    "says it too), exit 0"};
+
+constexpr std::string_view help_tail = R"(
 Numbers: counts are whole numbers. Values taken from the records (a score, a
 minimum, a maximum, an id) are printed in the shortest form that reads back as
 the same number (83.3333, 5, 0.75), as JSON output is. Computed statistics
@@ -295,11 +296,10 @@ void run(const Options& options) {
   const NumberFormat numbers(options.decimals);
   std::optional<doc::Table> summary;
   if (!options.summary.empty()) summary = read_summary(options.summary);
-  prefline::Output out;
-  out.open(options.common.output);
-  prefline::Output html;
-  if (!options.html.empty()) html.open(options.html);
-  prefline::BadRecords bad(options.common);
+  prefline::OutputSet outputs;  // -o, --rejects, --html: all or none
+  prefline::Output& out = outputs.add(options.common.output);
+  prefline::Output* html = options.html.empty() ? nullptr : &outputs.add(options.html);
+  prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
 
   // Read: every valid record goes to the builder of its kind.
@@ -370,12 +370,8 @@ void run(const Options& options) {
 
   // Write: the Markdown, and the HTML page.
   out.buffer().append(doc::render_markdown(document));
-  if (html.is_open()) {
-    html.buffer().append(doc::render_html(document));
-    html.commit();
-  }
-  bad.commit_rejects();
-  out.commit();
+  if (html) html->buffer().append(doc::render_html(document));
+  outputs.commit();
   bad.finish(tool);
 }
 
@@ -384,7 +380,7 @@ void run(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   return prefline::run_tool(
-      tool, help, argc, argv,
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--kind", options.kind);

@@ -15,7 +15,7 @@ checks that:
     (the old outputs are untouched; no new, partial or temp file), except
     for duel-judge's --cache, which may have gained complete replies only.
 The last case kills duel-judge while it writes a 64 MB --cache entry
-(DIR/.KEY.TID.tmp): that temp file must go too.
+(DIR/KEY.txt.tmp.XXXXXX): that temp file must go too.
 
 Usage: signals.py --bin DIR [--judge-server PATH] [--only NAME]
 """
@@ -152,7 +152,7 @@ def cases():
     ]
 
 
-# duel-judge writes each --cache entry to DIR/.KEY.TID.tmp and renames it; a
+# duel-judge writes each --cache entry to DIR/KEY.txt.tmp.XXXXXX and renames it; a
 # signal during that write must not leave the temp file. A command judge with
 # a 64 MB reply makes the write long enough to be hit every time.
 BIG_REPLY_SIZE = 64000000 + len('{"correctness":1,"grounding":1,"progress":1,"protocol":1,"efficiency":1}\n')
@@ -170,7 +170,7 @@ def cache_temp_case():
     return case("duel-judge --cache, killed while a reply is stored",
                 ["duel-judge", "--judges", "judges.json", "--orders", "ab", "--cache", "cache", "-o", "judged.jsonl"],
                 old_files(**{"judges.json": BIG_REPLY_JUDGES, "cache/keep.txt": b"not ours\n"}), turns,
-                full=["cache/.*.tmp"], present=["judged.jsonl.tmp.*"], max_mb=1, cache="cache",
+                full=["cache/*.txt.tmp.*"], present=["judged.jsonl.tmp.*"], max_mb=1, cache="cache",
                 whole=lambda text: len(text) == BIG_REPLY_SIZE)
 
 

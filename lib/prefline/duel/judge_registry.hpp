@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "prefline/text/same_text.hpp"
 #include "prefline/text/string_map.hpp"
 
 namespace prefline::duel {

@@ -14,6 +14,7 @@
 
 #include "prefline/duel/detail/balanced_ends.hpp"
 #include "prefline/duel/metric.hpp"
+#include "prefline/text/same_text.hpp"
 #include "prefline/text/string_map.hpp"
 
 namespace prefline::duel {

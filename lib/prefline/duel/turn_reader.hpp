@@ -21,7 +21,9 @@
 #include "prefline/duel/scoring.hpp"
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/json/fields.hpp"
+#include "prefline/json/validate.hpp"
 #include "prefline/schema/records.hpp"
+#include "prefline/text/same_text.hpp"
 #include "prefline/text/string_map.hpp"
 
 namespace prefline::duel {

@@ -11,7 +11,6 @@
 
 #include "prefline/io/input.hpp"
 #include "prefline/io/line_blocks.hpp"
-#include "prefline/json/validate.hpp"  // kept for duel-judge until the merge (it calls json_error_reason)
 
 namespace prefline {
 

@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include "prefline/json/fields.hpp"
+#include "prefline/json/validate.hpp"
 #include "prefline/json/writer.hpp"
 
 namespace prefline {

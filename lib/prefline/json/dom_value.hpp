@@ -1,6 +1,6 @@
 // Looking at one value of a parsed simdjson DOM: its type in words for error
 // messages ("a string", "an array"), its text for a table cell, its number.
-// The words are those of json_type_name (io/jsonl_reader.hpp) for the On
+// The words are those of json_type_name (json/validate.hpp) for the On
 // Demand parser, so a message reads the same whichever parser a tool uses.
 #pragma once
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -20,7 +21,7 @@
 #include <simdjson.h>
 
 #include "prefline/cli/errors.hpp"
-#include "prefline/io/output.hpp"
+#include "prefline/io/temp_file.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/llm/chat_client.hpp"
 #include "prefline/llm/chat_request.hpp"
@@ -30,19 +31,6 @@
 namespace prefline::llm {
 
 namespace detail {
-// A temp file removed on SIGINT/SIGTERM/SIGHUP like the tools' outputs, until
-// forgotten. The one place the cache reaches the cleanup registry.
-class TrackedTempFile {
- public:
-  explicit TrackedTempFile(const std::string& path) : slot_(prefline::detail::register_temp(path)) {}
-  ~TrackedTempFile() { prefline::detail::unregister_temp(slot_); }
-  TrackedTempFile(const TrackedTempFile&) = delete;
-  TrackedTempFile& operator=(const TrackedTempFile&) = delete;
-
- private:
-  int slot_;
-};
-
 inline constexpr std::string_view content_field = "content";
 inline constexpr std::string_view finish_reason_field = "finish_reason";
 inline constexpr std::string_view usage_field = "usage";
@@ -121,43 +109,45 @@ class ReplyCache {
     return result;
   }
 
-  // Stores a reply: a temp file renamed into place (kill -9 can leave a
-  // .KEY.TID.tmp behind; it is never read). A failed call is not stored
-  // (false); nor is a reply when the write fails, which costs a call later,
-  // nothing else.
+  // Stores a reply: a temp file next to its place (io/temp_file.hpp: removed
+  // on SIGINT/SIGTERM/SIGHUP; only kill -9 can leave a KEY.txt.tmp.XXXXXX
+  // behind, and it is never read), renamed into place once complete. A failed
+  // call is not stored (false); nor is a reply when the write fails, which
+  // costs a call later, nothing else.
   bool store(const std::string& key, const ChatResult& result) const {
     if (!enabled() || !result.ok) return false;
-    const std::string temp = fmt::format("{}/.{}.{}.tmp", folder_, key, ::gettid());
-    detail::TrackedTempFile tracked(temp);
-    bool written;
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      if (format_ == Format::text) {
-        out << result.text;
-      } else {
-        Buffer bytes;
-        JsonWriter json(bytes);
-        json.begin_object();
-        json.key(detail::content_field).string(result.text);
-        if (!result.finish_reason.empty()) json.key(detail::finish_reason_field).string(result.finish_reason);
-        if (result.usage) {
-          json.key(detail::usage_field).begin_object();
-          json.key(detail::prompt_tokens_field).integer(result.usage->prompt_tokens);
-          json.key(detail::completion_tokens_field).integer(result.usage->completion_tokens);
-          json.end_object();
-        }
+    Buffer bytes;
+    if (format_ == Format::text) {
+      bytes.append(result.text);
+    } else {
+      JsonWriter json(bytes);
+      json.begin_object();
+      json.key(detail::content_field).string(result.text);
+      if (!result.finish_reason.empty()) json.key(detail::finish_reason_field).string(result.finish_reason);
+      if (result.usage) {
+        json.key(detail::usage_field).begin_object();
+        json.key(detail::prompt_tokens_field).integer(result.usage->prompt_tokens);
+        json.key(detail::completion_tokens_field).integer(result.usage->completion_tokens);
         json.end_object();
-        json.end_record();
-        out << bytes.view();
       }
-      out.flush();
-      written = static_cast<bool>(out);
+      json.end_object();
+      json.end_record();
     }
-    if (!written || ::rename(temp.c_str(), path(key).c_str()) != 0) {
-      ::unlink(temp.c_str());
+    const std::string target = path(key);
+    try {
+      TempFile temp;
+      const int fd = temp.create(target);
+      for (std::string_view rest = bytes.view(); !rest.empty();) {
+        const ssize_t written = ::write(fd, rest.data(), rest.size());
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) return false;  // the temp file goes with `temp`
+        rest.remove_prefix(static_cast<std::size_t>(written));
+      }
+      temp.commit(target);
+      return true;
+    } catch (const std::runtime_error&) {  // DataError, WriteError: not stored
       return false;
     }
-    return true;
   }
 
   std::string path(const std::string& key) const { return fmt::format("{}/{}.txt", folder_, key); }

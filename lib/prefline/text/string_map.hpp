@@ -7,8 +7,6 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "prefline/text/same_text.hpp"  // kept for duel-judge and duel.hpp until the merge (they call same_text)
-
 namespace prefline {
 
 struct TransparentStringHash {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/scratch_files.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,19 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir(const char* name) {
-  fs::path dir = fs::temp_directory_path() / (std::string("prefline-output-folder-test-") + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch_dir(const char* name) { return prefline_test::scratch_dir("output-folder-test", name); }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using prefline_test::slurp;
 
 bool owned_jsonl(std::string_view relative, bool is_folder) {
   return is_folder ? relative == "data" : relative.ends_with(".jsonl") || relative == "README.md";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/scratch_files.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,23 +13,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir(const char* name) {
-  fs::path dir = fs::temp_directory_path() / (std::string("prefline-output-set-test-") + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch_dir(const char* name) { return prefline_test::scratch_dir("output-set-test", name); }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using prefline_test::slurp;
 
-std::size_t entries(const fs::path& dir) {
-  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
-}
+using prefline_test::entries_in;
 
 TEST(OutputSet, EveryFileAppearsOnlyOnCommit) {
   const fs::path dir = scratch_dir("commit");
@@ -40,11 +30,11 @@ TEST(OutputSet, EveryFileAppearsOnlyOnCommit) {
   main.flush();
   EXPECT_FALSE(fs::exists(dir / "items.jsonl"));
   EXPECT_FALSE(fs::exists(dir / "agreement.json"));
-  EXPECT_EQ(entries(dir), 2u);  // the two temp files
+  EXPECT_EQ(entries_in(dir), 2u);  // the two temp files
   outputs.commit();
   EXPECT_EQ(slurp(dir / "items.jsonl"), "{\"item\":1}\n");
   EXPECT_EQ(slurp(dir / "agreement.json"), "{\"alpha\":0.5}\n");
-  EXPECT_EQ(entries(dir), 2u);
+  EXPECT_EQ(entries_in(dir), 2u);
   fs::remove_all(dir);
 }
 
@@ -73,7 +63,7 @@ TEST(OutputSet, AFullDiskOnAnyFileLeavesNoneOfTheSet) {
     outputs.discard();
     EXPECT_EQ(slurp(dir / "old.json"), "old\n") << full_first;
     EXPECT_FALSE(fs::exists(dir / "new.json")) << full_first;
-    EXPECT_EQ(entries(dir), 1u) << full_first;  // no temp file either
+    EXPECT_EQ(entries_in(dir), 1u) << full_first;  // no temp file either
     fs::remove_all(dir);
   }
 }
@@ -85,7 +75,7 @@ TEST(OutputSet, DestroyedWithoutCommitLeavesNothing) {
     outputs.add((dir / "a.jsonl").string()).buffer().append("a\n");
     outputs.add((dir / "b.json").string()).buffer().append("b\n");
   }
-  EXPECT_EQ(entries(dir), 0u);
+  EXPECT_EQ(entries_in(dir), 0u);
   fs::remove_all(dir);
 }
 
@@ -99,7 +89,7 @@ TEST(OutputSet, AFailedRenameRemovesTheFilesAlreadyPublished) {
   EXPECT_THROW(outputs.commit(), prefline::WriteError);
   EXPECT_FALSE(fs::exists(dir / "first.jsonl"));
   EXPECT_TRUE(fs::is_directory(dir / "second.json" / "inside"));
-  EXPECT_EQ(entries(dir), 1u);
+  EXPECT_EQ(entries_in(dir), 1u);
   fs::remove_all(dir);
 }
 

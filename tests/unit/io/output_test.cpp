@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/scratch_files.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -15,22 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir() {
-  fs::path dir = fs::temp_directory_path() / ("prefline-output-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch_dir() { return prefline_test::scratch_dir("output-test"); }
 
-std::size_t files_in(const fs::path& dir) {
-  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
-}
+std::size_t files_in(const fs::path& dir) { return prefline_test::entries_in(dir); }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using prefline_test::slurp;
 
 TEST(Output, FileAppearsOnlyOnCommit) {
   const fs::path dir = scratch_dir();

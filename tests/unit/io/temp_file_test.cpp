@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/scratch_files.hpp"
+
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -17,19 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir(const char* name) {
-  fs::path dir = fs::temp_directory_path() / (std::string("prefline-temp-file-test-") + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch_dir(const char* name) { return prefline_test::scratch_dir("temp-file-test", name); }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using prefline_test::slurp;
 
 bool registered(const std::string& path) {
   for (int i = 0; i < prefline::detail::max_temp_files; ++i)

@@ -7,7 +7,7 @@
 
 #include <simdjson.h>
 
-#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/json/validate.hpp"
 
 namespace {
 
