@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """All files or none: a tool with side files (consensus --agreement, pairup
---meta, bucket --summary and --out-dir, --rejects of every tool) publishes
+--meta, bucket --summary and --out-dir, report --html, duel-judge --summary,
+--rejects of every tool) publishes
 them only when every one of them is written. A full disk (/dev/full) on the
 -o file or on a side file, with the options in either order on the command
 line, must end with exit 1, 'TOOL: write error: '/dev/full': No space left
@@ -10,6 +11,7 @@ file) in the folder.
 Usage: output_sets.py --bin DIR
 """
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -31,6 +33,15 @@ def jsonl(make):
     return b"".join(make(i) for i in range(COUNT))
 
 
+def verdict_turn(i):
+    """A duel turn with its verdicts on it (duel-judge scores it without judges)."""
+    verdict = {metric: (i + k) % 3 for k, metric in
+               enumerate(("correctness", "grounding", "progress", "protocol", "efficiency"))}
+    judgements = [{"judge": "j", "order": order, "verdict": verdict} for order in ("ab", "ba")]
+    return (json.dumps({"id": i, "prompt": f"task {i}", "king": f"king {i}", "challenger": f"challenger {i}",
+                        "judgements": judgements}, separators=(",", ":")) + "\n").encode()
+
+
 GRADES_CSV = relib.GRADES_HEADER + b"".join(relib.grade_row(i) for i in range(COUNT))
 SKIP = ["--skip-invalid", "--rejects"]
 
@@ -47,6 +58,8 @@ CASES = [
     ("jsonl2csv", [], jsonl(relib.judged_record), ["-o", "{}"], [[*SKIP, "{}"]]),
     ("export", ["--to", "trl"], jsonl(relib.pair_record), ["-o", "{}"], [[*SKIP, "{}"]]),
     ("balance", [], jsonl(relib.candidate_record), ["-o", "{}"], [[*SKIP, "{}"]]),
+    ("report", [], jsonl(relib.judged_record), ["-o", "{}"], [["--html", "{}"], [*SKIP, "{}"]]),
+    ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--summary", "{}"], [*SKIP, "{}"]]),
 ]
 
 
