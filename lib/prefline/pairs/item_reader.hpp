@@ -60,7 +60,7 @@ struct Group {
 };
 
 // The item of `group` whose candidate has this key, or -1.
-std::int64_t find_member(const Group& group, const std::vector<Item>& items, std::string_view candidate_key) {
+inline std::int64_t find_member(const Group& group, const std::vector<Item>& items, std::string_view candidate_key) {
   for (std::uint32_t member : group.members)
     if (items[member].candidate_key() == candidate_key) return member;
   return -1;
