@@ -34,4 +34,9 @@ struct ItemSet {
   prefline::pairs::ItemReader reader;
 };
 
+// One JSON object, parsed with the DOM parser pairup's side files use.
+inline simdjson::dom::object parse(simdjson::dom::parser& parser, std::string_view json) {
+  return parser.parse(json.data(), json.size()).get_object().value();
+}
+
 }  // namespace pairs_test

@@ -4,13 +4,13 @@
 
 #include <string>
 
+#include "pairs_test_support.hpp"
+
 namespace {
 
 using namespace prefline::pairs;
 
-simdjson::dom::object parse(simdjson::dom::parser& parser, std::string_view json) {
-  return parser.parse(json.data(), json.size()).get_object().value();
-}
+using pairs_test::parse;
 
 TEST(PairsRecordFields, KeysKeepStringsAndNumbersApart) {
   simdjson::dom::parser parser;

@@ -8,9 +8,7 @@ namespace {
 
 using namespace prefline::pairs;
 
-simdjson::dom::object parse(simdjson::dom::parser& parser, std::string_view json) {
-  return parser.parse(json.data(), json.size()).get_object().value();
-}
+using pairs_test::parse;
 
 TEST(PairsTexts, RendersOnlyCodeFilesInNameOrder) {
   simdjson::dom::parser parser;
