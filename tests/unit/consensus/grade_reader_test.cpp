@@ -18,7 +18,7 @@ struct Read {
 };
 
 // Keeps the parser alive with the grade: its views point into the parser.
-class GradeReaderTest : public ::testing::Test {
+class ConsensusGradeReader : public ::testing::Test {
  protected:
   std::string read(std::string_view json, const Settings& settings) {
     lines_.emplace_back(std::make_unique<PaddedLine>(json));
@@ -31,7 +31,7 @@ class GradeReaderTest : public ::testing::Test {
   std::vector<std::unique_ptr<GradeReader>> readers_;
 };
 
-TEST_F(GradeReaderTest, ReadsKeyRaterScoresAndTime) {
+TEST_F(ConsensusGradeReader, ReadsKeyRaterScoresAndTime) {
   const Settings settings = consensus_test::default_settings();
   ASSERT_EQ(read(R"({"challenge":"chart","model":7,"grade":"4.5","aesthetics":null,"reviewedBy":"ann",)"
                  R"("reviewedAt":"2025-06-03T14:53:00.211Z"})",
@@ -49,7 +49,7 @@ TEST_F(GradeReaderTest, ReadsKeyRaterScoresAndTime) {
   EXPECT_EQ(grade_.time, 1748962380211000);
 }
 
-TEST_F(GradeReaderTest, RaterFallsBackToTheSourceStem) {
+TEST_F(ConsensusGradeReader, RaterFallsBackToTheSourceStem) {
   const Settings settings = consensus_test::default_settings();
   ASSERT_EQ(read(R"({"challenge":"c","model":"m","grade":3,"_source":"grades/alice.csv"})", settings), "");
   EXPECT_EQ(grade_.rater, "alice");
@@ -57,7 +57,7 @@ TEST_F(GradeReaderTest, RaterFallsBackToTheSourceStem) {
             "no rater: field 'reviewedBy' is missing or empty and there is no '_source'");
 }
 
-TEST_F(GradeReaderTest, RefusesScoresOutsideTheScaleAndMissingKeys) {
+TEST_F(ConsensusGradeReader, RefusesScoresOutsideTheScaleAndMissingKeys) {
   const Settings settings = consensus_test::default_settings();
   EXPECT_EQ(read(R"({"challenge":"c","model":"m","grade":6,"reviewedBy":"a"})", settings),
             "score field 'grade' is 6, outside the scale 0:5");
@@ -66,7 +66,7 @@ TEST_F(GradeReaderTest, RefusesScoresOutsideTheScaleAndMissingKeys) {
             "item field 'challenge' must be a string or a number, not a boolean");
 }
 
-TEST_F(GradeReaderTest, StringAndNumberKeysDiffer) {
+TEST_F(ConsensusGradeReader, StringAndNumberKeysDiffer) {
   const Settings settings = consensus_test::default_settings();
   ASSERT_EQ(read(R"({"challenge":"c","model":"1","reviewedBy":"a"})", settings), "");
   const std::string as_string = grade_.key;
