@@ -2,7 +2,7 @@
 // It compiles tools/consensus.cpp itself (its main renamed), so what runs is
 // the tool's own GradeReader (lib/prefline/fields.hpp: FieldPicker,
 // read_number_field, raw_value; split_list via the option parsing; path_stem;
-// parse_iso8601), Consensus::add, the partial/merge records and the final
+// parse_iso8601), ItemTable::add, the partial/merge records and the final
 // records, not a copy of them.
 //
 // Input: an optional first line "#KEY=VALUE;KEY=VALUE;..." with consensus
@@ -48,6 +48,9 @@
 #define main consensus_tool_main
 #include "../../tools/consensus.cpp"
 #undef main
+
+// The tool's subsystems live in lib/prefline/consensus/.
+using namespace prefline::consensus;
 
 namespace {
 
@@ -176,13 +179,13 @@ void check_grade(simdjson::dom::parser& dom, const prefline::JsonlLine& line, co
 }
 
 // The final records as `consensus` writes them (without --partial).
-std::string final_records(const Settings& settings, Consensus& consensus) {
+std::string final_records(const Settings& settings, ItemTable& consensus) {
   consensus.canonicalize();
   auto& items = consensus.items();
-  const Finisher finisher(settings, items, consensus.rater_names().size());
+  const ItemStatistics finisher(settings, items, consensus.rater_names().size());
   prefline::Buffer out;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const Finished done = finisher.finish(i);
+    const FinishedItem done = finisher.finish(i);
     if (done.low_votes && !settings.keep_low) continue;
     write_item(out, settings, items[i], done, consensus.rater_names());
   }
@@ -219,7 +222,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   static simdjson::ondemand::parser parser;
   static simdjson::dom::parser dom;
-  Consensus consensus(settings);
+  ItemTable consensus(settings);
   GradeReader reader(settings);
   IncomingGrade grade;
   prefline::JsonlReader lines("fuzz", input, 64);  // small: refills and growth run too
@@ -239,7 +242,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   prefline::Buffer partial;
   for (const auto& item : consensus.items()) write_partial(partial, settings, item, consensus.rater_names());
   check_records(dom, partial.view(), "--partial record is not valid JSON");
-  Consensus merged(settings);
+  ItemTable merged(settings);
   prefline::JsonlReader partial_lines("partial", partial.view(), 64);
   while (partial_lines.next(line)) {
     const std::string reason = merge_partial(parser, line, settings, merged);

@@ -1,0 +1,213 @@
+#pragma once
+// Reads one grade record (csv2jsonl output) into an IncomingGrade: the item
+// key, the rater (or the stem of '_source'), the scores checked against the
+// scale, the --keep fields' raw JSON and the grading time, in one pass over
+// the record's fields with simdjson ondemand.
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "prefline/consensus/item_table.hpp"
+#include "prefline/consensus/settings.hpp"
+#include "prefline/io/line_blocks.hpp"
+#include "prefline/json/fields.hpp"
+#include "prefline/json/validate.hpp"
+#include "prefline/schema/records.hpp"
+#include "prefline/text/path.hpp"
+#include "prefline/text/timestamp.hpp"
+
+namespace prefline::consensus {
+
+namespace grade_schema = prefline::schema::grade;
+
+// Reads an item-key value: a string (unescaped; re-escaped for output) or a
+// number (its JSON text as is).
+inline std::string read_key_value(simdjson::ondemand::value value, std::string_view field, KeyValue& key) {
+  simdjson::ondemand::json_type type;
+  if (auto error = value.type().get(type)) return prefline::json_error_reason(error);
+  if (type == simdjson::ondemand::json_type::string) {
+    key.is_string = true;
+    if (auto error = value.get_string().get(key.text)) return prefline::json_error_reason(error);
+    return {};
+  }
+  if (type == simdjson::ondemand::json_type::number) {
+    double number;
+    if (value.get_double().get(number)) return fmt::format("item field '{}' is not a valid number", field);
+    key.is_string = false;
+    key.text = prefline::trim_json_whitespace(value.raw_json_token());
+    return {};
+  }
+  return fmt::format("item field '{}' must be a string or a number, not {}", field, prefline::json_type_name(type));
+}
+
+class GradeReader {
+ public:
+  explicit GradeReader(const Settings& settings) : settings_(settings), picker_(wanted_fields(settings)) {}
+
+  // Parses one line into `grade`; returns the reason when the record is bad.
+  std::string read(simdjson::ondemand::parser& parser, const prefline::JsonlLine& line, IncomingGrade& grade) {
+    simdjson::ondemand::document document;
+    std::string reason = prefline::start_object(parser, line, document);
+    if (!reason.empty()) return reason;
+    simdjson::ondemand::object object;
+    if (auto error = document.get_object().get(object)) return prefline::json_error_reason(error);
+
+    const std::size_t dims = settings_.dimensions.size();
+    grade.key_values.assign(settings_.item_fields.size(), {});
+    key_seen_.assign(settings_.item_fields.size(), false);
+    grade.keep_raw.assign(settings_.keep_fields.size(), {});
+    grade.values.assign(dims, not_graded);
+    grade.counts.assign(settings_.duplicates == Duplicates::mean ? dims : 0, 0);
+    grade.rater = {};
+    grade.has_time = false;
+    std::string_view source;
+    bool have_source = false;
+    std::string_view time_text;
+
+    reason = picker_.pick(object, [&](std::size_t index, simdjson::ondemand::value value) -> std::string {
+      for (const Role& role : roles_[index]) {
+        std::string problem = read_role(role, value, grade, source, have_source, time_text);
+        if (!problem.empty()) return problem;
+      }
+      return {};
+    });
+    if (!reason.empty()) return reason;
+    if (!document.current_location().error()) return prefline::json_error_reason(simdjson::TRAILING_CONTENT);
+
+    grade.key.clear();
+    for (std::size_t i = 0; i < settings_.item_fields.size(); ++i) {
+      if (!key_seen_[i]) return fmt::format("missing item field '{}'", settings_.item_fields[i]);
+      append_key_part(grade.key, grade.key_values[i]);
+    }
+    if (grade.rater.empty()) {
+      if (!have_source || prefline::path_stem(source).empty())
+        return fmt::format("no rater: field '{}' is missing or empty and there is no '{}'", settings_.rater_field,
+                           grade_schema::source);
+      grade.rater = prefline::path_stem(source);
+    }
+    if (settings_.duplicates == Duplicates::latest && !time_text.empty()) {
+      const auto time = prefline::parse_iso8601(time_text);
+      if (!time) return fmt::format("time field '{}' is not an ISO 8601 time: '{}'", settings_.time_field, time_text);
+      grade.has_time = true;
+      grade.time = *time;
+    }
+    return {};
+  }
+
+ private:
+  enum class RoleKind { item, rater, score, time, keep, source };
+  struct Role {
+    RoleKind kind;
+    std::size_t index;
+  };
+
+  // One picker name per distinct field; a field can play several roles.
+  std::vector<std::string> wanted_fields(const Settings& settings) {
+    std::vector<std::string> names;
+    auto add = [&](const std::string& name, RoleKind kind, std::size_t index) {
+      auto found = std::find(names.begin(), names.end(), name);
+      if (found == names.end()) {
+        names.push_back(name);
+        roles_.emplace_back();
+        found = names.end() - 1;
+      }
+      roles_[static_cast<std::size_t>(found - names.begin())].push_back({kind, index});
+    };
+    for (std::size_t i = 0; i < settings.item_fields.size(); ++i) add(settings.item_fields[i], RoleKind::item, i);
+    add(settings.rater_field, RoleKind::rater, 0);
+    for (std::size_t d = 0; d < settings.dimensions.size(); ++d) add(settings.dimensions[d].field, RoleKind::score, d);
+    add(settings.time_field, RoleKind::time, 0);
+    for (std::size_t k = 0; k < settings.keep_fields.size(); ++k) add(settings.keep_fields[k], RoleKind::keep, k);
+    add(std::string(grade_schema::source), RoleKind::source, 0);
+    return names;
+  }
+
+  // A value whose type() is null (which only looks at its first byte): ""
+  // for the literal null, else the JSON error ("nul", "nullx").
+  static std::string check_null(simdjson::ondemand::value& value) {
+    bool is_null = false;
+    if (auto error = value.is_null().get(is_null)) return prefline::json_error_reason(error);
+    return is_null ? std::string() : prefline::json_error_reason(simdjson::N_ATOM_ERROR);
+  }
+
+  std::string read_role(const Role& role, simdjson::ondemand::value& value, IncomingGrade& grade,
+                        std::string_view& source, bool& have_source, std::string_view& time_text) {
+    switch (role.kind) {
+      case RoleKind::item: {
+        key_seen_[role.index] = true;
+        return read_key_value(value, settings_.item_fields[role.index], grade.key_values[role.index]);
+      }
+      case RoleKind::rater: {
+        simdjson::ondemand::json_type type;
+        if (auto error = value.type().get(type)) return prefline::json_error_reason(error);
+        if (type == simdjson::ondemand::json_type::null) return check_null(value);
+        std::string_view text;
+        if (type != simdjson::ondemand::json_type::string || value.get_string().get(text))
+          return fmt::format("rater field '{}' must be a string, not {}", settings_.rater_field,
+                             prefline::json_type_name(type));
+        grade.rater = text;
+        return {};
+      }
+      case RoleKind::score: {
+        const Dimension& dimension = settings_.dimensions[role.index];
+        const prefline::NumberField field = prefline::read_number_field(value);
+        if (field.state == prefline::NumberField::State::invalid)
+          return fmt::format("score field '{}' is not a number: '{}'", dimension.field, field.text);
+        if (field.state == prefline::NumberField::State::absent) return {};
+        if (field.value < settings_.scale_min || field.value > settings_.scale_max)
+          return fmt::format("score field '{}' is {}, outside the scale {}", dimension.field, field.value,
+                             settings_.scale_text);
+        grade.values[role.index] = field.value;
+        if (!grade.counts.empty()) grade.counts[role.index] = 1;
+        return {};
+      }
+      case RoleKind::time: {
+        simdjson::ondemand::json_type type;
+        if (auto error = value.type().get(type)) return prefline::json_error_reason(error);
+        if (type == simdjson::ondemand::json_type::null) return check_null(value);
+        if (type != simdjson::ondemand::json_type::string || value.get_string().get(time_text)) {
+          if (settings_.duplicates != Duplicates::latest) {
+            // Not needed without --duplicates latest, but it must be valid JSON.
+            if (type == simdjson::ondemand::json_type::string) return prefline::json_error_reason(simdjson::STRING_ERROR);
+            if (auto error = prefline::check_value(value)) return prefline::json_error_reason(error);
+            return {};
+          }
+          return fmt::format("time field '{}' must be a string, not {}", settings_.time_field,
+                             prefline::json_type_name(type));
+        }
+        return {};
+      }
+      case RoleKind::keep: {
+        std::string_view raw;
+        if (auto error = prefline::raw_value(value, raw)) return prefline::json_error_reason(error);
+        grade.keep_raw[role.index] = raw;
+        return {};
+      }
+      case RoleKind::source: {
+        simdjson::ondemand::json_type type;
+        if (auto error = value.type().get(type)) return prefline::json_error_reason(error);
+        if (type != simdjson::ondemand::json_type::string) {
+          // not a path: ignored, but it must be valid JSON
+          if (auto error = prefline::check_value(value)) return prefline::json_error_reason(error);
+          return {};
+        }
+        if (auto error = value.get_string().get(source)) return prefline::json_error_reason(error);
+        have_source = true;
+        return {};
+      }
+    }
+    return {};
+  }
+
+  const Settings& settings_;
+  std::vector<std::vector<Role>> roles_;
+  prefline::FieldPicker picker_;
+  std::vector<char> key_seen_;
+};
+
+}  // namespace prefline::consensus

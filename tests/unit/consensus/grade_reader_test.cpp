@@ -1,0 +1,77 @@
+#include "prefline/consensus/grade_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "consensus_test_support.hpp"
+
+namespace {
+
+using namespace prefline::consensus;
+using consensus_test::PaddedLine;
+
+struct Read {
+  std::string reason;
+  IncomingGrade grade;
+};
+
+// Keeps the parser alive with the grade: its views point into the parser.
+class ConsensusGradeReader : public ::testing::Test {
+ protected:
+  std::string read(std::string_view json, const Settings& settings) {
+    lines_.emplace_back(std::make_unique<PaddedLine>(json));
+    readers_.emplace_back(std::make_unique<GradeReader>(settings));
+    return readers_.back()->read(parser_, lines_.back()->line(), grade_);
+  }
+  simdjson::ondemand::parser parser_;
+  IncomingGrade grade_;
+  std::vector<std::unique_ptr<PaddedLine>> lines_;
+  std::vector<std::unique_ptr<GradeReader>> readers_;
+};
+
+TEST_F(ConsensusGradeReader, ReadsKeyRaterScoresAndTime) {
+  const Settings settings = consensus_test::default_settings();
+  ASSERT_EQ(read(R"({"challenge":"chart","model":7,"grade":"4.5","aesthetics":null,"reviewedBy":"ann",)"
+                 R"("reviewedAt":"2025-06-03T14:53:00.211Z"})",
+                 settings),
+            "");
+  ASSERT_EQ(grade_.key_values.size(), 2u);
+  EXPECT_TRUE(grade_.key_values[0].is_string);
+  EXPECT_EQ(grade_.key_values[0].text, "chart");
+  EXPECT_FALSE(grade_.key_values[1].is_string);
+  EXPECT_EQ(grade_.key_values[1].text, "7");
+  EXPECT_EQ(grade_.rater, "ann");
+  EXPECT_EQ(grade_.values[0], 4.5);
+  EXPECT_TRUE(std::isnan(grade_.values[1]));  // null: not graded, never 0
+  EXPECT_TRUE(grade_.has_time);
+  EXPECT_EQ(grade_.time, 1748962380211000);
+}
+
+TEST_F(ConsensusGradeReader, RaterFallsBackToTheSourceStem) {
+  const Settings settings = consensus_test::default_settings();
+  ASSERT_EQ(read(R"({"challenge":"c","model":"m","grade":3,"_source":"grades/alice.csv"})", settings), "");
+  EXPECT_EQ(grade_.rater, "alice");
+  EXPECT_EQ(read(R"({"challenge":"c","model":"m","grade":3})", settings),
+            "no rater: field 'reviewedBy' is missing or empty and there is no '_source'");
+}
+
+TEST_F(ConsensusGradeReader, RefusesScoresOutsideTheScaleAndMissingKeys) {
+  const Settings settings = consensus_test::default_settings();
+  EXPECT_EQ(read(R"({"challenge":"c","model":"m","grade":6,"reviewedBy":"a"})", settings),
+            "score field 'grade' is 6, outside the scale 0:5");
+  EXPECT_EQ(read(R"({"challenge":"c","grade":1,"reviewedBy":"a"})", settings), "missing item field 'model'");
+  EXPECT_EQ(read(R"({"challenge":true,"model":"m"})", settings),
+            "item field 'challenge' must be a string or a number, not a boolean");
+}
+
+TEST_F(ConsensusGradeReader, StringAndNumberKeysDiffer) {
+  const Settings settings = consensus_test::default_settings();
+  ASSERT_EQ(read(R"({"challenge":"c","model":"1","reviewedBy":"a"})", settings), "");
+  const std::string as_string = grade_.key;
+  ASSERT_EQ(read(R"({"challenge":"c","model":1,"reviewedBy":"a"})", settings), "");
+  EXPECT_NE(grade_.key, as_string);
+}
+
+}  // namespace
