@@ -174,9 +174,9 @@ struct Options {
 
 // Options checked and parsed, before any input is read.
 struct Settings {
-  std::vector<prefline::mix::Stratum> strata;
+  std::vector<mix::Stratum> strata;
   std::optional<std::uint64_t> total;
-  prefline::mix::RecordFields fields;
+  mix::RecordFields fields;
   std::string dataset_name;
   std::string summary_header;  // the header line, without its line end
 };
@@ -229,15 +229,13 @@ Settings make_settings(const Options& options) {
   return settings;
 }
 
-
+// ---------------------------------------------------------------------------
 
 // A record as the selection keeps it.
 struct Kept {
   std::string text;
   std::uint64_t length = 0;
 };
-
-// ---------------------------------------------------------------------------
 
 using Heap = prefline::BestK<Kept>;
 
@@ -258,8 +256,8 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
 class Balancer {
  public:
   Balancer(const Options& options, const Settings& settings)
-      : options_(options), settings_(settings), classifier_(settings.fields, settings.strata), bad_(options.common, outputs_),
-        progress_(std::string(tool), options.common.quiet) {}
+      : options_(options), settings_(settings), classifier_(settings.fields, settings.strata),
+        bad_(options.common, outputs_), progress_(std::string(tool), options.common.quiet) {}
 
   void run() {
     const std::vector<std::string> inputs = prefline::inputs_or_stdin(options_.common.files);
