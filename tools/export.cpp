@@ -1,34 +1,6 @@
 // export: pair records (pairup output) and SFT examples -> the files trainers
 // read (TRL, Anthropic HH-RLHF, OpenAI DPO and SFT, Alpaca, ShareGPT), as one
 // stream or as a folder ready to publish as a Hugging Face dataset.
-//
-// The schemas, checked against each format's published documentation:
-// - trl, trl-chat: TRL "Dataset formats and types", preference type, standard
-//   and conversational formats (https://huggingface.co/docs/trl/dataset_formats);
-//   "margin": TRL RewardTrainer, loss -logsigmoid(r_chosen - r_rejected -
-//   margin) (huggingface/trl pull request #719, "Add margin to RM training").
-// - hh-rlhf: the Anthropic/hh-rlhf dataset card (https://huggingface.co/
-//   datasets/Anthropic/hh-rlhf): each line a "chosen" and a "rejected" text,
-//   the whole transcript "\n\nHuman: …\n\nAssistant: …"; trainers split the
-//   prompt off at the last "\n\nAssistant:" (TRL's extract_anthropic_prompt).
-// - openai-dpo: OpenAI "Direct preference optimization", data format
-//   (https://developers.openai.com/api/docs/guides/direct-preference-optimization):
-//   {"input":{"messages":[…]},"preferred_output":[assistant message],
-//   "non_preferred_output":[assistant message]}; optional "tools" and
-//   "parallel_tool_calls" in "input" are not written.
-// - openai-sft: OpenAI supervised fine-tuning, the chat format of its
-//   training files (https://platform.openai.com/docs/guides/supervised-fine-tuning):
-//   {"messages":[system?, user, assistant]}.
-// - alpaca: Stanford Alpaca, alpaca_data.json (https://github.com/tatsu-lab/
-//   stanford_alpaca#data-release): {"instruction","input","output"}, "input"
-//   optional context (empty here).
-// - sharegpt: the ShareGPT conversation layout as read by axolotl ("type:
-//   sharegpt", docs/dataset-formats/conversation.qmd) and FastChat:
-//   {"conversations":[{"from":"system"|"human"|"gpt","value":…}]}.
-// - the dataset card: Hugging Face Hub "Dataset Cards" and "Manual
-//   Configuration" (https://huggingface.co/docs/hub/datasets-manual-configuration):
-//   YAML "configs" with data_files per split, "dataset_info" features/splits;
-//   split names must match ^\w+(\.\w+)*$ (datasets/naming.py).
 #include <memory>
 #include <optional>
 #include <string>
@@ -207,15 +179,17 @@ Settings make_settings(const Options& options) {
   if (settings.layout.format == nullptr)
     throw prefline::UsageError(fmt::format("--to: '{}' is not {}", options.to, trainer::format_names()));
   const trainer::FormatInfo& format = *settings.layout.format;
+  const auto has_margin = [](const trainer::FormatInfo& f) { return f.margin; };
+  const auto has_system = [](const trainer::FormatInfo& f) { return f.system; };
 
   settings.layout.margin = options.margin;
   if (options.margin && !format.margin)
     throw prefline::UsageError(fmt::format("--margin: format '{}' has no margin (only {} have)", format.name,
-                                           trainer::format_names_where([](const trainer::FormatInfo& f) { return f.margin; }, " and ")));
+                                           trainer::format_names_where(has_margin, " and ")));
   if (options.system_option->count() > 0) {
     if (!format.system)
       throw prefline::UsageError(fmt::format("--system: format '{}' has no system message (use {})", format.name,
-                                             trainer::format_names_where([](const trainer::FormatInfo& f) { return f.system; }, " or ")));
+                                             trainer::format_names_where(has_system, " or ")));
     if (options.system.find_first_not_of(" \t\r\n") == std::string::npos)
       throw prefline::UsageError("--system needs a text that is not empty or only white space");
     settings.layout.system = options.system;

@@ -28,6 +28,33 @@ struct FormatInfo {
   std::string_view description;  // for the dataset card
 };
 
+// The schemas, checked against each format's published documentation:
+// - trl, trl-chat: TRL "Dataset formats and types", preference type, standard
+//   and conversational formats (https://huggingface.co/docs/trl/dataset_formats);
+//   "margin": TRL RewardTrainer, loss -logsigmoid(r_chosen - r_rejected -
+//   margin) (huggingface/trl pull request #719, "Add margin to RM training").
+// - hh-rlhf: the Anthropic/hh-rlhf dataset card (https://huggingface.co/
+//   datasets/Anthropic/hh-rlhf): each line a "chosen" and a "rejected" text,
+//   the whole transcript "\n\nHuman: …\n\nAssistant: …"; trainers split the
+//   prompt off at the last "\n\nAssistant:" (TRL's extract_anthropic_prompt).
+// - openai-dpo: OpenAI "Direct preference optimization", data format
+//   (https://developers.openai.com/api/docs/guides/direct-preference-optimization):
+//   {"input":{"messages":[…]},"preferred_output":[assistant message],
+//   "non_preferred_output":[assistant message]}; optional "tools" and
+//   "parallel_tool_calls" in "input" are not written.
+// - openai-sft: OpenAI supervised fine-tuning, the chat format of its
+//   training files (https://platform.openai.com/docs/guides/supervised-fine-tuning):
+//   {"messages":[system?, user, assistant]}.
+// - alpaca: Stanford Alpaca, alpaca_data.json (https://github.com/tatsu-lab/
+//   stanford_alpaca#data-release): {"instruction","input","output"}, "input"
+//   optional context (empty here).
+// - sharegpt: the ShareGPT conversation layout as read by axolotl ("type:
+//   sharegpt", docs/dataset-formats/conversation.qmd) and FastChat:
+//   {"conversations":[{"from":"system"|"human"|"gpt","value":…}]}.
+// - the dataset card: Hugging Face Hub "Dataset Cards" and "Manual
+//   Configuration" (https://huggingface.co/docs/hub/datasets-manual-configuration):
+//   YAML "configs" with data_files per split, "dataset_info" features/splits;
+//   split names must match ^\w+(\.\w+)*$ (datasets/naming.py).
 inline constexpr FormatInfo formats[] = {
     {Format::trl, "trl", true, false, false, true,
      "preference pairs in TRL's standard format: `prompt`, `chosen` and `rejected` are strings "
