@@ -1,46 +1,37 @@
 // balance: candidate records -> a sample with an exact mix of strata (e.g.
 // difficulty levels), keeping only records that pass --require, chosen by a
 // stable hash, written byte for byte in input order.
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <system_error>
 #include <vector>
 
 #include "prefline/cli/help.hpp"
+#include "prefline/cli/progress.hpp"
 #include "prefline/cli/tool.hpp"
-#include "prefline/csv/writer.hpp"
-#include "prefline/json/dom_value.hpp"
-#include "prefline/json/fields.hpp"
-#include "prefline/json/typed_key.hpp"
-#include "prefline/random/hashing.hpp"
 #include "prefline/io/input.hpp"
-#include "prefline/json/writer.hpp"
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
-#include "prefline/cli/progress.hpp"
-#include "prefline/schema/records.hpp"
-#include "prefline/random/sampling.hpp"
 #include "prefline/io/output_set.hpp"
-#include "prefline/json/validate.hpp"
+#include "prefline/mix/record_classifier.hpp"
+#include "prefline/mix/strata.hpp"
+#include "prefline/mix/summary_file.hpp"
+#include "prefline/random/hashing.hpp"
+#include "prefline/random/sampling.hpp"
+#include "prefline/schema/records.hpp"
 #include "prefline/text/split.hpp"
 #include "prefline/text/whitespace.hpp"
 
 namespace {
 
 namespace candidate_schema = prefline::schema::sft_candidate;
-namespace summary_schema = prefline::schema::balance_summary;
+namespace mix = prefline::mix;
 
 constexpr std::string_view tool = "balance";
 
@@ -181,152 +172,23 @@ struct Options {
   std::string length_field;
 };
 
-struct Stratum {
-  std::string name;
-  std::uint64_t weight;  // the share in millionths
-};
-
-struct Preset {
-  std::string_view name;
-  std::uint64_t easy, medium, hard;
-};
-constexpr Preset presets[] = {
-    {"balanced", 1, 1, 1},
-    {"easy-heavy", 50, 30, 20},
-    {"medium-heavy", 25, 50, 25},
-    {"hard-heavy", 20, 30, 50},
-};
-
-constexpr std::uint64_t share_scale = 1000000;  // shares are read with up to 6 decimals
-constexpr double max_share = 1e9;
-
 // Options checked and parsed, before any input is read.
 struct Settings {
-  std::vector<Stratum> strata;
+  std::vector<mix::Stratum> strata;
   std::optional<std::uint64_t> total;
-  // The fields read, each once; the roles point into it.
-  std::vector<std::string> fields;
-  std::vector<std::size_t> require_slots;
-  std::size_t by_slot = 0;
-  std::optional<std::size_t> dedup_slot;
-  std::vector<std::size_t> key_slots;  // empty: the whole line
-  std::optional<std::size_t> length_slot;
+  mix::RecordFields fields;
   std::string dataset_name;
   std::string summary_header;  // the header line, without its line end
 };
-
-std::size_t slot_of(Settings& settings, const std::string& field) {
-  for (std::size_t i = 0; i < settings.fields.size(); ++i)
-    if (settings.fields[i] == field) return i;
-  settings.fields.push_back(field);
-  return settings.fields.size() - 1;
-}
 
 void check_field_name(std::string_view option, std::string_view field) {
   if (field.empty()) throw prefline::UsageError(fmt::format("{} needs a field name", option));
 }
 
-// A stratum name from --mix: it ends up in the summary header, so no control
-// characters (the header stays one line).
-void check_stratum_name(std::string_view name, std::string_view mix) {
-  if (name.empty()) throw prefline::UsageError(fmt::format("--mix: empty stratum name in '{}'", mix));
-  for (char c : name)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
-      throw prefline::UsageError(fmt::format("--mix: control character in the stratum name '{}'", name));
-}
-
-std::uint64_t parse_share(std::string_view text, std::string_view part) {
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-    throw prefline::UsageError(fmt::format("--mix: '{}': the share is not a number", part));
-  if (value < 0 || value > max_share)
-    throw prefline::UsageError(fmt::format("--mix: '{}': the share must be between 0 and {}", part, max_share));
-  return static_cast<std::uint64_t>(std::llround(value * static_cast<double>(share_scale)));
-}
-
-std::vector<Stratum> parse_mix(const std::string& mix) {
-  std::vector<Stratum> strata;
-  if (mix.find('=') == std::string::npos) {
-    for (const auto& preset : presets)
-      if (preset.name == mix)
-        return {{std::string(candidate_schema::easy), preset.easy * share_scale},
-                {std::string(candidate_schema::medium), preset.medium * share_scale},
-                {std::string(candidate_schema::hard), preset.hard * share_scale}};
-    throw prefline::UsageError(fmt::format(
-        "--mix: unknown mix '{}' (presets: balanced, easy-heavy, medium-heavy, hard-heavy; or NAME=SHARE,...)", mix));
-  }
-  std::uint64_t sum = 0;
-  for (const auto& part : prefline::split_list(mix)) {
-    const std::size_t equals = part.find('=');
-    if (equals == std::string::npos)
-      throw prefline::UsageError(fmt::format("--mix: '{}' is not NAME=SHARE", part));
-    std::string name = part.substr(0, equals);
-    check_stratum_name(name, mix);
-    for (const auto& stratum : strata)
-      if (stratum.name == name) throw prefline::UsageError(fmt::format("--mix: stratum '{}' given twice", name));
-    const std::uint64_t weight = parse_share(std::string_view(part).substr(equals + 1), part);
-    sum += weight;
-    strata.push_back({std::move(name), weight});
-  }
-  if (sum == 0) throw prefline::UsageError(fmt::format("--mix: the shares in '{}' add up to 0", mix));
-  return strata;
-}
-
-std::string summary_header(const std::vector<Stratum>& strata) {
-  std::vector<std::string> cells = {std::string(summary_schema::dataset), std::string(summary_schema::mix),
-                                    std::string(summary_schema::seed), std::string(summary_schema::total)};
-  for (auto suffix : {summary_schema::count_suffix, summary_schema::share_suffix, summary_schema::available_suffix})
-    for (const auto& stratum : strata) cells.push_back(stratum.name + std::string(suffix));
-  for (auto column : {summary_schema::read, summary_schema::invalid, summary_schema::filtered,
-                      summary_schema::duplicates, summary_schema::outside_mix, summary_schema::eligible,
-                      summary_schema::avg_length})
-    cells.emplace_back(column);
-  prefline::Buffer line;
-  prefline::append_csv_row(line, cells, {',', ""});
-  return std::string(line.view());
-}
-
-// The first line of an existing, non-empty file without its line end; nullopt
-// when the file does not exist or is empty.
-std::optional<std::string> first_line_of(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::nullopt;
-    throw prefline::DataError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-  }
-  struct stat status {};
-  std::string line;
-  if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode)) {
-    char chunk[4096];
-    for (;;) {
-      const ssize_t got = ::read(fd, chunk, sizeof chunk);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) break;
-      const std::string_view text(chunk, static_cast<std::size_t>(got));
-      const std::size_t newline = text.find('\n');
-      line.append(text.substr(0, newline));
-      if (newline != std::string_view::npos) break;
-    }
-  }
-  ::close(fd);
-  if (line.empty()) return std::nullopt;
-  if (line.back() == '\r') line.pop_back();
-  return line;
-}
-
-void check_summary_header(const std::string& path, const std::string& header) {
-  const std::optional<std::string> existing = first_line_of(path);
-  if (existing && *existing != header)
-    throw prefline::DataError(
-        fmt::format("--summary '{}' has another header (other strata?): '{}'; this run writes '{}'", path, *existing,
-                    header));
-}
-
 Settings make_settings(const Options& options) {
   prefline::check_common_options(options.common);
   Settings settings;
-  settings.strata = parse_mix(options.mix);
+  settings.strata = mix::parse_mix(options.mix);
   if (!options.total.empty()) {
     std::uint64_t total = 0;
     const auto [end, error] = std::from_chars(options.total.data(), options.total.data() + options.total.size(), total);
@@ -338,18 +200,18 @@ Settings make_settings(const Options& options) {
     throw prefline::UsageError("--allow-short goes with --total (without it the size is one no stratum is short of)");
   for (const auto& field : options.require) {
     check_field_name("--require", field);
-    settings.require_slots.push_back(slot_of(settings, field));
+    settings.fields.require_slots.push_back(settings.fields.slot_of(field));
   }
   check_field_name("--by", options.by);
-  settings.by_slot = slot_of(settings, options.by);
-  if (!options.dedup.empty()) settings.dedup_slot = slot_of(settings, options.dedup);
+  settings.fields.by_slot = settings.fields.slot_of(options.by);
+  if (!options.dedup.empty()) settings.fields.dedup_slot = settings.fields.slot_of(options.dedup);
   if (!options.key.empty()) {
     const std::vector<std::string> keys = prefline::split_list(options.key);
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (keys[i].empty()) throw prefline::UsageError(fmt::format("--key: empty field name in '{}'", options.key));
       for (std::size_t j = 0; j < i; ++j)
         if (keys[i] == keys[j]) throw prefline::UsageError(fmt::format("--key: '{}' given twice", keys[i]));
-      settings.key_slots.push_back(slot_of(settings, keys[i]));
+      settings.fields.key_slots.push_back(settings.fields.slot_of(keys[i]));
     }
   }
   if (options.summary.empty()) {
@@ -360,200 +222,20 @@ Settings make_settings(const Options& options) {
       throw prefline::UsageError(fmt::format("--summary and --output name the same file '{}'", options.summary));
     if (options.summary == options.common.rejects)
       throw prefline::UsageError(fmt::format("--summary and --rejects name the same file '{}'", options.summary));
-    if (!options.length_field.empty()) settings.length_slot = slot_of(settings, options.length_field);
+    if (!options.length_field.empty()) settings.fields.length_slot = settings.fields.slot_of(options.length_field);
     settings.dataset_name = options.name.empty() ? options.mix : options.name;
-    settings.summary_header = summary_header(settings.strata);
+    settings.summary_header = mix::summary_header(settings.strata);
   }
   return settings;
 }
 
 // ---------------------------------------------------------------------------
 
-// "true", "pass", "passed" in any case.
-bool is_true_word(std::string_view text) {
-  auto equal = [&](std::string_view word) {
-    if (text.size() != word.size()) return false;
-    for (std::size_t i = 0; i < word.size(); ++i) {
-      char c = text[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != word[i]) return false;
-    }
-    return true;
-  };
-  return equal("true") || equal("pass") || equal("passed");
-}
-
-bool is_true(simdjson::dom::element value) {
-  switch (value.type()) {
-    case simdjson::dom::element_type::BOOL: return value.get_bool().value_unsafe();
-    case simdjson::dom::element_type::INT64: return value.get_int64().value_unsafe() != 0;
-    case simdjson::dom::element_type::UINT64: return value.get_uint64().value_unsafe() != 0;
-    case simdjson::dom::element_type::DOUBLE: return value.get_double().value_unsafe() != 0;
-    case simdjson::dom::element_type::STRING: return is_true_word(value.get_string().value_unsafe());
-    default: return false;
-  }
-}
-
-// A number's name as a stratum: its shortest form.
-std::string number_text(simdjson::dom::element value) {
-  switch (value.type()) {
-    case simdjson::dom::element_type::INT64: return fmt::format("{}", value.get_int64().value_unsafe());
-    case simdjson::dom::element_type::UINT64: return fmt::format("{}", value.get_uint64().value_unsafe());
-    default: {
-      const double number = value.get_double().value_unsafe();
-      return fmt::format("{}", number == 0 ? 0.0 : number);
-    }
-  }
-}
-
-std::uint64_t unicode_length(std::string_view text) {
-  std::uint64_t length = 0;
-  for (char c : text) length += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return length;
-}
-
-// What happens to one record.
-enum class Verdict { bad, filtered, duplicate, outside_mix, eligible };
-
-struct Counts {
-  std::uint64_t read = 0, invalid = 0, filtered = 0, duplicates = 0, outside_mix = 0;
-  std::vector<std::uint64_t> eligible;  // per stratum
-};
-
 // A record as the selection keeps it.
 struct Kept {
   std::string text;
   std::uint64_t length = 0;
 };
-
-// Decides what happens to each record: parses it once (simdjson DOM, which
-// checks the whole record), picks the fields, applies --require and --dedup
-// and finds the stratum.
-class Classifier {
- public:
-  explicit Classifier(const Settings& settings)
-      : settings_(settings), values_(settings.fields.size()), present_(settings.fields.size()) {}
-
-  // Forgets the --dedup values seen (before a second pass).
-  void reset() { seen_.clear(); }
-
-  // Fills stratum(), key() and length() for an eligible record; `reason` for a bad one.
-  Verdict classify(const prefline::JsonlLine& line, std::string& reason) {
-    simdjson::dom::element record;
-    if (auto error = parser_.parse(line.text.data(), line.text.size(), false).get(record)) {
-      reason = prefline::json_error_reason(error);
-      return Verdict::bad;
-    }
-    if (!record.is_object()) {
-      reason = fmt::format("expected a JSON object, found {}", prefline::type_name(record));
-      return Verdict::bad;
-    }
-    std::fill(present_.begin(), present_.end(), 0);
-    const simdjson::dom::object object = record.get_object().value_unsafe();
-    for (auto [name, value] : object) {
-      for (std::size_t i = 0; i < settings_.fields.size(); ++i) {
-        if (settings_.fields[i] != name) continue;
-        if (present_[i]) {
-          reason = fmt::format("duplicate key '{}'", name);
-          return Verdict::bad;
-        }
-        present_[i] = 1;
-        values_[i] = value;
-      }
-    }
-    for (std::size_t slot : settings_.require_slots)
-      if (!present_[slot] || !is_true(values_[slot])) return Verdict::filtered;
-
-    // Every field the record needs from here is checked before --dedup
-    // remembers its value: a bad record leaves no trace.
-    reason = find_stratum();
-    if (reason.empty()) reason = build_key(line.text);
-    if (reason.empty()) reason = measure_length();
-    if (reason.empty() && settings_.dedup_slot) reason = dedup_value(*settings_.dedup_slot);
-    if (!reason.empty()) return Verdict::bad;
-    if (settings_.dedup_slot) {
-      if (seen_.contains(dedup_)) return Verdict::duplicate;
-      seen_.insert(dedup_);
-    }
-    return stratum_ == settings_.strata.size() ? Verdict::outside_mix : Verdict::eligible;
-  }
-
-  std::size_t stratum() const { return stratum_; }
-  std::string_view key() const { return whole_line_ ? line_key_ : std::string_view(key_); }
-  std::uint64_t length() const { return length_; }
-
- private:
-  std::string find_stratum() {
-    const std::size_t slot = settings_.by_slot;
-    const std::string& field = settings_.fields[slot];
-    if (!present_[slot]) return fmt::format("missing --by field '{}'", field);
-    const simdjson::dom::element value = values_[slot];
-    if (value.is_string()) {
-      stratum_name_ = value.get_string().value_unsafe();
-    } else if (value.is_number()) {
-      stratum_name_ = number_text(value);
-    } else {
-      return fmt::format("--by field '{}' is {}, expected a string or a number", field, prefline::type_name(value));
-    }
-    stratum_ = settings_.strata.size();
-    for (std::size_t i = 0; i < settings_.strata.size(); ++i)
-      if (settings_.strata[i].name == stratum_name_) stratum_ = i;
-    return {};
-  }
-
-  std::string build_key(std::string_view line) {
-    whole_line_ = settings_.key_slots.empty();
-    if (whole_line_) {
-      line_key_ = prefline::trim_json_whitespace(line);
-      return {};
-    }
-    key_.clear();
-    for (std::size_t slot : settings_.key_slots) {
-      if (!present_[slot]) return fmt::format("missing --key field '{}'", settings_.fields[slot]);
-      append_value(key_, values_[slot]);
-    }
-    return {};
-  }
-
-  std::string measure_length() {
-    length_ = 0;
-    if (!settings_.length_slot) return {};
-    const std::size_t slot = *settings_.length_slot;
-    if (!present_[slot]) return fmt::format("missing --length-field '{}'", settings_.fields[slot]);
-    if (!values_[slot].is_string())
-      return fmt::format("--length-field '{}' is {}, expected a string", settings_.fields[slot],
-                         prefline::type_name(values_[slot]));
-    length_ = unicode_length(values_[slot].get_string().value_unsafe());
-    return {};
-  }
-
-  std::string dedup_value(std::size_t slot) {
-    if (!present_[slot] || values_[slot].is_null())
-      return fmt::format("{} --dedup field '{}'", present_[slot] ? "null" : "missing", settings_.fields[slot]);
-    dedup_.clear();
-    append_value(dedup_, values_[slot]);
-    return {};
-  }
-
-  // Strings by their unescaped text, everything else as compact JSON (the
-  // bytes --key hashes: see json/typed_key.hpp).
-  static void append_value(std::string& key, simdjson::dom::element value) { prefline::append_key_part(key, value); }
-
-  const Settings& settings_;
-  simdjson::dom::parser parser_;
-  std::vector<simdjson::dom::element> values_;
-  std::vector<char> present_;
-  std::string stratum_name_;
-  std::size_t stratum_ = 0;
-  bool whole_line_ = true;
-  std::string_view line_key_;
-  std::string key_;
-  std::string dedup_;
-  std::uint64_t length_ = 0;
-  std::unordered_set<std::string> seen_;
-};
-
-// ---------------------------------------------------------------------------
 
 using Heap = prefline::BestK<Kept>;
 
@@ -571,78 +253,18 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
   return fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
-// The --summary file. Opened before the output is committed when it exists
-// already (committing closes standard output, and /dev/stdout with it), and
-// created only after, so a failed run creates no summary file.
-class SummaryFile {
- public:
-  explicit SummaryFile(std::string path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
-    if (fd_ < 0 && errno != ENOENT)
-      throw prefline::DataError(fmt::format("cannot open '{}': {}", path_, std::strerror(errno)));
-  }
-  SummaryFile(const SummaryFile&) = delete;
-  SummaryFile& operator=(const SummaryFile&) = delete;
-  ~SummaryFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  // Appends the row under an exclusive lock, after the header when the file
-  // is new or empty.
-  void append(const std::string& header, std::string_view row) {
-    if (fd_ < 0) fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-    if (fd_ < 0) throw prefline::DataError(fmt::format("cannot open '{}': {}", path_, std::strerror(errno)));
-    while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-    }
-    struct stat status {};
-    if (::fstat(fd_, &status) != 0)
-      throw prefline::DataError(fmt::format("cannot read '{}': {}", path_, std::strerror(errno)));
-    std::string text;
-    if (S_ISREG(status.st_mode) && status.st_size > 0) {
-      // Another run may have written the file since the check before reading.
-      const std::optional<std::string> existing = first_line_of(path_);
-      if (existing && *existing != header)
-        throw prefline::DataError(
-            fmt::format("--summary '{}' has another header (other strata?): '{}'", path_, *existing));
-      char last = '\n';
-      if (::pread(fd_, &last, 1, status.st_size - 1) == 1 && last != '\n') text.push_back('\n');
-    } else {
-      text.append(header).push_back('\n');
-    }
-    text.append(row);
-    std::string_view left = text;
-    while (!left.empty()) {
-      const ssize_t written = ::write(fd_, left.data(), left.size());
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        throw prefline::WriteError(fmt::format("'{}': {}", path_, std::strerror(errno)));
-      }
-      left.remove_prefix(static_cast<std::size_t>(written));
-    }
-    const int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0 && errno != EINTR)
-      throw prefline::WriteError(fmt::format("'{}': {}", path_, std::strerror(errno)));
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
-
 class Balancer {
  public:
   Balancer(const Options& options, const Settings& settings)
-      : options_(options), settings_(settings), classifier_(settings), bad_(options.common, outputs_),
-        progress_(std::string(tool), options.common.quiet) {}
+      : options_(options), settings_(settings), classifier_(settings.fields, settings.strata),
+        bad_(options.common, outputs_), progress_(std::string(tool), options.common.quiet) {}
 
   void run() {
     const std::vector<std::string> inputs = prefline::inputs_or_stdin(options_.common.files);
     const std::size_t strata = settings_.strata.size();
     // Opened before the input is read: a bad output path fails first.
     prefline::Output& out = outputs_.add(options_.common.output);
-    std::vector<std::uint64_t> weights;
-    for (const auto& stratum : settings_.strata) weights.push_back(stratum.weight);
+    const std::vector<std::uint64_t> weights = mix::weights_of(settings_.strata);
 
     // How many to keep per stratum while reading: known up front with
     // --total; else counted in a first pass over regular files; else all.
@@ -702,19 +324,22 @@ class Balancer {
       out.buffer().push_back('\n');
       out.maybe_flush();
     }
-    std::optional<SummaryFile> summary;
+    std::optional<mix::SummaryFile> summary;
     if (!options_.summary.empty()) summary.emplace(options_.summary);
     outputs_.commit();  // --rejects and -o, both or neither
 
     if (!shortfalls.empty()) {
       fmt::print(stderr, "{}: {}\n", tool, shortfalls);
-      std::string mix;
+      std::string achieved;
       for (std::size_t s = 0; s < strata; ++s)
-        mix += fmt::format("{}{} {} ({})", s == 0 ? "" : ", ", settings_.strata[s].name, taken[s],
+        achieved += fmt::format("{}{} {} ({})", s == 0 ? "" : ", ", settings_.strata[s].name, taken[s],
                            percent(taken[s], total));
-      fmt::print(stderr, "{}: achieved mix: {}; {} of --total {} records\n", tool, mix, total, *settings_.total);
+      fmt::print(stderr, "{}: achieved mix: {}; {} of --total {} records\n", tool, achieved, total, *settings_.total);
     }
-    if (summary) summary->append(settings_.summary_header, summary_row(taken, total, length_sum));
+    if (summary)
+      summary->append(settings_.summary_header,
+                      mix::summary_row(settings_.dataset_name, options_.mix, options_.seed, taken, counts_,
+                                       settings_.fields.length_slot ? std::optional(length_sum) : std::nullopt));
     bad_.finish(tool);
   }
 
@@ -726,7 +351,7 @@ class Balancer {
   };
 
   void read_all(const std::vector<std::string>& inputs, Pass pass, std::vector<Heap>* heaps = nullptr) {
-    counts_ = Counts{};
+    counts_ = mix::Counts{};
     counts_.eligible.assign(settings_.strata.size(), 0);
     std::uint64_t index = 0;
     std::string reason;
@@ -739,14 +364,14 @@ class Balancer {
         ++counts_.read;
         progress_.tick();
         switch (classifier_.classify(line, reason)) {
-          case Verdict::bad:
+          case mix::Verdict::bad:
             ++counts_.invalid;
             if (pass != Pass::choose_again) bad_.handle(name, line.number, reason, line.text);
             continue;
-          case Verdict::filtered: ++counts_.filtered; continue;
-          case Verdict::duplicate: ++counts_.duplicates; continue;
-          case Verdict::outside_mix: ++counts_.outside_mix; continue;
-          case Verdict::eligible: break;
+          case mix::Verdict::filtered: ++counts_.filtered; continue;
+          case mix::Verdict::duplicate: ++counts_.duplicates; continue;
+          case mix::Verdict::outside_mix: ++counts_.outside_mix; continue;
+          case mix::Verdict::eligible: break;
         }
         const std::size_t stratum = classifier_.stratum();
         ++counts_.eligible[stratum];
@@ -773,39 +398,18 @@ class Balancer {
     return prefline::apportion(prefline::largest_exact_total(weights, counts_.eligible), weights);
   }
 
-  std::string summary_row(const std::vector<std::uint64_t>& taken, std::uint64_t total, std::uint64_t length_sum) {
-    std::vector<std::string> cells = {settings_.dataset_name, options_.mix, fmt::format("{}", options_.seed),
-                                      fmt::format("{}", total)};
-    for (std::uint64_t count : taken) cells.push_back(fmt::format("{}", count));
-    for (std::uint64_t count : taken)
-      cells.push_back(total == 0 ? std::string()
-                                 : fmt::format("{:.4f}", static_cast<double>(count) / static_cast<double>(total)));
-    for (std::uint64_t available : counts_.eligible) cells.push_back(fmt::format("{}", available));
-    std::uint64_t eligible = 0;
-    for (std::uint64_t available : counts_.eligible) eligible += available;
-    for (std::uint64_t count : {counts_.read, counts_.invalid, counts_.filtered, counts_.duplicates,
-                                counts_.outside_mix, eligible})
-      cells.push_back(fmt::format("{}", count));
-    cells.push_back(!settings_.length_slot || total == 0
-                        ? std::string()
-                        : fmt::format("{:.1f}", static_cast<double>(length_sum) / static_cast<double>(total)));
-    prefline::Buffer row;
-    prefline::append_csv_row(row, cells);
-    return std::string(row.view());
-  }
-
   const Options& options_;
   const Settings& settings_;
-  Classifier classifier_;
+  mix::RecordClassifier classifier_;
   prefline::OutputSet outputs_;  // before bad_, which adds --rejects to it
   prefline::BadRecords bad_;
   prefline::Progress progress_;
-  Counts counts_;
+  mix::Counts counts_;
 };
 
 void run(const Options& options) {
   const Settings settings = make_settings(options);
-  if (!options.summary.empty()) check_summary_header(options.summary, settings.summary_header);
+  if (!options.summary.empty()) mix::check_summary_header(options.summary, settings.summary_header);
   Balancer balancer(options, settings);
   balancer.run();
 }
