@@ -28,6 +28,7 @@ class Buffer {
   }
   // Inlined by force: appends of a few bytes are the bulk of every writer's work.
   [[gnu::always_inline]] void append(const char* data, std::size_t size) {
+    if (size == 0) return;  // memcpy must not see the null data() of an empty view (UBSan)
     if (size_ + size > capacity_) [[unlikely]] grow(size_ + size);
     std::memcpy(data_.get() + size_, data, size);
     size_ += size;
