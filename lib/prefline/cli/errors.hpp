@@ -1,4 +1,4 @@
-// The kinds of failure a tool can meet; cli.hpp maps each to a message and an
+// The kinds of failure a tool can meet; cli/tool.hpp maps each to a message and an
 // exit code in one place (0 success, 1 data or runtime error, 2 usage error).
 #pragma once
 

@@ -1,6 +1,6 @@
 // CSV output (RFC 4180): a cell is quoted when it holds the delimiter, a
 // double quote, a CR or an LF, and quotes inside are doubled; everything else
-// is written as it is. What csv.hpp's CsvReader (and csv2jsonl) reads back
+// is written as it is. What csv/reader.hpp's CsvReader (and csv2jsonl) reads back
 // cell for cell.
 #pragma once
 

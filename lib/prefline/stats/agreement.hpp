@@ -1,6 +1,6 @@
 // Inter-rater agreement: Krippendorff's alpha over all raters, and per-rater agreement with the
 // consensus of the others. Results do not depend on the order of units, of values within a unit,
-// or of the grade list (see stats.hpp for how sums are kept order- and machine-independent).
+// or of the grade list (see stats/summary.hpp for how sums are kept order- and machine-independent).
 #pragma once
 
 #include <algorithm>
