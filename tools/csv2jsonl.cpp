@@ -44,7 +44,7 @@ constexpr prefline::CommonHelp common_help{
                     "code is 0",
     .rejects = "with --skip-invalid: write every skipped row to FILE, byte for byte, as "
                "it was in the input",
-    .quiet = "no progress display (it is shown only when stderr is a terminal)"};
+};
 
 constexpr std::string_view help_tail = R"(
 Input (RFC 4180):

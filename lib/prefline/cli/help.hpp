@@ -82,7 +82,7 @@ inline std::string common_options_help(const CommonHelp& help) {
                               help.tool))},
       {"      --rejects FILE",
        or_default(help.rejects, "with --skip-invalid: write every skipped input line to FILE, byte for byte")},
-      {"  -q, --quiet", or_default(help.quiet, "no progress display (shown only when stderr is a terminal)")},
+      {"  -q, --quiet", or_default(help.quiet, "no progress display (shown only when stderr is a terminal), no deprecation notes and no summary line of records left out; errors, and why a run wrote nothing, are always shown")},
       {"  -h, --help", "show this help and exit"},
       {"      --version", "show the version and exit"},
   };

@@ -20,9 +20,12 @@
 #include <fmt/format.h>
 
 #include "prefline/cli/errors.hpp"
+#include "prefline/cli/renamed.hpp"
+#include "prefline/cli/suggest.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/io/output.hpp"
 #include "prefline/io/output_set.hpp"
+#include "prefline/json/line_hints.hpp"
 #include "prefline/text/split.hpp"
 
 #ifndef PREFLINE_VERSION
@@ -115,7 +118,7 @@ class BadRecords {
 
   // `raw` is the record's input bytes; a line end is added when it has none.
   void handle(std::string_view file, std::uint64_t line, std::string_view reason, std::string_view raw) {
-    if (!skip_) throw DataError(fmt::format("{}:{}: {}", file, line, reason));
+    if (!skip_) throw DataError(fmt::format("{}:{}: {}", file, line, explain_bad_line(raw, reason)));
     ++skipped_;
     if (rejects_->is_open()) {
       rejects_->buffer().append(raw);
@@ -160,25 +163,95 @@ inline std::string lower_first(std::string text) {
 }
 
 // --help and --version win over everything else on the command line (up to "--").
-inline std::string_view early_flag(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
+inline std::string_view early_flag(const std::vector<std::string>& args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
     if (arg == "--") break;
     if (arg == "-h" || arg == "--help") return "help";
     if (arg == "--version") return "version";
   }
   return {};
 }
+
+inline bool has_quiet_flag(const std::vector<std::string>& args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "-q" || args[i] == "--quiet") return true;
+  }
+  return false;
+}
+
+// Every spelling of every option of `app` ("--min-votes", "-o"), for "did you mean".
+inline std::vector<std::string> option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) names.push_back("-" + name);
+  }
+  return names;
+}
+
+// What a value of an option must be, from the type CLI11 converts it to.
+inline std::string_view expected_value(const CLI::Option* option) {
+  const std::string type = option != nullptr ? option->get_type_name() : std::string();
+  if (type.find("UINT") != std::string::npos) return "a whole number (0 or more)";
+  if (type.find("INT") != std::string::npos) return "a whole number";
+  if (type.find("FLOAT") != std::string::npos || type.find("NUMBER") != std::string::npos) return "a number";
+  return "a valid value";
+}
+
+// CLI11's parse errors in our words: the option, the value, what it must be.
+inline std::string parse_error_message(const CLI::App& app, const CLI::ParseError& error) {
+  const std::string text = error.what();
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+    const std::vector<std::string> extras = app.remaining();
+    const std::vector<std::string> names = option_names(app);
+    for (const std::string& extra : extras) {
+      if (extra.size() < 2 || extra[0] != '-') continue;
+      const std::string name = extra.substr(0, extra.find('='));
+      const std::string near = nearest_name(name, names);
+      if (!near.empty()) return fmt::format("unknown option '{}'; did you mean '{}'?", name, near);
+      return fmt::format("unknown option '{}'", name);
+    }
+    if (!extras.empty()) return fmt::format("unexpected argument '{}'", extras.front());
+  }
+  if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr) {
+    // "Could not convert: --seed = abc"
+    const std::string_view prefix = "Could not convert: ";
+    const std::size_t equals = text.find(" = ");
+    if (text.rfind(prefix, 0) == 0 && equals != std::string::npos) {
+      const std::string name = text.substr(prefix.size(), equals - prefix.size());
+      const std::string value = text.substr(equals + 3);
+      const CLI::Option* option = nullptr;
+      try {
+        option = app.get_option(name);
+      } catch (const CLI::Error&) {
+      }
+      return fmt::format("{}: '{}' is not {}", name, value, expected_value(option));
+    }
+  }
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) {
+    // "--strategy: 1 required TEXT missing"
+    const std::size_t colon = text.find(": ");
+    if (colon != std::string::npos && text.find("missing", colon) != std::string::npos)
+      return fmt::format("{} needs a value", text.substr(0, colon));
+  }
+  return lower_first(text);
+}
 }  // namespace detail
 
 // Runs a tool: `define` adds its options to the CLI11 app; `main` validates
 // them (throwing UsageError) and then does the work. Every failure is turned
-// into a message and an exit code here, and only here.
+// into a message and an exit code here, and only here. `renamed` lists old
+// option spellings still accepted (see renamed.hpp).
 inline int run_tool(std::string_view tool, std::string_view help, int argc, char** argv,
-                    const std::function<void(CLI::App&)>& define, const std::function<void()>& main) {
-  const std::string_view flag = detail::early_flag(argc, argv);
+                    const std::function<void(CLI::App&)>& define, const std::function<void()>& main,
+                    const std::vector<RenamedOption>& renamed = {}) {
+  std::vector<std::string> notes;
+  const std::vector<std::string> args = rewrite_renamed(std::vector<std::string>(argv, argv + argc), renamed, notes);
+  const std::string_view flag = detail::early_flag(args);
   if (flag == "help") {
-    fmt::print("{}", help);
+    fmt::print("{}{}", help, renamed_help(renamed));
     return std::fflush(stdout) == 0 ? exit_success : exit_data_error;
   }
   if (flag == "version") {
@@ -189,15 +262,20 @@ inline int run_tool(std::string_view tool, std::string_view help, int argc, char
     fmt::print(stderr, "{}: {}\nTry '{} --help' for more information.\n", tool, message, tool);
     return exit_usage_error;
   };
+  if (!detail::has_quiet_flag(args))
+    for (const std::string& note : notes) fmt::print(stderr, "{}: {}\n", tool, note);
   try {
     CLI::App app{std::string(tool)};
     app.set_help_flag();
     app.allow_extras(false);
     define(app);
     try {
-      app.parse(argc, argv);
+      std::vector<const char*> pointers;
+      pointers.reserve(args.size());
+      for (const std::string& arg : args) pointers.push_back(arg.c_str());
+      app.parse(static_cast<int>(pointers.size()), pointers.data());
     } catch (const CLI::ParseError& error) {
-      return usage_error(detail::lower_first(error.what()));
+      return usage_error(detail::parse_error_message(app, error));
     }
     main();
     return exit_success;

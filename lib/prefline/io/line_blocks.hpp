@@ -105,6 +105,15 @@ class LineBlockReader {
     std::size_t scanned = 0;  // no '\n' before this offset
     bool read_any = false;
     for (;;) {
+      // A UTF-8 byte order mark opens many files saved by Windows editors and
+      // spreadsheets: dropped, as csv2jsonl drops it (it is not JSON).
+      if (!bom_checked_ && (block.size >= 3 || eof_)) {
+        bom_checked_ = true;
+        if (block.size >= 3 && std::memcmp(block.data.get(), "\xEF\xBB\xBF", 3) == 0) {
+          std::memmove(block.data.get(), block.data.get() + 3, block.size - 3);
+          block.size -= 3;
+        }
+      }
       if (block.size >= target_ || eof_ || (read_any && handover_ == Handover::as_read)) {
         const char* base = block.data.get();
         const void* last = block.size > scanned ? memrchr(base + scanned, '\n', block.size - scanned) : nullptr;
@@ -140,6 +149,7 @@ class LineBlockReader {
   Handover handover_;
   std::string carry_;  // the unfinished line after the last block's last '\n'
   bool eof_ = false;
+  bool bom_checked_ = false;
 };
 
 }  // namespace prefline

@@ -49,7 +49,7 @@ struct Outcome {
 
 // Runs run_tool("demo", ...) on `args` (without the program name), capturing stdout and stderr.
 Outcome run(std::vector<std::string> args, const std::function<void(CLI::App&)>& define,
-        const std::function<void()>& main) {
+        const std::function<void()>& main, const std::vector<prefline::RenamedOption>& renamed = {}) {
   args.insert(args.begin(), "demo");
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
@@ -57,7 +57,7 @@ Outcome run(std::vector<std::string> args, const std::function<void(CLI::App&)>&
   Outcome result;
   Capture out(STDOUT_FILENO), err(STDERR_FILENO);
   result.exit = prefline::run_tool("demo", "Usage: demo [OPTIONS] [FILE...]\nthe manual\n",
-                                   static_cast<int>(args.size()), argv.data(), define, main);
+                                   static_cast<int>(args.size()), argv.data(), define, main, renamed);
   result.out = out.text();
   result.err = err.text();
   return result;
@@ -147,6 +147,34 @@ TEST(RunTool, BadOptionValueIsAUsageError) {
   expect_usage_error(demo({"--total", "many"}), "many");
   expect_usage_error(demo({"--total"}), "--total");
   EXPECT_FALSE(demo.ran);
+}
+
+TEST(RunTool, OptionErrorsInOurWords) {
+  Demo demo;
+  EXPECT_EQ(demo({"--total", "many"}).err, "demo: --total: 'many' is not a whole number\n" + try_help);
+  EXPECT_EQ(demo({"--total"}).err, "demo: --total needs a value\n" + try_help);
+  EXPECT_EQ(demo({"--totl", "3"}).err, "demo: unknown option '--totl'; did you mean '--total'?\n" + try_help);
+  EXPECT_EQ(demo({"--tot"}).err, "demo: unknown option '--tot'; did you mean '--total'?\n" + try_help);
+  EXPECT_EQ(demo({"--colour=red"}).err, "demo: unknown option '--colour'\n" + try_help);
+  EXPECT_FALSE(demo.ran);
+}
+
+TEST(RunTool, RenamedOptionsStillWorkWithANote) {
+  int total = 0;
+  auto define = [&](CLI::App& app) { app.add_option("--total", total); };
+  const std::vector<prefline::RenamedOption> renamed = {{"--count", "--total"}};
+  Outcome result = run({"--count", "7"}, define, [] {}, renamed);
+  EXPECT_EQ(result.exit, 0);
+  EXPECT_EQ(total, 7);
+  EXPECT_EQ(result.err, "demo: --count is deprecated, use --total (the old name goes in the next release)\n");
+
+  result = run({"--count=8", "-q"}, define, [] {}, renamed);
+  EXPECT_EQ(result.exit, 2);  // -q is not an option of this demo, but it silences the note first
+  EXPECT_EQ(result.err.find("deprecated"), std::string::npos);
+
+  result = run({"--help"}, define, [] {}, renamed);
+  EXPECT_NE(result.out.find("Deprecated spellings"), std::string::npos);
+  EXPECT_NE(result.out.find("  --count               now --total\n"), std::string::npos) << result.out;
 }
 
 TEST(RunTool, UsageErrorFromTheToolKeepsItsMessage) {
@@ -252,6 +280,17 @@ TEST(ParseNameList, DistinctNonEmptyNames) {
   EXPECT_EQ(message(""), "--names needs at least one name");
   EXPECT_EQ(message("a,,b"), "--names: empty name in 'a,,b'");
   EXPECT_EQ(message("a,b,a"), "--names: 'a' given twice");
+}
+
+TEST(BadRecords, NamesTheShapeOfAFileThatIsNotJsonLines) {
+  prefline::CommonOptions options;
+  prefline::BadRecords bad(options);
+  try {
+    bad.handle("grades.csv", 1, "invalid JSON: bad structure", "challenge,model,grade");
+    FAIL();
+  } catch (const prefline::DataError& error) {
+    EXPECT_STREQ(error.what(), "grades.csv:1: this looks like CSV; convert it with csv2jsonl first");
+  }
 }
 
 TEST(BadRecords, StrictByDefault) {

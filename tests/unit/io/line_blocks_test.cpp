@@ -179,3 +179,26 @@ TEST(LineBlock, LineAtCutsAtLineEndsAndAtTheEnd) {
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<std::string> lines_of(std::string_view data, std::size_t target) {
+  prefline::LineBlockReader reader(data, target);
+  prefline::LineBlock block;
+  std::vector<std::string> lines;
+  while (reader.fill(block)) block.for_each_line([&](const prefline::JsonlLine& line) { lines.emplace_back(line.text); });
+  return lines;
+}
+
+TEST(LineBlockReader, DropsAByteOrderMarkAtTheStartOnly) {
+  const std::string bom = "\xEF\xBB\xBF";
+  for (std::size_t target : {1, 2, 8, 4096}) {
+    EXPECT_EQ(lines_of(bom + "{\"a\":1}\n" + bom + "{}\n", target),
+              (std::vector<std::string>{"{\"a\":1}", bom + "{}"}))
+        << target;
+    EXPECT_EQ(lines_of(bom, target), std::vector<std::string>{}) << target;
+    EXPECT_EQ(lines_of("\xEF\xBB", target), std::vector<std::string>{"\xEF\xBB"}) << target;
+  }
+}
+
+}  // namespace

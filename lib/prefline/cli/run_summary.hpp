@@ -1,0 +1,93 @@
+// The one stderr line a stage writes when it left records out by rule, or
+// wrote nothing from something: "consensus: 15 items, 10 written, 5 left
+// out: low_votes (no complete grade); --keep-low keeps them". --quiet
+// silences it, except when nothing was written: an empty result always says why.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace prefline {
+
+class RunSummary {
+ public:
+  // `read_unit` names what the stage reads ("items", "records"); `written_unit`
+  // what it writes when that differs ("pairs"), else empty.
+  RunSummary(std::string_view tool, std::string_view read_unit, std::string_view written_unit = {})
+      : tool_(tool), read_unit_(read_unit), written_unit_(written_unit) {}
+
+  void set_read(std::uint64_t n) { read_ = n; }
+  void set_written(std::uint64_t n) { written_ = n; }
+
+  // Records left out by one rule: its name (as in the output's flags or
+  // statistics), what it means, and the option that keeps them ("" if none).
+  void left_out(std::string_view name, std::uint64_t count, std::string_view detail, std::string_view fix = {}) {
+    if (count == 0) return;
+    reasons_.push_back(Reason{std::string(name), count, std::string(detail), std::string(fix)});
+  }
+
+  // Why nothing was written when the rules above do not explain it (e.g.
+  // "no group has two items with different scores").
+  void set_empty_reason(std::string_view why) { empty_reason_ = why; }
+
+  std::uint64_t left_out_total() const {
+    std::uint64_t total = 0;
+    for (const Reason& reason : reasons_) total += reason.count;
+    return total;
+  }
+
+  // The line, or "" when there is nothing to say.
+  std::string line() const {
+    const bool empty_result = read_ > 0 && written_ == 0;
+    if (reasons_.empty() && !empty_result) return {};
+    std::string text = fmt::format("{}: {} {}, {} {}written", tool_, read_, read_unit_, written_,
+                                   written_unit_.empty() ? std::string() : written_unit_ + " ");
+    if (!reasons_.empty()) {
+      text += fmt::format(", {} {}left out: ", left_out_total(), written_unit_.empty() ? std::string() : read_unit_ + " ");
+      if (reasons_.size() == 1) {
+        const Reason& reason = reasons_.front();
+        text += reason.name;
+        if (!reason.detail.empty()) text += fmt::format(" ({})", reason.detail);
+        if (!reason.fix.empty()) text += "; " + reason.fix;
+      } else {
+        for (std::size_t i = 0; i < reasons_.size(); ++i) {
+          const Reason& reason = reasons_[i];
+          if (i > 0) text += ", ";
+          text += fmt::format("{} {}", reason.count, reason.name);
+          std::string inner = reason.detail;
+          if (!reason.fix.empty()) inner += (inner.empty() ? "" : "; ") + reason.fix;
+          if (!inner.empty()) text += fmt::format(" ({})", inner);
+        }
+      }
+    }
+    if (empty_result && !empty_reason_.empty()) text += ": " + empty_reason_;
+    return text;
+  }
+
+  // Writes the line to stderr; `quiet` silences it unless nothing was written.
+  void print(bool quiet) const {
+    const std::string text = line();
+    if (text.empty()) return;
+    if (quiet && !(read_ > 0 && written_ == 0)) return;
+    fmt::print(stderr, "{}\n", text);
+  }
+
+ private:
+  struct Reason {
+    std::string name;
+    std::uint64_t count;
+    std::string detail;
+    std::string fix;
+  };
+  std::string tool_, read_unit_, written_unit_;
+  std::uint64_t read_ = 0, written_ = 0;
+  std::vector<Reason> reasons_;
+  std::string empty_reason_;
+};
+
+}  // namespace prefline
