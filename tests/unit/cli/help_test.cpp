@@ -45,7 +45,9 @@ TEST(CommonOptionsHelp, NamesTheToolAndFitsEightyColumns) {
             "      --rejects FILE    with --skip-invalid: write every skipped input line to\n"
             "                        FILE, byte for byte\n"
             "  -q, --quiet           no progress display (shown only when stderr is a\n"
-            "                        terminal)\n"
+            "                        terminal), no deprecation notes and no summary line of\n"
+            "                        records left out; errors, and why a run wrote nothing,\n"
+            "                        are always shown\n"
             "  -h, --help            show this help and exit\n"
             "      --version         show the version and exit\n");
   EXPECT_LE(longest_line(prefline::common_options_help({.tool = "a-tool-with-a-long-name", .column = 27})),

@@ -182,7 +182,7 @@ TEST(LineBlock, LineAtCutsAtLineEndsAndAtTheEnd) {
 
 namespace {
 
-std::vector<std::string> lines_of(std::string_view data, std::size_t target) {
+std::vector<std::string> block_lines_of(std::string_view data, std::size_t target) {
   prefline::LineBlockReader reader(data, target);
   prefline::LineBlock block;
   std::vector<std::string> lines;
@@ -193,11 +193,11 @@ std::vector<std::string> lines_of(std::string_view data, std::size_t target) {
 TEST(LineBlockReader, DropsAByteOrderMarkAtTheStartOnly) {
   const std::string bom = "\xEF\xBB\xBF";
   for (std::size_t target : {1, 2, 8, 4096}) {
-    EXPECT_EQ(lines_of(bom + "{\"a\":1}\n" + bom + "{}\n", target),
+    EXPECT_EQ(block_lines_of(bom + "{\"a\":1}\n" + bom + "{}\n", target),
               (std::vector<std::string>{"{\"a\":1}", bom + "{}"}))
         << target;
-    EXPECT_EQ(lines_of(bom, target), std::vector<std::string>{}) << target;
-    EXPECT_EQ(lines_of("\xEF\xBB", target), std::vector<std::string>{"\xEF\xBB"}) << target;
+    EXPECT_EQ(block_lines_of(bom, target), std::vector<std::string>{}) << target;
+    EXPECT_EQ(block_lines_of("\xEF\xBB", target), std::vector<std::string>{"\xEF\xBB"}) << target;
   }
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir(const char* name) { return prefline_test::scratch_dir("output-folder-test", name); }
+fs::path folder_scratch(const char* name) { return prefline_test::scratch_dir("output-folder-test", name); }
 
 using prefline_test::slurp;
 
@@ -29,7 +29,7 @@ void write_file(prefline::OutputFolder& folder, std::string_view relative, std::
 }
 
 TEST(OutputFolder, TheFolderTakesItsNameOnlyOnCommit) {
-  const fs::path dir = scratch_dir("commit");
+  const fs::path dir = folder_scratch("commit");
   const std::string target = (dir / "dataset").string();
   prefline::OutputFolder folder;
   folder.open(target, false, owned_jsonl);
@@ -43,7 +43,7 @@ TEST(OutputFolder, TheFolderTakesItsNameOnlyOnCommit) {
 }
 
 TEST(OutputFolder, NotCommittedLeavesNothing) {
-  const fs::path dir = scratch_dir("discard");
+  const fs::path dir = folder_scratch("discard");
   {
     prefline::OutputFolder folder;
     folder.open((dir / "dataset").string(), false, owned_jsonl);
@@ -55,7 +55,7 @@ TEST(OutputFolder, NotCommittedLeavesNothing) {
 }
 
 TEST(OutputFolder, ReplacesOnlyWhatTheToolWrites) {
-  const fs::path dir = scratch_dir("replace");
+  const fs::path dir = folder_scratch("replace");
   const std::string target = (dir / "dataset").string();
   fs::create_directories(dir / "dataset" / "data");
   std::ofstream(dir / "dataset" / "data" / "old.jsonl") << "old\n";

@@ -13,14 +13,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir(const char* name) { return prefline_test::scratch_dir("output-set-test", name); }
+fs::path set_scratch(const char* name) { return prefline_test::scratch_dir("output-set-test", name); }
 
 using prefline_test::slurp;
 
 using prefline_test::entries_in;
 
 TEST(OutputSet, EveryFileAppearsOnlyOnCommit) {
-  const fs::path dir = scratch_dir("commit");
+  const fs::path dir = set_scratch("commit");
   prefline::OutputSet outputs;
   prefline::Output& main = outputs.add((dir / "items.jsonl").string());
   prefline::Output& side = outputs.add((dir / "agreement.json").string());
@@ -42,7 +42,7 @@ TEST(OutputSet, EveryFileAppearsOnlyOnCommit) {
 // error, and no file of the set (the old ones stay as they were).
 TEST(OutputSet, AFullDiskOnAnyFileLeavesNoneOfTheSet) {
   for (bool full_first : {true, false}) {
-    const fs::path dir = scratch_dir("full");
+    const fs::path dir = set_scratch("full");
     std::ofstream(dir / "old.json") << "old\n";
     prefline::OutputSet outputs;
     prefline::Output* full = nullptr;
@@ -69,7 +69,7 @@ TEST(OutputSet, AFullDiskOnAnyFileLeavesNoneOfTheSet) {
 }
 
 TEST(OutputSet, DestroyedWithoutCommitLeavesNothing) {
-  const fs::path dir = scratch_dir("destroyed");
+  const fs::path dir = set_scratch("destroyed");
   {
     prefline::OutputSet outputs;
     outputs.add((dir / "a.jsonl").string()).buffer().append("a\n");
@@ -81,7 +81,7 @@ TEST(OutputSet, DestroyedWithoutCommitLeavesNothing) {
 
 // A rename that fails after others succeeded takes the published ones back.
 TEST(OutputSet, AFailedRenameRemovesTheFilesAlreadyPublished) {
-  const fs::path dir = scratch_dir("rename");
+  const fs::path dir = set_scratch("rename");
   prefline::OutputSet outputs;
   outputs.add((dir / "first.jsonl").string()).buffer().append("1\n");
   outputs.add((dir / "second.json").string()).buffer().append("2\n");
@@ -95,7 +95,7 @@ TEST(OutputSet, AFailedRenameRemovesTheFilesAlreadyPublished) {
 
 // finish_writing() alone: the full disk shows, nothing is published yet.
 TEST(OutputSet, FinishWritingPublishesNothing) {
-  const fs::path dir = scratch_dir("finish");
+  const fs::path dir = set_scratch("finish");
   prefline::OutputSet outputs;
   outputs.add((dir / "a.jsonl").string()).buffer().append("a\n");
   outputs.finish_writing();

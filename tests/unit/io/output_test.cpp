@@ -17,14 +17,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir() { return prefline_test::scratch_dir("output-test"); }
+fs::path output_scratch() { return prefline_test::scratch_dir("output-test"); }
 
 std::size_t files_in(const fs::path& dir) { return prefline_test::entries_in(dir); }
 
 using prefline_test::slurp;
 
 TEST(Output, FileAppearsOnlyOnCommit) {
-  const fs::path dir = scratch_dir();
+  const fs::path dir = output_scratch();
   const fs::path target = dir / "out.jsonl";
   {
     prefline::Output out;
@@ -42,7 +42,7 @@ TEST(Output, FileAppearsOnlyOnCommit) {
 }
 
 TEST(Output, UncommittedFileLeavesNothingAndKeepsTheOldOne) {
-  const fs::path dir = scratch_dir();
+  const fs::path dir = output_scratch();
   const fs::path target = dir / "out.jsonl";
   std::ofstream(target) << "old\n";
   {
@@ -79,7 +79,7 @@ TEST(Output, DescriptorPathsWriteThroughTheDescriptorInAppendMode) {
   // `tool --summary /dev/stdout >> log` when standard output is a regular
   // file: the bytes go where the descriptor points, after what is there, and
   // nothing in /dev or /proc is replaced.
-  const fs::path dir = scratch_dir();
+  const fs::path dir = output_scratch();
   const fs::path log = dir / "log.txt";
   std::ofstream(log) << "before\n";
   const int fd = ::open(log.c_str(), O_WRONLY | O_APPEND);
@@ -105,7 +105,7 @@ TEST(Output, DescriptorPathsWriteThroughTheDescriptorInAppendMode) {
 }
 
 TEST(Output, SymlinkKeepsTheLinkAndReplacesItsTarget) {
-  const fs::path dir = scratch_dir();
+  const fs::path dir = output_scratch();
   fs::create_directories(dir / "data");
   std::ofstream(dir / "data" / "real.jsonl") << "old\n";
   fs::create_symlink("data/real.jsonl", dir / "out.jsonl");
@@ -125,7 +125,7 @@ TEST(Output, SymlinkKeepsTheLinkAndReplacesItsTarget) {
 }
 
 TEST(Output, WriteKeepsOrderWhetherBufferedOrWrittenThrough) {
-  const fs::path dir = scratch_dir();
+  const fs::path dir = output_scratch();
   const fs::path path = dir / "mixed.txt";
   std::string expected;
   {

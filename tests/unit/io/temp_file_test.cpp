@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir(const char* name) { return prefline_test::scratch_dir("temp-file-test", name); }
+fs::path temp_scratch(const char* name) { return prefline_test::scratch_dir("temp-file-test", name); }
 
 using prefline_test::slurp;
 
@@ -32,7 +32,7 @@ bool registered(const std::string& path) {
 }
 
 TEST(TempFile, CreatedNextToTheTargetAndRenamedOverIt) {
-  const fs::path dir = scratch_dir("commit");
+  const fs::path dir = temp_scratch("commit");
   const std::string target = (dir / "out.jsonl").string();
   std::ofstream(target) << "old\n";
   prefline::TempFile temp;
@@ -54,7 +54,7 @@ TEST(TempFile, CreatedNextToTheTargetAndRenamedOverIt) {
 }
 
 TEST(TempFile, ModeIsThatOfANewFile) {
-  const fs::path dir = scratch_dir("mode");
+  const fs::path dir = temp_scratch("mode");
   const mode_t mask = ::umask(022);
   prefline::TempFile temp;
   temp.create((dir / "x").string());
@@ -67,7 +67,7 @@ TEST(TempFile, ModeIsThatOfANewFile) {
 }
 
 TEST(TempFile, DiscardedOrDestroyedItLeavesNothing) {
-  const fs::path dir = scratch_dir("discard");
+  const fs::path dir = temp_scratch("discard");
   std::string first, second;
   {
     prefline::TempFile temp;
@@ -102,7 +102,7 @@ TEST(TempFile, UncreatableNamesTheTarget) {
 }
 
 TEST(TempFile, FailedRenameRemovesTheTempFile) {
-  const fs::path dir = scratch_dir("rename");
+  const fs::path dir = temp_scratch("rename");
   fs::create_directories(dir / "busy" / "inside");  // a non-empty folder cannot be renamed over
   prefline::TempFile temp;
   temp.create((dir / "busy").string());
@@ -116,7 +116,7 @@ TEST(TempFile, FailedRenameRemovesTheTempFile) {
 // In a child process: create, then a signal. The handler removes the file
 // (and the folder with its content) and the child dies of the signal.
 TEST(TempFile, ASignalRemovesFilesAndFolders) {
-  const fs::path dir = scratch_dir("signal");
+  const fs::path dir = temp_scratch("signal");
   for (int signal_number : {SIGTERM, SIGINT, SIGHUP}) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
@@ -143,7 +143,7 @@ TEST(TempFile, ASignalRemovesFilesAndFolders) {
 // A signal that arrives while the cleanup signals are held back (as inside
 // create()) is delivered when they are released, and finds the file registered.
 TEST(TempFile, ASignalHeldBackDuringCreateStillRemovesTheFile) {
-  const fs::path dir = scratch_dir("pending");
+  const fs::path dir = temp_scratch("pending");
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
@@ -165,7 +165,7 @@ TEST(TempFile, ASignalHeldBackDuringCreateStillRemovesTheFile) {
 }
 
 TEST(TempFolder, CreatedNextToTheTargetAndRemovedWithItsContent) {
-  const fs::path dir = scratch_dir("folder");
+  const fs::path dir = temp_scratch("folder");
   prefline::TempFolder folder;
   folder.create((dir / "dataset").string());
   ASSERT_TRUE(fs::is_directory(folder.path()));
@@ -185,7 +185,7 @@ TEST(TempFolder, CreatedNextToTheTargetAndRemovedWithItsContent) {
 }
 
 TEST(TempFileRegistry, RemoveTreeAtRemovesNestedFolders) {
-  const fs::path dir = scratch_dir("tree");
+  const fs::path dir = temp_scratch("tree");
   fs::create_directories(dir / "t" / "x" / "y");
   std::ofstream(dir / "t" / "x" / "y" / "z.txt") << "z";
   std::ofstream(dir / "t" / "top.txt") << "t";
