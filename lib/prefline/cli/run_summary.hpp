@@ -2,15 +2,21 @@
 // wrote nothing from something: "consensus: 15 items, 10 written, 5 left
 // out: low_votes (no complete grade); --keep-low keeps them". --quiet
 // silences it, except when nothing was written: an empty result always says why.
+// With PREFLINE_SUMMARY=json in the environment the line is one JSON object
+// instead (scripts/prefline-dask sums its workers' summaries into the line
+// one process would write).
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "prefline/json/writer.hpp"
 
 namespace prefline {
 
@@ -69,11 +75,42 @@ class RunSummary {
     return text;
   }
 
+  // The same facts as one JSON object (for a driver that sums workers' runs):
+  // {"tool","read","read_unit","written","written_unit","left_out":[{"name","count","detail","fix"}],"empty_reason"}
+  std::string json() const {
+    Buffer out;
+    JsonWriter writer(out);
+    writer.begin_object();
+    writer.key("tool").string(tool_);
+    writer.key("read").integer(static_cast<std::int64_t>(read_));
+    writer.key("read_unit").string(read_unit_);
+    writer.key("written").integer(static_cast<std::int64_t>(written_));
+    writer.key("written_unit").string(written_unit_);
+    writer.key("left_out").begin_array();
+    for (const Reason& reason : reasons_) {
+      writer.begin_object();
+      writer.key("name").string(reason.name);
+      writer.key("count").integer(static_cast<std::int64_t>(reason.count));
+      writer.key("detail").string(reason.detail);
+      writer.key("fix").string(reason.fix);
+      writer.end_object();
+    }
+    writer.end_array();
+    writer.key("empty_reason").string(empty_reason_);
+    writer.end_object();
+    return std::string(out.view());
+  }
+
   // Writes the line to stderr; `quiet` silences it unless nothing was written.
   void print(bool quiet) const {
     const std::string text = line();
     if (text.empty()) return;
     if (quiet && !(read_ > 0 && written_ == 0)) return;
+    const char* format = std::getenv("PREFLINE_SUMMARY");
+    if (format != nullptr && std::string_view(format) == "json") {
+      fmt::print(stderr, "{}\n", json());
+      return;
+    }
     fmt::print(stderr, "{}\n", text);
   }
 

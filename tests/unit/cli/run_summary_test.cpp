@@ -43,3 +43,15 @@ TEST(RunSummary, AnEmptyResultSaysWhy) {
 }
 
 }  // namespace
+
+namespace {
+TEST(RunSummary, JsonFormForDrivers) {
+  prefline::RunSummary summary("pairup", "items", "pairs");
+  summary.set_read(12);
+  summary.set_written(4);
+  summary.left_out("low_votes", 3, "vote_count < 1", "--min-votes 0 keeps them");
+  EXPECT_EQ(summary.json(),
+            R"({"tool":"pairup","read":12,"read_unit":"items","written":4,"written_unit":"pairs","left_out":[)"
+            R"({"name":"low_votes","count":3,"detail":"vote_count < 1","fix":"--min-votes 0 keeps them"}],"empty_reason":""})");
+}
+}  // namespace
