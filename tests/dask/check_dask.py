@@ -239,7 +239,7 @@ def errors_mode(bin_dir, data):
             check(f"{name}: no output file, no temporary file left", sorted(os.listdir(work)),
                   ["b.csv", "bad-row.csv", "bad-score.csv"])
 
-        # pairup rejects an item (a string where --by wants a number): the message counts the
+        # pairup rejects an item (a string where --score wants a number): the message counts the
         # line in the whole item stream. Column 'by' is empty (null: no score, left out) except on
         # the rows of the items first seen after row 40000, where it is the string "x".
         with open(data / "b.csv", newline="", encoding="utf-8") as f:
@@ -252,10 +252,10 @@ def errors_mode(bin_dir, data):
             writer.writerow(rows[0] + ["by"])
             writer.writerows(row + ["x" if first[(row[0], row[1])] >= 40000 else ""] for row in rows[1:])
         _, expected, codes = pipeline(bin_dir, [["csv2jsonl", "by.csv"], ["consensus", "--keep", "by"],
-                                                ["pairup", "--by", "by"]], work)
+                                                ["pairup", "--score", "by"]], work)
         line = int(expected.split(b":")[2]) if expected.startswith(b"pairup: -:") else 0
         check("reference: pairup fails on an item after the 1000th", (codes[-1], line > 1000), (1, True))
-        proc = dask_run(bin_dir, on + ["--consensus-args", "--keep by", "by.csv", "--", "--by", "by"], work)
+        proc = dask_run(bin_dir, on + ["--consensus-args", "--keep by", "by.csv", "--", "--score", "by"], work)
         check("pairup item error: exit status 1", proc.returncode, 1)
         check("pairup item error: the message of one process, its line in the whole item stream", proc.stderr,
               expected)
@@ -289,14 +289,14 @@ def errors_mode(bin_dir, data):
     usage = "\nTry 'prefline-dask --help' for more information.\n"
     cases = [
         (["b.csv"], 2, "prefline-dask: give exactly one of --local N and --scheduler ADDRESS" + usage),
-        (["--local", "2", "--consensus-args", "--agreement a.json", "b.csv"], 2,
-         "prefline-dask: consensus option '--agreement' is not supported: needs every item at once; run "
-         "'consensus --merge --agreement' on the partials instead" + usage),
+        (["--local", "2", "--consensus-args", "--stats a.json", "b.csv"], 2,
+         "prefline-dask: consensus option '--stats' is not supported: needs every item at once; run "
+         "'consensus --merge --stats' on the partials instead" + usage),
         (["--local", "2", "b.csv", "--", "--group", "type"], 2,
          "prefline-dask: pairup --group 'type' must be one of consensus' --item fields (challenge,model): "
          "partitions hold whole groups and are cut by item key" + usage),
-        (["--local", "2", "b.csv", "--", "--meta", "m.json"], 2,
-         "prefline-dask: pairup option '--meta' is not supported: statistics are per run; run pairup --meta on "
+        (["--local", "2", "b.csv", "--", "--stats", "m.json"], 2,
+         "prefline-dask: pairup option '--stats' is not supported: statistics are per run; run pairup --stats on "
          "the output's items instead" + usage),
         (["--local", "0", "b.csv"], 2, "prefline-dask: --local needs a whole number >= 1, not '0'" + usage),
         (["--local", "2", "--consensus-args", "--scale x", "b.csv"], 2, None),  # consensus' own message

@@ -102,15 +102,16 @@ class RunSummary {
   }
 
   // Writes the line to stderr; `quiet` silences it unless nothing was written.
+  // PREFLINE_SUMMARY=json: always the JSON form, quiet or not (a driver asked for it).
   void print(bool quiet) const {
-    const std::string text = line();
-    if (text.empty()) return;
-    if (quiet && !(read_ > 0 && written_ == 0)) return;
     const char* format = std::getenv("PREFLINE_SUMMARY");
     if (format != nullptr && std::string_view(format) == "json") {
       fmt::print(stderr, "{}\n", json());
       return;
     }
+    const std::string text = line();
+    if (text.empty()) return;
+    if (quiet && !(read_ > 0 && written_ == 0)) return;
     fmt::print(stderr, "{}\n", text);
   }
 
