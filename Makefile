@@ -67,10 +67,12 @@ test: build
 # CLI cases), judge_server/smoke (checks the test server itself, ~50 s), and
 # the cases that only repeat covered code at scale: the 100 MB lines and
 # consensus split-merge-equals-one-run (~60 s; fuzz_consensus replays the
-# partial/merge round trip under the sanitizers); and install/consumer (the
-# install tree and its package config do not depend on the sanitizers).
+# partial/merge round trip under the sanitizers); install/consumer (the
+# install tree and its package config do not depend on the sanitizers); and
+# readme/* and pipeline/* (~30 s; they check the README's commands and
+# Makefile.pipeline's stamps, whose tools the CLI cases cover).
 SANITIZE_BUILD ?= build-sanitize
-SANITIZE_CTEST_ARGS ?= -E '^(dask/.*|judge_server/smoke|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line)$$'
+SANITIZE_CTEST_ARGS ?= -E '^(dask/.*|judge_server/smoke|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line|readme/.*|pipeline/.*)$$'
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 test-sanitize: deps
