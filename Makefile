@@ -40,7 +40,9 @@ demo-run:
 	@printf '  %-32s pair statistics\n' $(DEMO)/pairs.stats.json
 	@printf '  %-32s split by prompt: %s(counts in %s)\n' $(DEMO)/splits/ "$$(cd $(DEMO)/splits && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)" $(DEMO)/splits.stats.json
 	@printf '  %-32s dataset folder (%s): %s\n' $(DEMO)/dataset/ "$$(sed -n 's/^EXPORT_FORMAT=//p' $(DEMO)/.stamps/dataset)" "$$(cd $(DEMO)/dataset && find . -type f | sort | tr '\n' ' ')"
-	@printf '  %-32s duel turns judged (%s) and routed: %s\n' $(DEMO)/duel/ "verdicts on examples/duel/turns.jsonl" "$$(cd $(DEMO)/duel && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)"
+	@printf '  %-32s duel turns judged (%s) and routed: %s\n' $(DEMO)/duel/ \
+	  "$$(awk '/^DUEL_TURNS=/ { turns = substr($$0, 12) } /^JUDGES=/ { judges = substr($$0, 8) } END { printf "turns of %s, %s", turns, judges == "" ? "scored from their verdicts" : "by the panel " judges }' $(DEMO)/.stamps/duel)" \
+	  "$$(cd $(DEMO)/duel && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)"
 	@printf '  %-32s duel summary: %s\n' $(DEMO)/duel.json "$$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print("challenger %.2f vs king %.2f, lcb %.4f, accepted %s" % (s["challenger_score"], s["king_score"], s["lcb"], s["accepted"]))' $(DEMO)/duel.json)"
 	@printf '  %-32s report (and $(DEMO)/report.html, one page with SVG charts)\n' $(DEMO)/report.md
 	@printf '  %-32s SFT mixes: %s\n' $(DEMO)/sft/ "$$(cd $(DEMO)/sft && printf '%s ' *.jsonl *.csv)"
