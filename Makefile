@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build build-tools demo test test-sanitize fuzz bench clean
+.PHONY: all deps configure build build-tools demo demo-run test test-sanitize fuzz bench clean
 
 all: build
 
@@ -23,28 +23,38 @@ build: configure
 build-tools: configure
 	cmake --build $(BUILD) -j$(JOBS) --target tools
 
-# Runs the example pipeline of examples/ and says where its outputs are.
+# Runs the example pipeline of examples/ (every stage of Makefile.pipeline:
+# the default grades -> pairs -> dataset chain, then its duel and sft targets)
+# and says where its outputs are.
+# demo-run does the same with the tools already built (tests/readme/ runs it).
+DEMO := out/demo
 demo: build-tools
-	$(MAKE) --no-print-directory -f Makefile.pipeline BIN=$(BUILD)/bin GRADES=examples/grades OUT=out/demo
+	$(MAKE) --no-print-directory demo-run
+
+demo-run:
+	$(MAKE) --no-print-directory -f Makefile.pipeline BIN=$(BUILD)/bin OUT=$(DEMO) all duel sft
 	@echo
-	@echo "demo outputs (in out/demo/):"
-	@for f in out/demo/*.jsonl; do printf '  %-28s %6d records\n' "$$f" "$$(wc -l < "$$f")"; done
-	@printf '  %-28s agreement report\n' out/demo/agreement.json
-	@printf '  %-28s pair statistics\n' out/demo/pairs.meta.json
-	@printf '  %-28s duel turns judged (%s) and routed: %s\n' out/demo/duel/ "verdicts on examples/duel/turns.jsonl" "$$(cd out/demo/duel && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)"
-	@printf '  %-28s duel summary: %s\n' out/demo/duel.json "$$(python3 -c 'import json; s = json.load(open("out/demo/duel.json")); print("challenger %.2f vs king %.2f, lcb %.4f, accepted %s" % (s["challenger_score"], s["king_score"], s["lcb"], s["accepted"]))')"
-	@printf '  %-28s report (and out/demo/report.html, one page with SVG charts)\n' out/demo/report.md
-	@printf '  %-28s SFT mixes (make -f Makefile.pipeline sft): %s\n' out/demo/sft/ "$$(ls out/demo/sft 2>/dev/null | grep -c . ) files"
-	@printf '  %-28s 80/10/10 split by prompt: %s\n' out/demo/splits/ "$$(cd out/demo/splits && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)"
-	@printf '  %-28s dataset folder (%s): %s\n' out/demo/dataset/ "trl" "$$(cd out/demo/dataset && find . -type f | sort | tr '\n' ' ')"
-	@echo "first grade record (out/demo/grades.jsonl):"
-	@head -n 1 out/demo/grades.jsonl
-	@echo "first item record (out/demo/items.jsonl):"
-	@head -n 1 out/demo/items.jsonl
-	@echo "first pair (out/demo/pairs.jsonl), texts cut to 60 characters:"
-	@python3 -c 'import json, sys; p = json.loads(open(sys.argv[1]).readline()); m = p["metadata"]; print("  %s: %s > %s (score difference %s)" % (m["challenge"], m["chosen_model"], m["rejected_model"], m["score_difference"])); [print("  %-8s %r" % (k, p[k][:60])) for k in ("prompt", "chosen", "rejected")]' out/demo/pairs.jsonl
-	@echo "agreement (out/demo/agreement.json), per dimension:"
-	@python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))["dimensions"]; [print("  %s: alpha interval %.3f, ordinal %.3f, over %d items" % (k, v["alpha_interval"], v["alpha_ordinal"], v["units"])) for k, v in d.items()]' out/demo/agreement.json
+	@echo "demo outputs (in $(DEMO)/):"
+	@for f in $(DEMO)/*.jsonl; do printf '  %-32s %6d records\n' "$$f" "$$(wc -l < "$$f")"; done
+	@printf '  %-32s agreement report\n' $(DEMO)/agreement.json
+	@printf '  %-32s pair statistics\n' $(DEMO)/pairs.stats.json
+	@printf '  %-32s split by prompt: %s(counts in %s)\n' $(DEMO)/splits/ "$$(cd $(DEMO)/splits && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)" $(DEMO)/splits.stats.json
+	@printf '  %-32s dataset folder (%s): %s\n' $(DEMO)/dataset/ "$$(sed -n 's/^EXPORT_FORMAT=//p' $(DEMO)/.stamps/dataset)" "$$(cd $(DEMO)/dataset && find . -type f | sort | tr '\n' ' ')"
+	@printf '  %-32s duel turns judged (%s) and routed: %s\n' $(DEMO)/duel/ \
+	  "$$(awk '/^DUEL_TURNS=/ { turns = substr($$0, 12) } /^JUDGES=/ { judges = substr($$0, 8) } END { printf "turns of %s, %s", turns, judges == "" ? "scored from their verdicts" : "by the panel " judges }' $(DEMO)/.stamps/duel)" \
+	  "$$(cd $(DEMO)/duel && for f in *.jsonl; do printf '%s %s  ' $$f $$(wc -l < $$f); done)"
+	@printf '  %-32s duel summary: %s\n' $(DEMO)/duel.json "$$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print("challenger %.2f vs king %.2f, lcb %.4f, accepted %s" % (s["challenger_score"], s["king_score"], s["lcb"], s["accepted"]))' $(DEMO)/duel.json)"
+	@printf '  %-32s report (and $(DEMO)/report.html, one page with SVG charts)\n' $(DEMO)/report.md
+	@printf '  %-32s SFT mixes: %s\n' $(DEMO)/sft/ "$$(cd $(DEMO)/sft && printf '%s ' *.jsonl *.csv)"
+	@echo "first grade record ($(DEMO)/grades.jsonl):"
+	@head -n 1 $(DEMO)/grades.jsonl
+	@echo "first item record ($(DEMO)/items.jsonl):"
+	@head -n 1 $(DEMO)/items.jsonl
+	@echo "first pair ($(DEMO)/pairs.jsonl), texts cut to 60 characters:"
+	@python3 -c 'import json, sys; p = json.loads(open(sys.argv[1]).readline()); m = p["metadata"]; print("  %s: %s > %s (score difference %s)" % (m["challenge"], m["chosen_model"], m["rejected_model"], m["score_difference"])); [print("  %-8s %r" % (k, p[k][:60])) for k in ("prompt", "chosen", "rejected")]' $(DEMO)/pairs.jsonl
+	@echo "agreement ($(DEMO)/agreement.json), per dimension:"
+	@python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))["dimensions"]; [print("  %s: alpha interval %.3f, ordinal %.3f, over %d items" % (k, v["alpha_interval"], v["alpha_ordinal"], v["units"])) for k, v in d.items()]' $(DEMO)/agreement.json
+	@echo "stages and their variables: make -f Makefile.pipeline help"
 
 # The whole suite, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: build
@@ -59,10 +69,12 @@ test: build
 # CLI cases), judge_server/smoke (checks the test server itself, ~50 s), and
 # the cases that only repeat covered code at scale: the 100 MB lines and
 # consensus split-merge-equals-one-run (~60 s; fuzz_consensus replays the
-# partial/merge round trip under the sanitizers); and install/consumer (the
-# install tree and its package config do not depend on the sanitizers).
+# partial/merge round trip under the sanitizers); install/consumer (the
+# install tree and its package config do not depend on the sanitizers); and
+# readme/* and pipeline/* (~30 s; they check the README's commands and
+# Makefile.pipeline's stamps, whose tools the CLI cases cover).
 SANITIZE_BUILD ?= build-sanitize
-SANITIZE_CTEST_ARGS ?= -E '^(dask/.*|judge_server/smoke|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line)$$'
+SANITIZE_CTEST_ARGS ?= -E '^(dask/.*|judge_server/smoke|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line|readme/.*|pipeline/.*)$$'
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 test-sanitize: deps
