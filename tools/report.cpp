@@ -107,13 +107,13 @@ Judged turns:
                           numbers, each > 0 and < 100. Default: none (the
                           records name their bucket, not its edges), so no
                           edge is drawn. A bucket whose scores straddle an
-                          edge is named on stderr
-  Given explicitly, --id and --bucket-field must name a field some judged
-  turn has: else an error (exit 1) listing the fields seen.
+                          edge is named on stderr (unless --quiet)
       --bin-width N       the score histogram's bin width, a whole number
                           1-100 (default 10): bins start at 0, are split at
                           each edge, and the last one ends at 100
                           (inclusive)
+  Given explicitly, --id and --bucket-field must name a field some judged
+  turn has: else an error (exit 1) listing the fields seen.
 
 Pair records:
       --group FIELD       the group field in metadata (default: the first
