@@ -96,7 +96,8 @@ Options:
                            holds only README.md and data/*.jsonl (what export
                            writes); anything else in it (a .git folder...)
                            and it is left alone. Without --force an existing
-                           DIR is a usage error (exit 2, nothing is read)
+                           DIR (or a file named DIR) is a usage error (exit
+                           2, nothing is read)
 )";
 
 // The shared block (-o, --skip-invalid, ...): cli/help.hpp.
@@ -246,7 +247,11 @@ Settings make_settings(const Options& options) {
   settings.force = options.force;
   // Replacing a folder is always asked for: checked before anything is read.
   std::error_code error;
-  if (!settings.force && std::filesystem::exists(std::filesystem::symlink_status(settings.dataset_dir, error)))
+  const std::filesystem::file_status status = std::filesystem::symlink_status(settings.dataset_dir, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status))
+    throw prefline::UsageError(
+        fmt::format("--dataset-dir: '{}' exists and is not a folder; not replacing it", settings.dataset_dir));
+  if (std::filesystem::exists(status) && !settings.force)
     throw prefline::UsageError(
         fmt::format("--dataset-dir: '{}' already exists; add --force to replace it", settings.dataset_dir));
   return settings;
