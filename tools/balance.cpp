@@ -14,11 +14,13 @@
 
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/progress.hpp"
+#include "prefline/cli/run_summary.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
 #include "prefline/io/output_set.hpp"
+#include "prefline/json/field_census.hpp"
 #include "prefline/mix/record_classifier.hpp"
 #include "prefline/mix/strata.hpp"
 #include "prefline/mix/summary_file.hpp"
@@ -55,10 +57,12 @@ Filtering, in this order:
                           id); the later ones are counted as duplicates.
                           Equal means same type and same value: the string
                           "1" is not the number 1 (default: no dedup)
-      --by FIELD          the stratum of a record (default difficulty): a
+      --stratum FIELD     the stratum of a record (default difficulty): a
                           string, or a number, named by its shortest form
                           (1.0 is "1"). Records whose stratum is not in the
                           mix are counted as outside_mix
+  A field named by --require, --dedup, --stratum, --key or --length-field
+  that no record has is an error (exit 1) listing the fields seen.
 
 Mix:
       --mix MIX           the shares of the strata (default balanced):
@@ -85,13 +89,14 @@ Mix:
   record, i.e. the largest N whose counts (rounded as above) each fit in
   their stratum: balanced over 12 easy, 10 medium and 8 hard records gives
   N = 26 (9, 9, 8). A stratum with a share > 0 and no eligible record is
-  then an error (exit 1).
+  then an error (exit 1). Both errors say how many records --require and
+  --dedup left out.
 
 Selection:
       --key FIELDS        what ranks a record: one or more top-level fields
                           (comma list; strings hashed unescaped, other values
                           as compact JSON, each part prefixed by its type and
-                          length, as bucket --hash does), or by default the
+                          length, as bucket --key does), or by default the
                           whole line (its bytes without the line end and
                           trailing white space)
       --seed N            the seed of the hash (default 0)
@@ -100,24 +105,36 @@ Selection:
   the first COUNT are taken. The same input and options give the same sample
   on any machine; another seed gives another sample.
 
-Summary:
-      --summary FILE      append one CSV row describing the run to FILE, after
+Statistics:
+      --stats FILE        write the run's figures as one JSON object to FILE
+                          (published with the output, only when the tool
+                          succeeds): {"dataset","mix","seed","total",
+                          "strata":{S:{"count","share","available"},...},
+                          "read","invalid","filtered","duplicates",
+                          "outside_mix","eligible","not_sampled",
+                          "avg_length"}; share and avg_length are rounded as
+                          in the CSV row, null when the sample is empty
+      --append-csv FILE   append one CSV row describing the run to FILE, after
                           a header line when FILE is new or empty; an existing
                           FILE must start with this run's header (the same
                           strata), else exit 1 before any input is read. The
                           row is appended by one write under an exclusive lock
                           (flock), so parallel runs can share FILE. Written
                           only when the tool succeeds, after the output
-      --name NAME         the row's dataset name (default: the --mix text)
+      --name NAME         the dataset name of the row and of --stats
+                          (default: the --mix text)
       --length-field FIELD  the string field whose average length (in Unicode
                           characters, over the sample) is avg_length; every
                           record that passes --require must have it
-  Columns: dataset, mix, seed, total; then for each stratum S in mix order
+  CSV columns: dataset, mix, seed, total; then for each stratum S in mix order
   S_count, S_share (S_count / total, 4 decimals), S_available (its eligible
   records); then read (records read), invalid (skipped by --skip-invalid),
   filtered, duplicates, outside_mix, eligible (read = invalid + filtered +
   duplicates + outside_mix + eligible), avg_length (1 decimal; empty without
   --length-field or when the sample is empty).
+  On stderr, one line counts the records left out by a rule (filtered,
+  duplicates, outside_mix, not_sampled: eligible records the mix has no room
+  for); --quiet silences it unless nothing was written.
 
 Memory:
   With --total: the chosen records only (a heap of COUNT records per stratum),
@@ -136,11 +153,11 @@ constexpr prefline::CommonHelp common_help{.tool = tool};
 
 constexpr std::string_view help_tail = R"(
 Input: JSON Lines, one object per line; blank lines are skipped. Fields read:
-the --require fields of every record; the --by, --dedup, --key and
+the --require fields of every record; the --stratum, --dedup, --key and
 --length-field fields of the records that pass --require. Bad records (exit
 1, or skipped with --skip-invalid): not exactly one valid JSON object
 (invalid JSON or UTF-8, content after it), a field read twice in a record
-(duplicate key); after --require: a --by field that is missing or not a
+(duplicate key); after --require: a --stratum field that is missing or not a
 string or number, a missing or null --dedup field, a missing --key field, a
 --length-field that is missing or not a string.
 Output: the chosen records' lines byte for byte (white space after the
@@ -148,26 +165,28 @@ record dropped), each ending with '\n', in input order.
 
 Exit status:
   0  success (also when the reader of standard output goes away early)
-  1  bad input (message 'balance: FILE:LINE: reason'), a short stratum, a
-     --summary FILE with another header, or a runtime error
+  1  bad input (message 'balance: FILE:LINE: reason'), a field no record
+     has, a short stratum, an --append-csv FILE with another header, or a
+     runtime error
   2  bad option or option value (nothing is read)
 
 Example:
   balance --require passed --dedup problem_id --mix easy-heavy --total 20 \
-    --summary summary.csv candidates.jsonl > easy-heavy.jsonl
+    --stats easy-heavy.json candidates.jsonl > easy-heavy.jsonl
 )";
 
 struct Options {
   prefline::CommonOptions common;
   std::vector<std::string> require;
   std::string dedup;
-  std::string by = std::string(candidate_schema::difficulty);
+  std::string stratum = std::string(candidate_schema::difficulty);
   std::string mix = "balanced";
   std::string total;
   bool allow_short = false;
   std::string key;
   std::uint64_t seed = 0;
-  std::string summary;
+  std::string append_csv;
+  std::string stats;
   std::string name;
   std::string length_field;
 };
@@ -178,7 +197,7 @@ struct Settings {
   std::optional<std::uint64_t> total;
   mix::RecordFields fields;
   std::string dataset_name;
-  std::string summary_header;  // the header line, without its line end
+  std::string summary_header;  // the --append-csv header line, without its line end
 };
 
 void check_field_name(std::string_view option, std::string_view field) {
@@ -202,8 +221,8 @@ Settings make_settings(const Options& options) {
     check_field_name("--require", field);
     settings.fields.require_slots.push_back(settings.fields.slot_of(field));
   }
-  check_field_name("--by", options.by);
-  settings.fields.by_slot = settings.fields.slot_of(options.by);
+  check_field_name("--stratum", options.stratum);
+  settings.fields.stratum_slot = settings.fields.slot_of(options.stratum);
   if (!options.dedup.empty()) settings.fields.dedup_slot = settings.fields.slot_of(options.dedup);
   if (!options.key.empty()) {
     const std::vector<std::string> keys = prefline::split_list(options.key);
@@ -214,14 +233,20 @@ Settings make_settings(const Options& options) {
       settings.fields.key_slots.push_back(settings.fields.slot_of(keys[i]));
     }
   }
-  if (options.summary.empty()) {
-    if (!options.name.empty()) throw prefline::UsageError("--name goes with --summary");
-    if (!options.length_field.empty()) throw prefline::UsageError("--length-field goes with --summary");
+  for (const auto& [option, file] : {std::pair<std::string_view, const std::string*>{"--append-csv", &options.append_csv},
+                                    std::pair<std::string_view, const std::string*>{"--stats", &options.stats}}) {
+    if (file->empty()) continue;
+    if (*file == options.common.output)
+      throw prefline::UsageError(fmt::format("{} and --output name the same file '{}'", option, *file));
+    if (*file == options.common.rejects)
+      throw prefline::UsageError(fmt::format("{} and --rejects name the same file '{}'", option, *file));
+  }
+  if (!options.stats.empty() && options.stats == options.append_csv)
+    throw prefline::UsageError(fmt::format("--stats and --append-csv name the same file '{}'", options.stats));
+  if (options.append_csv.empty() && options.stats.empty()) {
+    if (!options.name.empty()) throw prefline::UsageError("--name goes with --stats or --append-csv");
+    if (!options.length_field.empty()) throw prefline::UsageError("--length-field goes with --stats or --append-csv");
   } else {
-    if (options.summary == options.common.output)
-      throw prefline::UsageError(fmt::format("--summary and --output name the same file '{}'", options.summary));
-    if (options.summary == options.common.rejects)
-      throw prefline::UsageError(fmt::format("--summary and --rejects name the same file '{}'", options.summary));
     if (!options.length_field.empty()) settings.fields.length_slot = settings.fields.slot_of(options.length_field);
     settings.dataset_name = options.name.empty() ? options.mix : options.name;
     settings.summary_header = mix::summary_header(settings.strata);
@@ -264,6 +289,8 @@ class Balancer {
     const std::size_t strata = settings_.strata.size();
     // Opened before the input is read: a bad output path fails first.
     prefline::Output& out = outputs_.add(options_.common.output);
+    prefline::Output* stats = options_.stats.empty() ? nullptr : &outputs_.add(options_.stats);
+    watch_fields();
     const std::vector<std::uint64_t> weights = mix::weights_of(settings_.strata);
 
     // How many to keep per stratum while reading: known up front with
@@ -274,6 +301,7 @@ class Balancer {
       targets = prefline::apportion(*settings_.total, weights);
     } else if (all_regular_files(inputs)) {
       read_all(inputs, Pass::count);
+      check_census();
       targets = targets_without_total(weights);
       counted_first = true;
     }
@@ -283,6 +311,7 @@ class Balancer {
     classifier_.reset();
     read_all(inputs, counted_first ? Pass::choose_again : Pass::choose, &heaps);
     progress_.finish();
+    if (!counted_first) check_census();
     if (targets.empty()) targets = targets_without_total(weights);
 
     // Shortfalls (only possible with --total).
@@ -292,13 +321,21 @@ class Balancer {
       taken[s] = std::min(targets[s], counts_.eligible[s]);
       if (taken[s] == targets[s]) continue;
       if (!shortfalls.empty()) shortfalls += fmt::format("\n{}: ", tool);
-      shortfalls += fmt::format("stratum '{}' is short by {}: the mix needs {}, there {} {} eligible record{}",
+      shortfalls += fmt::format("stratum '{}' is short by {}: the mix needs {}, there {} {} eligible record{}{}",
                                 settings_.strata[s].name, targets[s] - taken[s], targets[s],
                                 counts_.eligible[s] == 1 ? "is" : "are", counts_.eligible[s],
-                                counts_.eligible[s] == 1 ? "" : "s");
+                                counts_.eligible[s] == 1 ? "" : "s", filter_note());
     }
-    if (!shortfalls.empty() && !options_.allow_short)
-      throw prefline::DataError(shortfalls + " (--allow-short takes what there is)");
+    if (!shortfalls.empty() && !options_.allow_short) {
+      // One parenthesis at the end: the filter note's, or the hint's own.
+      if (shortfalls.back() == ')') {
+        shortfalls.pop_back();
+        shortfalls += "; ";
+      } else {
+        shortfalls += " (";
+      }
+      throw prefline::DataError(shortfalls + "--allow-short takes what there is)");
+    }
 
     // The chosen records, back in input order.
     struct Chosen {
@@ -307,13 +344,13 @@ class Balancer {
     };
     std::vector<std::vector<Heap::Entry>> best(strata);
     std::vector<Chosen> chosen;
-    std::uint64_t total = 0, length_sum = 0;
+    std::uint64_t total = 0, length_sum_of_sample = 0;
     for (std::size_t s = 0; s < strata; ++s) {
       best[s] = heaps[s].take_sorted();
       best[s].resize(static_cast<std::size_t>(taken[s]));
       for (auto& entry : best[s]) {
         chosen.push_back({entry.rank.index, &entry.payload});
-        length_sum += entry.payload.length;
+        length_sum_of_sample += entry.payload.length;
       }
       total += taken[s];
     }
@@ -324,9 +361,14 @@ class Balancer {
       out.buffer().push_back('\n');
       out.maybe_flush();
     }
+    std::optional<std::uint64_t> length_sum;
+    if (settings_.fields.length_slot) length_sum.emplace(length_sum_of_sample);
+    if (stats)
+      stats->buffer().append(mix::stats_json(settings_.dataset_name, options_.mix, options_.seed, settings_.strata,
+                                             taken, counts_, length_sum));
     std::optional<mix::SummaryFile> summary;
-    if (!options_.summary.empty()) summary.emplace(options_.summary);
-    outputs_.commit();  // --rejects and -o, both or neither
+    if (!options_.append_csv.empty()) summary.emplace(options_.append_csv);
+    outputs_.commit();  // -o, --stats and --rejects: all or none
 
     if (!shortfalls.empty()) {
       fmt::print(stderr, "{}: {}\n", tool, shortfalls);
@@ -338,8 +380,8 @@ class Balancer {
     }
     if (summary)
       summary->append(settings_.summary_header,
-                      mix::summary_row(settings_.dataset_name, options_.mix, options_.seed, taken, counts_,
-                                       settings_.fields.length_slot ? std::optional(length_sum) : std::nullopt));
+                      mix::summary_row(settings_.dataset_name, options_.mix, options_.seed, taken, counts_, length_sum));
+    report_left_out(total);
     bad_.finish(tool);
   }
 
@@ -349,6 +391,75 @@ class Balancer {
     choose,        // the only pass: count, choose, report bad records
     choose_again,  // second of two passes: choose; bad records were reported in the first
   };
+
+  // Every field an option names, for the census of the first pass.
+  void watch_fields() {
+    const mix::RecordFields& fields = settings_.fields;
+    auto watch = [&](std::size_t slot, std::string what) {
+      watched_.push_back({slot, census_.watch(fields.names[slot], std::move(what))});
+    };
+    for (std::size_t slot : fields.require_slots) watch(slot, fmt::format("--require field '{}'", fields.names[slot]));
+    watch(fields.stratum_slot, fmt::format("--stratum field '{}'", fields.names[fields.stratum_slot]));
+    if (fields.dedup_slot) watch(*fields.dedup_slot, fmt::format("--dedup field '{}'", fields.names[*fields.dedup_slot]));
+    for (std::size_t slot : fields.key_slots) watch(slot, fmt::format("--key field '{}'", fields.names[slot]));
+    if (fields.length_slot) watch(*fields.length_slot, fmt::format("--length-field '{}'", fields.names[*fields.length_slot]));
+  }
+
+  // Every watched field seen in some record: no census error can come.
+  bool census_complete() const {
+    for (const auto& entry : watched_)
+      if (census_.found_count(entry.second) == 0) return false;
+    return true;
+  }
+
+  // After the first pass: a field no record has, else the first bad record.
+  void check_census() const {
+    census_.check();
+    if (first_error_) throw prefline::DataError(*first_error_);
+  }
+
+  void count_fields(std::string_view text) {
+    if (!classifier_.is_object()) return;
+    census_.record();
+    if (census_.wants_sample()) census_.sample(text);
+    for (const auto& [slot, id] : watched_)
+      if (classifier_.has(slot)) census_.found(id);
+  }
+
+  // " (of the 30 records read, --require left out 12 and --dedup 3)": why a
+  // stratum may have fewer eligible records than expected; "" when no rule
+  // left anything out.
+  std::string filter_note() const {
+    std::vector<std::string> parts;
+    if (counts_.filtered > 0) parts.push_back(fmt::format("--require left out {}", counts_.filtered));
+    if (counts_.duplicates > 0) parts.push_back(fmt::format("--dedup {}", counts_.duplicates));
+    if (counts_.outside_mix > 0) parts.push_back(fmt::format("{} had a stratum not in --mix", counts_.outside_mix));
+    if (parts.empty()) return {};
+    std::string note = fmt::format(" (of the {} record{} read, ", counts_.read, counts_.read == 1 ? "" : "s");
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      note += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+    return note + ")";
+  }
+
+  // The stderr line counting the records left out by a rule.
+  void report_left_out(std::uint64_t written) const {
+    const mix::RecordFields& fields = settings_.fields;
+    prefline::RunSummary summary(tool, "records");
+    summary.set_read(counts_.read - counts_.invalid);
+    summary.set_written(written);
+    std::string require;
+    for (std::size_t slot : fields.require_slots) require += (require.empty() ? "--require " : ", ") + fields.names[slot];
+    summary.left_out("filtered", counts_.filtered,
+                     require + (fields.require_slots.size() == 1 ? " not true" : " not all true"));
+    if (fields.dedup_slot)
+      summary.left_out("duplicates", counts_.duplicates,
+                       fmt::format("--dedup {} seen before", fields.names[*fields.dedup_slot]));
+    summary.left_out("outside_mix", counts_.outside_mix,
+                     fmt::format("--stratum {} not in --mix", fields.names[fields.stratum_slot]));
+    summary.left_out("not_sampled", counts_.eligible_total() - written, "eligible, beyond the mix's count of their stratum");
+    summary.set_empty_reason("no stratum of the mix has an eligible record");
+    summary.print(options_.common.quiet);
+  }
 
   void read_all(const std::vector<std::string>& inputs, Pass pass, std::vector<Heap>* heaps = nullptr) {
     counts_ = mix::Counts{};
@@ -363,10 +474,22 @@ class Balancer {
         ++index;
         ++counts_.read;
         progress_.tick();
-        switch (classifier_.classify(line, reason)) {
+        const mix::Verdict verdict = classifier_.classify(line, reason);
+        if (pass != Pass::choose_again) count_fields(line.text);
+        switch (verdict) {
           case mix::Verdict::bad:
             ++counts_.invalid;
-            if (pass != Pass::choose_again) bad_.handle(name, line.number, reason, line.text);
+            if (pass != Pass::choose_again && !first_error_) {
+              try {
+                bad_.handle(name, line.number, reason, line.text);
+              } catch (const prefline::DataError& error) {
+                // A field no record has is the better message ("missing
+                // --stratum field" on line 1 may be a typo): read on until
+                // the census can tell, then report this record.
+                first_error_ = error.what();
+              }
+            }
+            if (first_error_ && census_complete()) return;
             continue;
           case mix::Verdict::filtered: ++counts_.filtered; continue;
           case mix::Verdict::duplicate: ++counts_.duplicates; continue;
@@ -392,9 +515,9 @@ class Balancer {
     for (std::size_t s = 0; s < weights.size(); ++s)
       if (weights[s] > 0 && counts_.eligible[s] == 0)
         throw prefline::DataError(fmt::format(
-            "stratum '{}' has no eligible records, so no sample has this mix (--total N --allow-short takes what "
+            "stratum '{}' has no eligible records{}, so no sample has this mix (--total N --allow-short takes what "
             "there is)",
-            settings_.strata[s].name));
+            settings_.strata[s].name, filter_note()));
     return prefline::apportion(prefline::largest_exact_total(weights, counts_.eligible), weights);
   }
 
@@ -405,11 +528,14 @@ class Balancer {
   prefline::BadRecords bad_;
   prefline::Progress progress_;
   mix::Counts counts_;
+  prefline::FieldCensus census_;
+  std::optional<std::string> first_error_;  // the first bad record (without --skip-invalid)
+  std::vector<std::pair<std::size_t, std::size_t>> watched_;  // (field slot, census id)
 };
 
 void run(const Options& options) {
   const Settings settings = make_settings(options);
-  if (!options.summary.empty()) mix::check_summary_header(options.summary, settings.summary_header);
+  if (!options.append_csv.empty()) mix::check_summary_header(options.append_csv, settings.summary_header);
   Balancer balancer(options, settings);
   balancer.run();
 }
@@ -424,15 +550,16 @@ int main(int argc, char** argv) {
         prefline::add_common_options(app, options.common);
         app.add_option("--require", options.require)->allow_extra_args(false);
         app.add_option("--dedup", options.dedup);
-        app.add_option("--by", options.by);
+        app.add_option("--stratum", options.stratum);
         app.add_option("--mix", options.mix);
         app.add_option("--total", options.total);
         app.add_flag("--allow-short", options.allow_short);
         app.add_option("--key", options.key);
         app.add_option("--seed", options.seed);
-        app.add_option("--summary", options.summary);
+        app.add_option("--stats", options.stats);
+        app.add_option("--append-csv", options.append_csv);
         app.add_option("--name", options.name);
         app.add_option("--length-field", options.length_field);
       },
-      [&] { run(options); });
+      [&] { run(options); }, {{"--by", "--stratum"}, {"--summary", "--append-csv"}});
 }

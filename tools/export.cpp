@@ -1,21 +1,26 @@
 // export: pair records (pairup output) and SFT examples -> the files trainers
 // read (TRL, Anthropic HH-RLHF, OpenAI DPO and SFT, Alpaca, ShareGPT), as one
 // stream or as a folder ready to publish as a Hugging Face dataset.
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/progress.hpp"
+#include "prefline/cli/run_summary.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
 #include "prefline/io/output_folder.hpp"
 #include "prefline/io/output_set.hpp"
+#include "prefline/json/field_census.hpp"
 #include "prefline/schema/records.hpp"
 #include "prefline/text/shell_quote.hpp"
+#include "prefline/trainer/dataset_card.hpp"
 #include "prefline/trainer/dataset_folder.hpp"
 #include "prefline/trainer/example.hpp"
 #include "prefline/trainer/example_reader.hpp"
@@ -78,14 +83,21 @@ Options:
                            (rather than dropping it)
       --dataset-dir DIR    write a Hugging Face dataset folder (see below)
                            instead of one stream; not with -o
-      --split-field FIELD  with --dataset-dir: the field naming each
-                           record's split (default split; bucket --as split
-                           writes it)
+      --bucket-field FIELD  with --dataset-dir: the field naming each
+                           record's split (default split; bucket
+                           --bucket-field split writes it). Given, and no
+                           record has it: an error (exit 1) listing the
+                           fields seen
+      --license ID         with --dataset-dir: the card's license, a Hugging
+                           Face license id such as mit, apache-2.0 or
+                           cc-by-4.0 (default other, and the card says the
+                           license was not set)
       --force              with --dataset-dir: replace DIR when it exists and
                            holds only README.md and data/*.jsonl (what export
                            writes); anything else in it (a .git folder...)
                            and it is left alone. Without --force an existing
-                           DIR is an error (exit 1, nothing is read)
+                           DIR (or a file named DIR) is a usage error (exit
+                           2, nothing is read)
 )";
 
 // The shared block (-o, --skip-invalid, ...): cli/help.hpp.
@@ -104,7 +116,7 @@ Input: JSON Lines, one object per line; blank lines are skipped. Fields read:
   - openai-sft, alpaca, sharegpt: 'response', a string, or else a pair
     record's 'chosen' ('rejected' is not used)
   - --margin: 'metadata' {"score_difference": NUMBER}
-  - --dataset-dir: the --split-field
+  - --dataset-dir: the --bucket-field
   Every other field ('metadata' included) is not exported.
 
 Bad records (exit 1, or skipped with --skip-invalid): invalid JSON or UTF-8;
@@ -117,27 +129,35 @@ split back); --margin: a missing or negative score_difference; a bad split.
 
 Dataset folder (--dataset-dir DIR):
   DIR/data/SPLIT.jsonl  each split's examples in the --to format, in input
-                        order. SPLIT is the record's --split-field, a string
+                        order. SPLIT is the record's --bucket-field, a string
                         (missing or null: train) of letters, digits and '_'
                         in parts joined by '.' (the split names Hugging Face
                         datasets accept), at most 100 characters, not equal
                         to another split but for case; at most 32 splits.
                         No records at all: an empty train split
-  DIR/README.md         the dataset card: a YAML header (configs: the
+  DIR/README.md         the dataset card: a YAML header (license;
+                        task_categories: text-generation; configs: the
                         default config's data_files, one per split;
                         dataset_info: the format's features and the splits
                         with num_examples), then the examples per split, the
                         format, and how it was built (the export command
-                        line, skipped records). Splits are listed train
+                        line as typed, each path in it relative to DIR's
+                        parent folder, or only its file name when it lies
+                        elsewhere; skipped records). Splits are listed train
                         first, then in name order
   All or nothing: the folder is written as DIR.tmp.XXXXXX next to DIR and
   renamed to DIR at the end; after an error or a signal nothing is left.
+  When every record goes to one split although records name their split
+  (e.g. split by prompt with one prompt only), stderr says so.
+  No record written although records were read (all skipped by
+  --skip-invalid): stderr says so, even with --quiet.
 
 Exit status:
   0  success (also when the reader of standard output goes away early)
-  1  bad input (message 'export: FILE:LINE: reason'), DIR exists, or another
-     runtime error
-  2  bad option or option value (nothing is read)
+  1  bad input (message 'export: FILE:LINE: reason'), a --bucket-field no
+     record has, or another runtime error
+  2  bad option or option value, or DIR exists without --force (nothing is
+     read)
 
 Example ('export' is also a shell builtin: run the tool by its path, or
 through env as here):
@@ -156,17 +176,21 @@ struct Options {
   CLI::Option* system_option = nullptr;
   std::string dataset_dir;
   CLI::Option* dataset_dir_option = nullptr;
-  std::string split_field = std::string(sft_schema::split);
-  CLI::Option* split_field_option = nullptr;
+  std::string bucket_field = std::string(sft_schema::split);
+  CLI::Option* bucket_field_option = nullptr;
+  std::string license;
+  CLI::Option* license_option = nullptr;
   bool force = false;
-  std::string command_line;  // for the dataset card
+  std::vector<std::string> args;  // as typed, for the dataset card
 };
 
 // Options checked, before any input is read.
 struct Settings {
   trainer::Layout layout;
   std::string dataset_dir;  // empty: one stream
-  std::optional<std::string> split_field;  // with a dataset folder
+  std::optional<std::string> bucket_field;  // with a dataset folder
+  bool bucket_field_given = false;          // named on the command line: checked by the field census
+  std::optional<std::string> license;       // --license
   bool force = false;
 };
 
@@ -198,23 +222,89 @@ Settings make_settings(const Options& options) {
   const bool folder = options.dataset_dir_option->count() > 0;
   if (!folder) {
     if (options.force) throw prefline::UsageError("--force needs --dataset-dir");
-    if (options.split_field_option->count() > 0) throw prefline::UsageError("--split-field needs --dataset-dir");
+    if (options.bucket_field_option->count() > 0) throw prefline::UsageError("--bucket-field needs --dataset-dir");
+    if (options.license_option->count() > 0) throw prefline::UsageError("--license needs --dataset-dir");
     return settings;
   }
   if (options.common.output != "-") throw prefline::UsageError("--dataset-dir and --output cannot be combined");
   if (options.dataset_dir.empty()) throw prefline::UsageError("--dataset-dir needs a folder name");
   settings.dataset_dir = prefline::OutputFolder::target_name(options.dataset_dir, "--dataset-dir");
-  if (options.split_field.empty()) throw prefline::UsageError("--split-field needs a field name");
+  if (options.bucket_field.empty()) throw prefline::UsageError("--bucket-field needs a field name");
   for (std::string_view content : {pair_schema::prompt, pair_schema::chosen, pair_schema::rejected,
                                    pair_schema::metadata, sft_schema::messages, sft_schema::response})
-    if (options.split_field == content)
-      throw prefline::UsageError(fmt::format("--split-field: '{}' is a field export reads as content", content));
-  settings.split_field = options.split_field;
+    if (options.bucket_field == content)
+      throw prefline::UsageError(fmt::format("--bucket-field: '{}' is a field export reads as content", content));
+  settings.bucket_field = options.bucket_field;
+  settings.bucket_field_given = options.bucket_field_option->count() > 0;
+  if (options.license_option->count() > 0) {
+    if (!trainer::is_license_id(options.license))
+      throw prefline::UsageError(fmt::format(
+          "--license: '{}' is not a license id (lower-case letters, digits, '-' and '.': mit, apache-2.0, cc-by-4.0, "
+          "other)",
+          options.license));
+    settings.license = options.license;
+  }
   settings.force = options.force;
+  // Replacing a folder is always asked for: checked before anything is read.
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::symlink_status(settings.dataset_dir, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status))
+    throw prefline::UsageError(
+        fmt::format("--dataset-dir: '{}' exists and is not a folder; not replacing it", settings.dataset_dir));
+  if (std::filesystem::exists(status) && !settings.force)
+    throw prefline::UsageError(
+        fmt::format("--dataset-dir: '{}' already exists; add --force to replace it", settings.dataset_dir));
   return settings;
 }
 
 // ---------------------------------------------------------------------------
+
+// The command line as typed, for the dataset card: every path (FILEs,
+// --dataset-dir, --rejects) as path_for_card() shows it.
+std::string card_command_line(const std::vector<std::string>& args, const std::string& dataset_dir) {
+  static const std::vector<std::string_view> takes_value = {"--to", "--system", "--dataset-dir", "--bucket-field",
+                                                            "--split-field", "--license", "--rejects", "-o",
+                                                            "--output"};
+  static const std::vector<std::string_view> takes_path = {"--dataset-dir", "--rejects", "-o", "--output"};
+  auto among = [](std::string_view name, const std::vector<std::string_view>& names) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  auto path = [&](std::string_view text) { return trainer::path_for_card(text, dataset_dir); };
+  std::string line(tool);
+  bool options_end = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    std::string shown = arg;
+    if (options_end || arg == "-" || arg.empty() || arg[0] != '-') {
+      shown = path(arg);
+    } else if (arg == "--") {
+      options_end = true;
+    } else if (const std::size_t equals = arg.find('='); arg.starts_with("--") && equals != std::string::npos) {
+      const std::string name = arg.substr(0, equals);
+      if (among(name, takes_path)) shown = name + "=" + path(arg.substr(equals + 1));
+    } else if (among(arg, takes_value) && i + 1 < args.size()) {
+      line += ' ' + prefline::shell_quoted(arg);
+      ++i;
+      shown = among(arg, takes_path) ? path(args[i]) : args[i];
+    } else if (arg.starts_with("-o") && arg.size() > 2) {
+      shown = "-o" + path(arg.substr(2));
+    }
+    line += ' ' + prefline::shell_quoted(shown);
+  }
+  return line;
+}
+
+// A split that got every record although the records name their split: the
+// routing upstream put them all in one (a split by prompt with one prompt).
+void one_split_note(const trainer::DatasetFolder& folder, const prefline::FieldCensus& census,
+                    const std::string& bucket_field, std::uint64_t written, bool quiet) {
+  const std::vector<trainer::SplitCount> splits = folder.splits();
+  if (quiet || splits.size() != 1 || written < 2 || census.found_count(0) == 0) return;
+  fmt::print(stderr,
+             "{}: split '{}' got all {} records: no record names another split in '{}' (routed by a key with one "
+             "value, such as bucket --key prompt with one prompt?)\n",
+             tool, splits.front().name, written, bucket_field);
+}
 
 void run(const Options& options) {
   const Settings settings = make_settings(options);
@@ -227,9 +317,13 @@ void run(const Options& options) {
   prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
   simdjson::ondemand::parser parser;
-  trainer::ExampleReader reader(settings.layout, settings.split_field);
+  trainer::ExampleReader reader(settings.layout, settings.bucket_field);
   trainer::ExampleWriter writer(settings.layout);
   trainer::Example example;
+  prefline::FieldCensus census;
+  if (settings.bucket_field)
+    census.watch(*settings.bucket_field, fmt::format("--bucket-field '{}'", *settings.bucket_field));
+  std::uint64_t read = 0, written = 0;
 
   for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
     prefline::InputFile input(name);
@@ -237,7 +331,13 @@ void run(const Options& options) {
     prefline::JsonlLine line;
     while (lines.next(line)) {
       progress.tick();
+      ++read;
       std::string reason = reader.read(parser, line, example);
+      if (reason.empty() && settings.bucket_field) {
+        census.record();
+        if (census.wants_sample()) census.sample(line.text);
+        if (reader.has_split_field()) census.found(0);
+      }
       prefline::Output* target = out;
       if (reason.empty() && folder) reason = folder->output_for(example.split, target);
       if (!reason.empty()) {
@@ -246,20 +346,31 @@ void run(const Options& options) {
       }
       writer.write(target->buffer(), example);
       target->maybe_flush();
+      ++written;
     }
   }
   progress.finish();
+  if (settings.bucket_field_given) census.check();
   outputs.finish_writing();  // a full disk shows here, before the folder is published
-  if (folder) folder->commit(options.command_line, PREFLINE_VERSION, bad.skipped());
+  if (folder) {
+    folder->commit(card_command_line(options.args, settings.dataset_dir), PREFLINE_VERSION, bad.skipped(),
+                   settings.license);
+    one_split_note(*folder, census, *settings.bucket_field, written, options.common.quiet);
+  }
   outputs.commit();
   bad.finish(tool);
+  prefline::RunSummary summary(tool, "records");
+  summary.set_read(read);
+  summary.set_written(written);
+  summary.set_empty_reason("every record was invalid and skipped (--skip-invalid)");
+  summary.print(options.common.quiet);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Options options;
-  options.command_line = prefline::shell_command_line(tool, argc, argv);
+  options.args.assign(argv + 1, argv + argc);
   return prefline::run_tool(
       tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
@@ -268,8 +379,9 @@ int main(int argc, char** argv) {
         app.add_flag("--margin", options.margin);
         options.system_option = app.add_option("--system", options.system);
         options.dataset_dir_option = app.add_option("--dataset-dir", options.dataset_dir);
-        options.split_field_option = app.add_option("--split-field", options.split_field);
+        options.bucket_field_option = app.add_option("--bucket-field", options.bucket_field);
+        options.license_option = app.add_option("--license", options.license);
         app.add_flag("--force", options.force);
       },
-      [&] { run(options); });
+      [&] { run(options); }, {{"--split-field", "--bucket-field"}});
 }

@@ -14,6 +14,7 @@
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
 #include "prefline/io/output_set.hpp"
+#include "prefline/json/field_census.hpp"
 #include "prefline/json/dom_value.hpp"
 #include "prefline/json/fields.hpp"
 #include "prefline/json/validate.hpp"
@@ -48,12 +49,12 @@ standard input; writes Markdown to standard output (or -o FILE) and, with
 What the report shows, by kind of record:
   judged  records with a 'duel' object: totals (turns, parsed, not parsed,
           with and without a score); score and delta statistics; turns per
-          bucket, with share and scores; a score histogram with the bucket
-          edges; per-metric means (duel.by_metric) and per-judge mean
-          scores (duel.by_judge) over the turns with a score (as
-          duel-judge's summary); the --summary file; the turns with the
-          highest scores (score, id, bucket, each by_metric value, and
-          FILE:LINE)
+          bucket, with share and scores; a score histogram (with the
+          bucket edges when --edges gives them); per-metric means
+          (duel.by_metric) and per-judge mean scores (duel.by_judge) over
+          the turns with a score (as duel-judge's stats); the --duel-stats
+          file; the turns with the highest scores (score, id, bucket, each
+          by_metric value, and FILE:LINE)
   pairs   records with 'metadata', 'chosen' and 'rejected': totals; pairs
           per group; score_difference statistics and histogram; how often
           each candidate is chosen and rejected; chosen and rejected mean
@@ -78,35 +79,41 @@ Options:
                           names (turns, flagged items, groups, candidates);
                           the report says how many more there are (default
                           20; 0 leaves those tables out)
-      --decimals N        decimals of computed statistics, 0-9 (default 2)
+      --decimals N        decimals of every number in a table that is not a
+                          count (scores, means, minimums...), 0-9 (default 2)
       --html FILE         also write the report as one HTML page: the same
                           headings, text and tables, with SVG charts
                           (histograms, bars); inline CSS and SVG, no script,
                           no external URL, no web font. FILE appears only
                           when the tool succeeds
-      --summary FILE      a JSON object (duel-judge's summary) shown as a
-                          key/value table in file order: nested objects as
+      --duel-stats FILE   a JSON object (duel-judge's --stats file) shown as
+                          a key/value table in file order: nested objects as
                           dotted keys, a list of plain values as "a, b, c",
                           other arrays as compact JSON
 
 Judged turns:
       --id FIELDS         the field, or comma list of fields, naming a turn
-                          in the turns table (default id; duel-judge's
-                          example turns: instance_id,turn): strings or
-                          numbers (other values are shown as compact JSON),
-                          joined by ' / '
+                          in the turns table (default: id when a turn has
+                          it, else no id column; duel-judge's example
+                          turns: instance_id,turn): strings or numbers
+                          (other values are shown as compact JSON), joined
+                          by ' / '
       --bucket-field FIELD  the field bucket added (default bucket; bucket
-                          --as): a string; missing or null counts as
-                          '(no bucket)'
-      --edges E1,E2,...   the bucket edges: marked in the histogram and
-                          naming its bands (default 66,80, the seed's
-                          defeat < 66 <= refined < 80 <= final). Each edge
-                          belongs to the band above it, as in bucket.
-                          Increasing numbers, each > 0 and < 100
+                          --bucket-field): a string; missing or null counts
+                          as '(no bucket)'
+      --edges E1,E2,...   the bucket edges (bucket --edges): marked in the
+                          histogram and naming its bands; each edge belongs
+                          to the band above it, as in bucket. Increasing
+                          numbers, each > 0 and < 100. Default: none (the
+                          records name their bucket, not its edges), so no
+                          edge is drawn. A bucket whose scores straddle an
+                          edge is named on stderr (unless --quiet)
       --bin-width N       the score histogram's bin width, a whole number
                           1-100 (default 10): bins start at 0, are split at
                           each edge, and the last one ends at 100
                           (inclusive)
+  Given explicitly, --id and --bucket-field must name a field some judged
+  turn has: else an error (exit 1) listing the fields seen.
 
 Pair records:
       --group FIELD       the group field in metadata (default: the first
@@ -130,12 +137,12 @@ constexpr prefline::CommonHelp common_help{
                     "says it too), exit 0"};
 
 constexpr std::string_view help_tail = R"(
-Numbers: counts are whole numbers. Values taken from the records (a score, a
-minimum, a maximum, an id) are printed in the shortest form that reads back as
-the same number (83.3333, 5, 0.75), as JSON output is. Computed statistics
-(means, standard deviations, medians) are rounded to --decimals places like
-printf's %.Nf (the binary value rounded to nearest, ties to even; -0 is
-written 0): a mean is a compensated sum divided by n, sd the sample standard
+Numbers: counts are whole numbers. Every other number in a table (a score,
+a metric, a minimum, a maximum, a mean, a standard deviation, a median) is
+rounded to --decimals places like printf's %.Nf (the binary value rounded to
+nearest, ties to even; -0 is written 0), so a column has one number of
+decimals. In text (bin labels, edges) values are printed in the shortest form
+that reads back as the same number (83.3333, 5, 0.75). A mean is a compensated sum divided by n, sd the sample standard
 deviation (n - 1; 0 for one value), a median the middle value or the mean of
 the two middle ones. Shares are percentages with one decimal of the total the
 table names. '—' marks a missing value. A bar of '█' is count / largest count
@@ -170,14 +177,15 @@ candidate, rater and name.
 
 Exit status:
   0  success (also when the reader of standard output goes away early)
-  1  bad input (message 'report: FILE:LINE: reason'), an unreadable --summary
-     file, or a runtime error
+  1  bad input (message 'report: FILE:LINE: reason'), an unreadable
+     --duel-stats file, an --id or --bucket-field no turn has, or a runtime
+     error
   2  bad option or option value (nothing is read)
 
 Example (the duel of examples/duel):
-  duel-judge --summary duel.json turns.jsonl > judged.jsonl
-  bucket --field duel.score --edges 66,80 --names defeat,refined,final judged.jsonl > routed.jsonl
-  report --summary duel.json --id instance_id,turn --html report.html routed.jsonl > report.md
+  duel-judge --stats duel.json turns.jsonl > judged.jsonl
+  bucket --score duel.score --edges 66,80 --names defeat,refined,final judged.jsonl > routed.jsonl
+  report --duel-stats duel.json --edges 66,80 --id instance_id,turn --html report.html routed.jsonl > report.md
 )";
 
 struct Options {
@@ -187,10 +195,12 @@ struct Options {
   long long max_rows = 20;
   int decimals = 2;
   std::string html;
-  std::string summary;
+  std::string duel_stats;
   std::string id = std::string(prefline::schema::report::id);
+  CLI::Option* id_option = nullptr;
   std::string bucket_field = std::string(prefline::schema::routed::bucket);
-  std::string edges = "66,80";
+  CLI::Option* bucket_field_option = nullptr;
+  std::string edges;
   int bin_width = 10;
   std::string group;
   std::string candidate;
@@ -220,14 +230,17 @@ Settings make_settings(const Options& options) {
   if (options.html == "-") throw prefline::UsageError("--html needs a file name (standard output gets the Markdown)");
   if (!options.html.empty() && (options.html == options.common.output || options.html == options.common.rejects))
     throw prefline::UsageError(fmt::format("--html names the same file '{}' as --output or --rejects", options.html));
-  if (!options.summary.empty() && options.summary == options.common.rejects)
-    throw prefline::UsageError(fmt::format("--summary and --rejects name the same file '{}'", options.summary));
+  if (!options.duel_stats.empty() && options.duel_stats == options.common.rejects)
+    throw prefline::UsageError(fmt::format("--duel-stats and --rejects name the same file '{}'", options.duel_stats));
   judged.id_fields = prefline::split_list(options.id);
+  judged.id_given = options.id_option->count() > 0;
   for (const std::string& field : judged.id_fields)
     if (field.empty()) throw prefline::UsageError(fmt::format("--id: empty field name in '{}'", options.id));
   if (options.bucket_field.empty()) throw prefline::UsageError("--bucket-field needs a field name");
   judged.bucket_field = options.bucket_field;
-  for (const std::string& part : prefline::split_list(options.edges)) {
+  const std::vector<std::string> edges =
+      options.edges.empty() ? std::vector<std::string>{} : prefline::split_list(options.edges);
+  for (const std::string& part : edges) {
     const double edge = prefline::parse_number("--edges", part);
     if (!(edge > report::score_low && edge < report::score_high))
       throw prefline::UsageError(fmt::format("--edges: '{}' is not between 0 and 100 (exclusive)", part));
@@ -243,8 +256,8 @@ Settings make_settings(const Options& options) {
   return settings;
 }
 
-// The --summary file: a JSON object, as a key/value table.
-doc::Table read_summary(const std::string& path) {
+// The --duel-stats file: a JSON object, as a key/value table.
+doc::Table read_duel_stats(const std::string& path) {
   prefline::InputFile input(path);
   std::string text;
   char chunk[1 << 16];
@@ -294,8 +307,8 @@ void run(const Options& options) {
   // Options, then every file this run writes, before any input is read.
   const Settings settings = make_settings(options);
   const NumberFormat numbers(options.decimals);
-  std::optional<doc::Table> summary;
-  if (!options.summary.empty()) summary = read_summary(options.summary);
+  std::optional<doc::Table> duel_stats;
+  if (!options.duel_stats.empty()) duel_stats = read_duel_stats(options.duel_stats);
   prefline::OutputSet outputs;  // -o, --rejects, --html: all or none
   prefline::Output& out = outputs.add(options.common.output);
   prefline::Output* html = options.html.empty() ? nullptr : &outputs.add(options.html);
@@ -311,6 +324,12 @@ void run(const Options& options) {
   std::uint64_t order = 0;
   simdjson::dom::parser parser;
   report::Record record;
+  // The fields --id and --bucket-field name, when given: some judged turn must have them.
+  prefline::FieldCensus census;
+  const bool bucket_given = options.bucket_field_option->count() > 0;
+  if (bucket_given) census.watch(options.bucket_field, fmt::format("--bucket-field '{}'", options.bucket_field));
+  if (settings.judged.id_given)
+    for (const std::string& field : settings.judged.id_fields) census.watch(field, fmt::format("--id field '{}'", field));
   for (const auto& name : files) {
     prefline::InputFile input(name);
     prefline::JsonlReader lines(input);
@@ -331,6 +350,18 @@ void run(const Options& options) {
           kind = this_kind;
           first_record = fmt::format("{}:{}", name, line.number);
         }
+        if (this_kind == Kind::judged) {
+          census.record();
+          if (census.wants_sample()) census.sample(line.text);
+          std::size_t id = 0;
+          if (bucket_given && record.bucket) census.found(id);
+          if (bucket_given) ++id;
+          if (settings.judged.id_given)
+            for (const auto& field : record.ids) {
+              if (field) census.found(id);
+              ++id;
+            }
+        }
         return {};
       }();
       if (!reason.empty()) bad.handle(name, line.number, reason, line.text);
@@ -338,6 +369,10 @@ void run(const Options& options) {
     }
   }
   progress.finish();
+  census.check();
+  if (kind == Kind::judged && !options.common.quiet)
+    for (const std::string& conflict : builders.judged.edge_conflicts())
+      fmt::print(stderr, "{}: --edges {} disagree with the buckets: {}\n", tool, options.edges, conflict);
 
   // Build the document.
   doc::Document document;
@@ -353,20 +388,20 @@ void run(const Options& options) {
     intro += fmt::format(" {} skipped (--skip-invalid).",
                          report::counted(bad.skipped(), "invalid record", "invalid records"));
   if (kind)
-    intro += fmt::format(" Means, standard deviations and medians are rounded to {} decimals; \u2014 marks a "
+    intro += fmt::format(" Numbers in tables other than counts are rounded to {} decimals; \u2014 marks a "
                          "missing value.",
                          options.decimals);
   document.paragraph(intro);
   if (kind == Kind::judged) builders.judged.write(document, numbers);
   if (kind == Kind::pairs) builders.pairs.write(document, numbers);
   if (kind == Kind::items) builders.items.write(document, numbers);
-  if (summary) {
-    document.heading(2, "Duel summary");
-    document.paragraph(fmt::format("From {}.", options.summary));
-    if (summary->rows.empty()) document.paragraph("The object is empty.");
-    else document.blocks.emplace_back(std::move(*summary));
+  if (duel_stats) {
+    document.heading(2, "Duel stats");
+    document.paragraph(fmt::format("From {}.", options.duel_stats));
+    if (duel_stats->rows.empty()) document.paragraph("The object is empty.");
+    else document.blocks.emplace_back(std::move(*duel_stats));
   }
-  if (kind == Kind::judged) builders.judged.write_turns(document);
+  if (kind == Kind::judged) builders.judged.write_turns(document, numbers);
 
   // Write: the Markdown, and the HTML page.
   out.buffer().append(doc::render_markdown(document));
@@ -388,13 +423,13 @@ int main(int argc, char** argv) {
         app.add_option("--max-rows", options.max_rows);
         app.add_option("--decimals", options.decimals);
         app.add_option("--html", options.html);
-        app.add_option("--summary", options.summary);
-        app.add_option("--id", options.id);
-        app.add_option("--bucket-field", options.bucket_field);
+        app.add_option("--duel-stats", options.duel_stats);
+        options.id_option = app.add_option("--id", options.id);
+        options.bucket_field_option = app.add_option("--bucket-field", options.bucket_field);
         app.add_option("--edges", options.edges);
         app.add_option("--bin-width", options.bin_width);
         app.add_option("--group", options.group);
         app.add_option("--candidate", options.candidate);
       },
-      [&] { run(options); });
+      [&] { run(options); }, {{"--summary", "--duel-stats"}});
 }

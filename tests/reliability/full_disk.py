@@ -9,7 +9,7 @@ Each is run with a small output (the error comes when the output is
 committed) and, for standard output and -o, with a large one (over the 1 MB
 buffer: the error comes from a write in the middle of the run).
 
-balance --summary is the exception: its row is appended only after the
+balance --append-csv is the exception: its row is appended only after the
 output is committed (documented), so there the -o file is expected.
 
 Usage: full_disk.py --bin DIR
@@ -50,14 +50,15 @@ TOOLS = [
      relib.BAD_JSON_LINE, {"--summary": []}),
     ("report", ["--kind", "judged"], lambda n: records(relib.judged_record, n), relib.BAD_JSON_LINE,
      {"--html": []}),
-    ("balance", [], lambda n: records(relib.candidate_record, n), relib.BAD_JSON_LINE, {"--summary": []}),
+    ("balance", [], lambda n: records(relib.candidate_record, n), relib.BAD_JSON_LINE,
+     {"--append-csv": [], "--stats": []}),
     ("duel-judge", [], lambda n: records(aggregate_turn, n), relib.BAD_JSON_LINE, {"--summary": []}),
 ]
 
 SMALL, LARGE = 40, 20000
 
 # Documented: balance appends its summary row only after the output is committed.
-OUTPUT_KEPT = {("balance", "--summary")}
+OUTPUT_KEPT = {("balance", "--append-csv")}
 
 
 def run(binary, args, data, folder):

@@ -57,7 +57,7 @@ CASES = [
     ("csv2jsonl", [], GRADES_CSV, ["-o", "{}"], [[*SKIP, "{}"]]),
     ("jsonl2csv", [], jsonl(relib.judged_record), ["-o", "{}"], [[*SKIP, "{}"]]),
     ("export", ["--to", "trl"], jsonl(relib.pair_record), ["-o", "{}"], [[*SKIP, "{}"]]),
-    ("balance", [], jsonl(relib.candidate_record), ["-o", "{}"], [[*SKIP, "{}"]]),
+    ("balance", [], jsonl(relib.candidate_record), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
     ("report", [], jsonl(relib.judged_record), ["-o", "{}"], [["--html", "{}"], [*SKIP, "{}"]]),
     ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--summary", "{}"], [*SKIP, "{}"]]),
 ]

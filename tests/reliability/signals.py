@@ -135,8 +135,8 @@ def cases():
              old_files(**{"report.md": old, "report.html": old}),
              lambda: stream(b"", relib.judged_record, bad_json, 2000, 20000),
              full=["rejects.jsonl.tmp.*"], present=["report.md.tmp.*", "report.html.tmp.*"]),
-        case("balance -o --summary --rejects",
-             ["balance", "--summary", "summary.csv", "-o", "mix.jsonl", "--skip-invalid", "--rejects",
+        case("balance -o --append-csv --rejects",
+             ["balance", "--append-csv", "summary.csv", "-o", "mix.jsonl", "--skip-invalid", "--rejects",
               "rejects.jsonl"],
              None,  # set up by a real balance run (see main): the summary must have this run's header
              lambda: stream(b"", relib.candidate_record, bad_json, 2000, 20000),
@@ -301,7 +301,7 @@ def main():
                     setup_by_running(folder, args.bin, ["export", "--to", "trl", "--dataset-dir", "dataset"],
                                      lines(relib.pair_record, 0, 10))
                 elif spec["argv"][0] == "balance":
-                    setup_by_running(folder, args.bin, ["balance", "--summary", "summary.csv", "-o", "mix.jsonl"],
+                    setup_by_running(folder, args.bin, ["balance", "--append-csv", "summary.csv", "-o", "mix.jsonl"],
                                      lines(relib.candidate_record, 0, 30))
                 run_case(checker, spec, signal_number, folder, args.bin, judge_server)
     finally:

@@ -30,7 +30,7 @@ namespace prefline::mix {
 struct RecordFields {
   std::vector<std::string> names;
   std::vector<std::size_t> require_slots;
-  std::size_t by_slot = 0;
+  std::size_t stratum_slot = 0;
   std::optional<std::size_t> dedup_slot;
   std::vector<std::size_t> key_slots;  // empty: the whole line is the key
   std::optional<std::size_t> length_slot;
@@ -111,6 +111,8 @@ class RecordClassifier {
   // Fills stratum(), key() and length() for an eligible record; `reason` for a bad one.
   Verdict classify(const prefline::JsonlLine& line, std::string& reason) {
     simdjson::dom::element record;
+    is_object_ = false;
+    std::fill(present_.begin(), present_.end(), 0);
     if (auto error = parser_.parse(line.text.data(), line.text.size(), false).get(record)) {
       reason = prefline::json_error_reason(error);
       return Verdict::bad;
@@ -119,7 +121,7 @@ class RecordClassifier {
       reason = fmt::format("expected a JSON object, found {}", prefline::type_name(record));
       return Verdict::bad;
     }
-    std::fill(present_.begin(), present_.end(), 0);
+    is_object_ = true;
     const simdjson::dom::object object = record.get_object().value_unsafe();
     for (auto [name, value] : object) {
       for (std::size_t i = 0; i < fields_.names.size(); ++i) {
@@ -149,21 +151,27 @@ class RecordClassifier {
     return stratum_ == strata_.size() ? Verdict::outside_mix : Verdict::eligible;
   }
 
+  // Whether the last record was a JSON object, and which of the run's fields
+  // (slots of RecordFields) it has: what the field census of balance counts.
+  bool is_object() const { return is_object_; }
+  bool has(std::size_t slot) const { return present_[slot] != 0; }
+
   std::size_t stratum() const { return stratum_; }
   std::string_view key() const { return whole_line_ ? line_key_ : std::string_view(key_); }
   std::uint64_t length() const { return length_; }
 
  private:
   std::string find_stratum() {
-    const std::size_t slot = fields_.by_slot;
+    const std::size_t slot = fields_.stratum_slot;
     const std::string& field = fields_.names[slot];
-    if (!present_[slot]) return fmt::format("missing --by field '{}'", field);
+    if (!present_[slot]) return fmt::format("missing --stratum field '{}'", field);
     const simdjson::dom::element value = values_[slot];
     // A number is named by its shortest form (1.0 is "1").
     if (value.is_string() || value.is_number()) {
       stratum_name_ = prefline::display_text(value);
     } else {
-      return fmt::format("--by field '{}' is {}, expected a string or a number", field, prefline::type_name(value));
+      return fmt::format("--stratum field '{}' is {}, expected a string or a number", field,
+                         prefline::type_name(value));
     }
     stratum_ = strata_.size();
     for (std::size_t i = 0; i < strata_.size(); ++i)
@@ -214,6 +222,7 @@ class RecordClassifier {
   simdjson::dom::parser parser_;
   std::vector<simdjson::dom::element> values_;
   std::vector<char> present_;
+  bool is_object_ = false;
   std::string stratum_name_;
   std::size_t stratum_ = 0;
   bool whole_line_ = true;

@@ -1,7 +1,8 @@
-// The --summary CSV file of balance: one row per run (the mix achieved and
-// what happened to the input), after a header naming the strata; appended by
-// one write under an exclusive lock, so parallel runs can share the file,
-// and only when its header is this run's.
+// What balance writes about a run: the --append-csv file, one row per run
+// (the mix achieved and what happened to the input) after a header naming the
+// strata, appended by one write under an exclusive lock, so parallel runs can
+// share the file, and only when its header is this run's; and the --stats
+// file, the same figures as one JSON object.
 #pragma once
 
 #include <fcntl.h>
@@ -10,11 +11,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -69,6 +72,48 @@ inline std::string summary_row(std::string_view dataset, std::string_view mix, s
   return std::string(row.view());
 }
 
+// The --stats object, one line: the row's figures by name, the strata as an
+// object in mix order, and not_sampled (eligible records the mix had no room
+// for). Shares are rounded to 4 decimals and avg_length to 1, as in the row;
+// null when the sample is empty (or, for avg_length, without --length-field).
+inline std::string stats_json(std::string_view dataset, std::string_view mix, std::uint64_t seed,
+                              const std::vector<Stratum>& strata, const std::vector<std::uint64_t>& taken,
+                              const Counts& counts, std::optional<std::uint64_t> length_sum) {
+  namespace names = prefline::schema::balance_summary;
+  std::uint64_t total = 0;
+  for (std::uint64_t count : taken) total += count;
+  auto rounded = [](double value, double scale) { return std::nearbyint(value * scale) / scale; };
+  prefline::Buffer text;
+  prefline::JsonWriter json(text);
+  json.begin_object();
+  json.key(names::dataset).string(dataset);
+  json.key(names::mix).string(mix);
+  json.key(names::seed).integer(static_cast<std::int64_t>(seed));
+  json.key(names::total).integer(static_cast<std::int64_t>(total));
+  json.key(names::strata).begin_object();
+  for (std::size_t s = 0; s < strata.size(); ++s) {
+    json.key(strata[s].name).begin_object();
+    json.key(names::count).integer(static_cast<std::int64_t>(taken[s]));
+    if (total == 0) json.key(names::share).null();
+    else json.key(names::share).number(rounded(static_cast<double>(taken[s]) / static_cast<double>(total), 1e4));
+    json.key(names::available).integer(static_cast<std::int64_t>(counts.eligible[s]));
+    json.end_object();
+  }
+  json.end_object();
+  const std::uint64_t eligible = counts.eligible_total();
+  for (const auto& [name, count] : {std::pair{names::read, counts.read}, std::pair{names::invalid, counts.invalid},
+                                    std::pair{names::filtered, counts.filtered},
+                                    std::pair{names::duplicates, counts.duplicates},
+                                    std::pair{names::outside_mix, counts.outside_mix}, std::pair{names::eligible, eligible},
+                                    std::pair{names::not_sampled, eligible - total}})
+    json.key(name).integer(static_cast<std::int64_t>(count));
+  if (!length_sum || total == 0) json.key(names::avg_length).null();
+  else json.key(names::avg_length).number(rounded(static_cast<double>(*length_sum) / static_cast<double>(total), 10));
+  json.end_object();
+  json.end_record();
+  return std::string(text.view());
+}
+
 namespace detail {
 
 // The first line of an existing, non-empty file without its line end; nullopt
@@ -106,11 +151,11 @@ inline void check_summary_header(const std::string& path, const std::string& hea
   const std::optional<std::string> existing = detail::first_line_of(path);
   if (existing && *existing != header)
     throw prefline::DataError(
-        fmt::format("--summary '{}' has another header (other strata?): '{}'; this run writes '{}'", path, *existing,
+        fmt::format("--append-csv '{}' has another header (other strata?): '{}'; this run writes '{}'", path, *existing,
                     header));
 }
 
-// The --summary file. Opened before the output is committed when it exists
+// The --append-csv file. Opened before the output is committed when it exists
 // already (committing closes standard output, and /dev/stdout with it), and
 // created only after, so a failed run creates no summary file.
 class SummaryFile {
@@ -142,7 +187,7 @@ class SummaryFile {
       const std::optional<std::string> existing = detail::first_line_of(path_);
       if (existing && *existing != header)
         throw prefline::DataError(
-            fmt::format("--summary '{}' has another header (other strata?): '{}'", path_, *existing));
+            fmt::format("--append-csv '{}' has another header (other strata?): '{}'", path_, *existing));
       char last = '\n';
       if (::pread(fd_, &last, 1, status.st_size - 1) == 1 && last != '\n') text.push_back('\n');
     } else {

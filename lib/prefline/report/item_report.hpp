@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -106,7 +107,8 @@ class ItemReport {
             if (name == key) cell = display_text(value);
           row.push_back(std::move(cell));
         }
-        row.push_back(overall ? NumberFormat::value(*overall) : std::string(missing_value));
+        flagged_overall_.push_back(overall ? *overall : std::numeric_limits<double>::quiet_NaN());
+        row.emplace_back();  // overall: rounded with the other numbers when written
         row.push_back(NumberFormat::count(vote_count));
         std::string flags;
         for (std::string_view flag : flag_values_) flags += (flags.empty() ? "" : ", ") + std::string(flag);
@@ -181,7 +183,10 @@ class ItemReport {
         columns.push_back({std::string(schema::item::overall), true});
         columns.push_back({std::string(schema::item::vote_count), true});
         columns.push_back({std::string(schema::item::flags)});
-        document.table(std::move(columns)).rows = flagged_rows_;
+        doc::Table& table = document.table(std::move(columns));
+        table.rows = flagged_rows_;
+        for (std::size_t i = 0; i < table.rows.size(); ++i)
+          table.rows[i][key_names_.size()] = numbers.statistic(flagged_overall_[i]);
         if (auto text = left_out(flagged_rows_.size(), flagged_, "flagged item", "flagged items"); !text.empty())
           document.paragraph(text);
       }
@@ -212,6 +217,7 @@ class ItemReport {
   std::unordered_set<std::string, TransparentStringHash, std::equal_to<>> raters_;
   OrderedStringMap<std::uint64_t> flags_;
   std::vector<std::vector<std::string>> flagged_rows_;
+  std::vector<double> flagged_overall_;  // the overall cell of each flagged row (NaN: none)
   std::vector<std::pair<std::string_view, std::optional<double>>> dimension_values_;
   std::vector<std::string_view> flag_values_, rater_values_;
 };

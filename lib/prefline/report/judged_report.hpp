@@ -1,7 +1,10 @@
 // The report on judged turns (duel-judge output, routed by bucket), in
 // constant memory: counts, streaming moments of the scores, deltas, metrics
 // and judges, a score histogram split at the bucket edges, and the --max-rows
-// highest-scoring turns (kept in a heap, built only when they get in).
+// highest-scoring turns (kept in a heap, built only when they get in). The
+// edges are the ones the user gives (routed records carry only their bucket's
+// name): none given, none drawn, rather than edges that contradict the
+// buckets; given, each bucket whose scores straddle one is found.
 #pragma once
 
 #include <algorithm>
@@ -45,7 +48,8 @@ class JudgedReport {
   struct Settings {
     std::string bucket_field;           // bucket --as
     std::vector<std::string> id_fields;  // --id
-    std::vector<double> edges;          // increasing, inside (score_low, score_high)
+    bool id_given = false;              // --id named: the column is shown even when no turn has the fields
+    std::vector<double> edges;          // increasing, inside (score_low, score_high); empty: none drawn
     int bin_width = 10;                 // of the score histogram, 1-100
     std::size_t max_rows = 20;          // turns in the turns table; 0: no table
   };
@@ -104,6 +108,8 @@ class JudgedReport {
 
     ++turns_;
     if (parsed) ++parsed_;
+    for (const auto& id : record.ids)
+      if (id) have_id_ = true;
     if (score) {
       scores_.add(*score);
       const auto limit = std::upper_bound(bin_limits_.begin(), bin_limits_.end(), *score);
@@ -130,6 +136,23 @@ class JudgedReport {
   }
 
   std::uint64_t turns() const { return turns_; }
+
+  // Buckets whose scores straddle an edge: "'refined' has scores 60 to 79.9
+  // across edge 66" (none without edges or buckets).
+  std::vector<std::string> edge_conflicts() const {
+    std::vector<std::string> conflicts;
+    for (const auto& [name, stats] : buckets_.entries()) {
+      if (stats.scores.n() == 0) continue;
+      const double low = stats.scores.min(), high = stats.scores.max();
+      for (double edge : settings_.edges) {
+        if (!(low < edge && edge <= high)) continue;  // an edge belongs to the bucket above it
+        conflicts.push_back(fmt::format("'{}' has scores {} to {} across edge {}", name, NumberFormat::value(low),
+                                        NumberFormat::value(high), NumberFormat::value(edge)));
+        break;
+      }
+    }
+    return conflicts;
+  }
 
   // Totals, scores, buckets, the score histogram, metrics and judges.
   void write(doc::Document& document, const NumberFormat& numbers) const {
@@ -177,8 +200,8 @@ class JudgedReport {
     }
   }
 
-  // The turns table: it comes last in the report (after the summary file).
-  void write_turns(doc::Document& document) {
+  // The turns table: it comes last in the report (after the duel stats).
+  void write_turns(doc::Document& document, const NumberFormat& numbers) {
     if (settings_.max_rows == 0) return;
     document.heading(2, "Turns by score");
     if (turns_ == 0) {
@@ -192,16 +215,21 @@ class JudgedReport {
         "{}, highest score first (equal scores in input order); turns without a score come after all others, in "
         "input order. record is FILE:LINE of the input.",
         which));
-    std::vector<doc::Column> columns{
-        {"rank", true}, {std::string(schema::duel::score), true}, {id_header()}, {settings_.bucket_field}};
+    // The id column: the --id fields, or by default 'id' when a turn has it.
+    const bool show_id = settings_.id_given || have_id_;
+    std::vector<doc::Column> columns{{"rank", true}, {std::string(schema::duel::score), true}};
+    if (show_id) columns.push_back({id_header()});
+    columns.push_back({settings_.bucket_field});
     for (const auto& entry : metric_names_.entries()) columns.push_back({entry.first, true});
     columns.push_back({"record"});
     doc::Table& table = document.table(std::move(columns));
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       const Row& row = rows_[i];
-      std::vector<std::string> cells{NumberFormat::count(i + 1), NumberFormat::value(row.score), row.id, row.bucket};
+      std::vector<std::string> cells{NumberFormat::count(i + 1), numbers.statistic(row.score)};
+      if (show_id) cells.push_back(row.id);
+      cells.push_back(row.bucket);
       for (std::size_t m = 0; m < metric_names_.size(); ++m)
-        cells.push_back(m < row.metrics.size() ? NumberFormat::value(row.metrics[m]) : std::string(missing_value));
+        cells.push_back(m < row.metrics.size() ? numbers.statistic(row.metrics[m]) : std::string(missing_value));
       cells.push_back(row.record);
       table.rows.push_back(std::move(cells));
     }
@@ -292,8 +320,8 @@ class JudgedReport {
     chart.right_name = "turns";
     for (const auto& [name, stats] : order) {
       table.rows.push_back({name, NumberFormat::count(stats->turns), NumberFormat::share(stats->turns, turns_),
-                            numbers.statistic(stats->scores.mean()), NumberFormat::value(stats->scores.min()),
-                            NumberFormat::value(stats->scores.max()), doc::text_bar(stats->turns, largest, bar_width)});
+                            numbers.statistic(stats->scores.mean()), numbers.statistic(stats->scores.min()),
+                            numbers.statistic(stats->scores.max()), doc::text_bar(stats->turns, largest, bar_width)});
       chart.labels.push_back(name);
       chart.right.push_back(stats->turns);
     }
@@ -312,26 +340,42 @@ class JudgedReport {
   void write_histogram(doc::Document& document) const {
     document.heading(2, "Score histogram");
     const auto& limits = bin_limits_;
+    const bool banded = !settings_.edges.empty();
     std::string edges;
     for (double edge : settings_.edges) edges += (edges.empty() ? "" : ", ") + NumberFormat::value(edge);
-    document.paragraph(fmt::format(
-        "{} of the {} turns with a score, in bins of width {} split at the bucket edges ({}); a bin holds "
-        "low \u2264 score < high, the last one also 100. band: the edges' ranges (an edge belongs to the band "
-        "above it).",
-        duel_path(schema::duel::score), scores_.n(), settings_.bin_width, edges.empty() ? "none" : edges));
+    if (banded)
+      document.paragraph(fmt::format(
+          "{} of the {} turns with a score, in bins of width {} split at the bucket edges given by --edges ({}); a "
+          "bin holds low \u2264 score < high, the last one also 100. band: the edges' ranges (an edge belongs to "
+          "the band above it).",
+          duel_path(schema::duel::score), scores_.n(), settings_.bin_width, edges));
+    else
+      document.paragraph(fmt::format(
+          "{} of the {} turns with a score, in bins of width {}; a bin holds low \u2264 score < high, the last "
+          "one also 100. No bucket edges are drawn: the records name their bucket, not its edges (--edges gives "
+          "them).",
+          duel_path(schema::duel::score), scores_.n(), settings_.bin_width));
     doc::HistogramChart chart;
     chart.value_name = "turns";
     chart.markers = settings_.edges;
     for (double edge : settings_.edges) chart.marker_labels.push_back(NumberFormat::value(edge));
     chart.bands = static_cast<int>(settings_.edges.size()) + 1;
     const std::uint64_t largest = *std::max_element(bins_.begin(), bins_.end());
-    doc::Table& table = document.table({{"bin"}, {"band"}, {"turns", true}, {"share", true}, {"", false, true}});
+    std::vector<doc::Column> columns{{"bin"}};
+    if (banded) columns.push_back({"band"});
+    for (doc::Column column : {doc::Column{"turns", true}, doc::Column{"share", true}, doc::Column{"", false, true}})
+      columns.push_back(std::move(column));
+    doc::Table& table = document.table(std::move(columns));
     for (std::size_t i = 0; i < bins_.size(); ++i) {
       const auto band = static_cast<std::size_t>(
           std::upper_bound(settings_.edges.begin(), settings_.edges.end(), limits[i]) - settings_.edges.begin());
       const std::string label = bin_label(limits[i], limits[i + 1]);
-      table.rows.push_back({label, band_label(band), NumberFormat::count(bins_[i]),
-                            NumberFormat::share(bins_[i], scores_.n()), doc::text_bar(bins_[i], largest, bar_width)});
+      std::vector<std::string> cells{label};
+      if (banded) cells.push_back(band_label(band));
+      for (std::string cell : {NumberFormat::count(bins_[i]), NumberFormat::share(bins_[i], scores_.n()),
+                               doc::text_bar(bins_[i], largest, bar_width)})
+        cells.push_back(std::move(cell));
+      table.rows.push_back(std::move(cells));
       chart.bins.push_back({limits[i], limits[i + 1], bins_[i], label, static_cast<int>(band)});
       chart.tick_labels.push_back(NumberFormat::value(limits[i]));
     }
@@ -347,6 +391,7 @@ class JudgedReport {
   OrderedStringMap<BucketStats> buckets_;
   BucketStats no_bucket_;
   bool have_bucket_field_ = false;
+  bool have_id_ = false;  // some turn has an --id field
   OrderedStringMap<stats::Moments> metric_names_, judge_names_;
   std::vector<Row> rows_;
   // The current record's by_metric and by_judge (views into the parser's memory).

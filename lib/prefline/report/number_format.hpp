@@ -1,7 +1,9 @@
-// How numbers read in a report: counts as whole numbers, values from the data
-// in the shortest form that reads back as the same number (as JSON output
-// is), computed statistics rounded to a fixed number of decimals, shares as
-// percentages. A missing value (NaN) is written as a dash.
+// How numbers read in a report: counts as whole numbers; in tables every
+// other number (a value from the data or a computed statistic) rounded to a
+// fixed number of decimals, so a column has one number of decimals; in text
+// (labels, edges, messages) values in the shortest form that reads back as
+// the same number (as JSON output is); shares as percentages. A missing value
+// (NaN) is written as a dash.
 #pragma once
 
 #include <cmath>
@@ -21,13 +23,13 @@ class NumberFormat {
 
   static std::string count(std::uint64_t value) { return fmt::format("{}", value); }
 
-  // A value from the data: 83.3333, 5, 0.75 (-0 is 0).
+  // A value from the data in text: 83.3333, 5, 0.75 (-0 is 0).
   static std::string value(double number) {
     if (std::isnan(number)) return std::string(missing_value);
     return fmt::format("{}", number == 0 ? 0.0 : number);
   }
 
-  // A computed statistic, rounded like printf's %.Nf (to nearest, ties to
+  // A number in a table, rounded like printf's %.Nf (to nearest, ties to
   // even on the binary value); a result that rounds to zero has no sign.
   std::string statistic(double number) const {
     if (std::isnan(number)) return std::string(missing_value);

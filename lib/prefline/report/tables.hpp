@@ -1,5 +1,6 @@
 // Table pieces the report builders share: the statistics rows (n, mean, sd,
-// min, median, max), the width of a bar of '█', and the note under a table
+// min, median, max; every number but n to --decimals places, so a column
+// reads with one number of decimals), the width of a bar of '█', and the note under a table
 // cut at --max-rows. One shape for each, so every section reads alike.
 #pragma once
 
@@ -39,9 +40,9 @@ inline std::vector<std::string> summary_row(std::string name, const std::vector<
           NumberFormat::count(summary.n),
           numbers.statistic(summary.mean),
           numbers.statistic(summary.sd),
-          NumberFormat::value(summary.min),
+          numbers.statistic(summary.min),
           numbers.statistic(summary.median),
-          NumberFormat::value(summary.max)};
+          numbers.statistic(summary.max)};
 }
 
 // Columns and a row of n, mean, sd, min and max of a stream (no median).
@@ -53,8 +54,8 @@ inline std::vector<std::string> moment_row(std::string name, const stats::Moment
           NumberFormat::count(moments.n()),
           numbers.statistic(moments.mean()),
           numbers.statistic(moments.sd()),
-          NumberFormat::value(moments.min()),
-          NumberFormat::value(moments.max())};
+          numbers.statistic(moments.min()),
+          numbers.statistic(moments.max())};
 }
 
 }  // namespace prefline::report

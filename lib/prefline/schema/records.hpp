@@ -224,7 +224,7 @@ inline constexpr std::string_view hh_assistant = "\n\nAssistant: ";
 
 // SFT candidates (balance input): one model's solution to a problem, with its
 // test outcome and the problem's difficulty. balance reads the stratum field
-// (--by, default difficulty) and knows the difficulty levels of the preset
+// (--stratum, default difficulty) and knows the difficulty levels of the preset
 // mixes; the other fields it reads are named by options.
 namespace sft_candidate {
 inline constexpr std::string_view difficulty = "difficulty";
@@ -250,6 +250,11 @@ inline constexpr std::string_view duplicates = "duplicates";
 inline constexpr std::string_view outside_mix = "outside_mix";
 inline constexpr std::string_view eligible = "eligible";
 inline constexpr std::string_view avg_length = "avg_length";
+inline constexpr std::string_view strata = "strata";  // --stats: per stratum count, share, available
+inline constexpr std::string_view count = "count";
+inline constexpr std::string_view share = "share";
+inline constexpr std::string_view available = "available";
+inline constexpr std::string_view not_sampled = "not_sampled";
 }  // namespace balance_summary
 
 }  // namespace prefline::schema

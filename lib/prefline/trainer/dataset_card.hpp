@@ -1,12 +1,16 @@
 // The dataset card (README.md) of a dataset folder export writes: the YAML
-// header the Hugging Face Hub reads (configs with one data file per split,
-// dataset_info with the layout's features and the split sizes), then the
-// examples per split, the format and the command line that built it.
+// header the Hugging Face Hub reads (license, task_categories, configs with
+// one data file per split, dataset_info with the layout's features and the
+// split sizes), then the examples per split, the format and the command line
+// that built it, with no local path but those relative to the folder's parent
+// (a card is published; /home/someone/... tells its readers nothing).
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +27,38 @@ struct SplitCount {
   std::string name;
   std::uint64_t examples = 0;
 };
+
+// The license of a card whose --license was not given: the Hub's "other",
+// with a line in the card saying it was not set.
+inline constexpr std::string_view unset_license = "other";
+
+// The every-format task of the Hub's task_categories: the trainers that read
+// these files train text generators (SFT, and DPO or reward models on pairs).
+inline constexpr std::string_view task_category = "text-generation";
+
+// A Hub license id: lower-case letters, digits, '-' and '.' (mit, apache-2.0,
+// cc-by-4.0, other), starting with a letter.
+inline bool is_license_id(std::string_view id) {
+  if (id.empty() || id.size() > 64 || !(id[0] >= 'a' && id[0] <= 'z')) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
+  return true;
+}
+
+// A path from the command line as the card shows it: relative to the parent
+// of the dataset folder when it lies under it (the folder itself is its own
+// name), else only its file name; "-" (standard input) as it is.
+inline std::string path_for_card(std::string_view path, std::string_view dataset_dir) {
+  namespace fs = std::filesystem;
+  if (path == "-" || path.empty()) return std::string(path);
+  std::error_code error;
+  const fs::path parent = fs::absolute(fs::path(dataset_dir), error).lexically_normal().parent_path();
+  fs::path full = fs::absolute(fs::path(path), error).lexically_normal();
+  if (!full.has_filename()) full = full.parent_path();  // "dir/" names dir
+  const fs::path relative = full.lexically_relative(parent);
+  if (!relative.empty() && *relative.begin() != ".." && relative != ".") return relative.generic_string();
+  return full.filename().generic_string();
+}
 
 namespace detail {
 
@@ -64,11 +100,14 @@ inline std::string code_fence(std::string_view text) {
 }  // namespace detail
 
 // The card of the folder `dataset_dir` (its last part names the dataset).
-// `command_line` is shown as the way it was built, by prefline `version`;
-// `skipped` counts the records --skip-invalid left out.
+// `command_line` is shown as the way it was built, by prefline `version`
+// (with paths already as path_for_card() shows them); `skipped` counts the
+// records --skip-invalid left out; `license` is --license (none: "other",
+// and a line saying it was not set).
 inline std::string dataset_card(const Layout& layout, std::string_view dataset_dir,
                                 const std::vector<SplitCount>& splits, std::string_view command_line,
-                                std::string_view version, std::uint64_t skipped) {
+                                std::string_view version, std::uint64_t skipped,
+                                std::optional<std::string_view> license = std::nullopt) {
   namespace pair_schema = prefline::schema::pair;
   namespace sft_schema = prefline::schema::sft;
   namespace trainer_schema = prefline::schema::trainer;
@@ -86,7 +125,8 @@ inline std::string dataset_card(const Layout& layout, std::string_view dataset_d
   auto out = std::back_inserter(card);
   // Split names and paths are quoted: a plain "1", "null" or "on" would not
   // be read back as a string.
-  fmt::format_to(out, "---\nconfigs:\n- config_name: default\n  data_files:\n");
+  fmt::format_to(out, "---\nlicense: {}\ntask_categories:\n- {}\n", license ? *license : unset_license, task_category);
+  fmt::format_to(out, "configs:\n- config_name: default\n  data_files:\n");
   for (const SplitCount* split : order)
     fmt::format_to(out, "  - split: \"{}\"\n    path: \"{}\"\n", split->name, split_path(split->name));
   fmt::format_to(out, "dataset_info:\n  features:\n");
@@ -122,6 +162,11 @@ inline std::string dataset_card(const Layout& layout, std::string_view dataset_d
   if (skipped > 0)
     fmt::format_to(out, "\n{} invalid input {} left out (`--skip-invalid`).\n", skipped,
                    skipped == 1 ? "record was" : "records were");
+  if (!license)
+    fmt::format_to(out, "\nThe license was not set: the header says `license: {}`. Set it with `export --license ID` "
+                        "(a Hugging Face license id such as `mit`, `apache-2.0` or `cc-by-4.0`) or by editing the "
+                        "header.\n",
+                   unset_license);
   fmt::format_to(out, "\nLoad it with `datasets.load_dataset(\"PATH\")`, PATH being this folder or its Hub "
                       "repository.\n");
   return card;

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +73,7 @@ class DatasetFolder {
         return fmt::format("split '{}' differs from split '{}' only in case (file names could clash)", name,
                            split.count.name);
     if (splits_.size() == max_splits)
-      return fmt::format("split '{}' would be split number {}: at most {} splits (is --split-field right?)", name,
+      return fmt::format("split '{}' would be split number {}: at most {} splits (is --bucket-field right?)", name,
                          max_splits + 1, max_splits);
     open_split(name);
     ++splits_.back().count.examples;
@@ -80,9 +81,17 @@ class DatasetFolder {
     return {};
   }
 
+  // The splits so far, in the order records first named them.
+  std::vector<SplitCount> splits() const {
+    std::vector<SplitCount> counts;
+    for (const auto& split : splits_) counts.push_back(split.count);
+    return counts;
+  }
+
   // Commits the split files (an empty train split when there were no
   // records), writes the card and gives the folder its name.
-  void commit(std::string_view command_line, std::string_view version, std::uint64_t skipped) {
+  void commit(std::string_view command_line, std::string_view version, std::uint64_t skipped,
+              std::optional<std::string_view> license = std::nullopt) {
     if (splits_.empty()) open_split(prefline::schema::sft::default_split);
     std::vector<SplitCount> counts;
     for (auto& split : splits_) {
@@ -91,7 +100,7 @@ class DatasetFolder {
     }
     prefline::Output card;
     card.open(folder_.file("README.md"));
-    card.buffer().append(dataset_card(layout_, path_, counts, command_line, version, skipped));
+    card.buffer().append(dataset_card(layout_, path_, counts, command_line, version, skipped, license));
     card.commit();
     folder_.commit();
   }

@@ -147,6 +147,9 @@ class ExampleReader {
   ExampleReader(const Layout& layout, std::optional<std::string> split_field)
       : layout_(layout), split_field_(std::move(split_field)), picker_(wanted_fields()) {}
 
+  // Whether the record last read has the split field (a dataset folder's).
+  bool has_split_field() const { return split_field_ && picker_.seen(index_of(Field::split)); }
+
   // Parses one line into `example`; returns the reason when the record is bad.
   std::string read(simdjson::ondemand::parser& parser, const prefline::JsonlLine& line, Example& example) {
     simdjson::ondemand::document document;

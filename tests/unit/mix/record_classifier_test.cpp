@@ -16,7 +16,7 @@ class RecordClassifierTest : public ::testing::Test {
  protected:
   RecordClassifierTest() : strata_(parse_mix("balanced")) {
     fields_.require_slots.push_back(fields_.slot_of("passed"));
-    fields_.by_slot = fields_.slot_of("difficulty");
+    fields_.stratum_slot = fields_.slot_of("difficulty");
   }
 
   Verdict classify(RecordClassifier& classifier, const std::string& record) {
@@ -73,9 +73,9 @@ TEST_F(RecordClassifierTest, BadRecordsNameTheirFault) {
   EXPECT_EQ(classify(classifier, R"({"passed":true,"passed":true,"difficulty":"easy"})"), Verdict::bad);
   EXPECT_EQ(reason_, "duplicate key 'passed'");
   EXPECT_EQ(classify(classifier, R"({"passed":true})"), Verdict::bad);
-  EXPECT_EQ(reason_, "missing --by field 'difficulty'");
+  EXPECT_EQ(reason_, "missing --stratum field 'difficulty'");
   EXPECT_EQ(classify(classifier, R"({"passed":true,"difficulty":[1]})"), Verdict::bad);
-  EXPECT_EQ(reason_, "--by field 'difficulty' is an array, expected a string or a number");
+  EXPECT_EQ(reason_, "--stratum field 'difficulty' is an array, expected a string or a number");
 }
 
 TEST_F(RecordClassifierTest, DedupKeepsTheFirstOfEachValueUntilReset) {
@@ -104,6 +104,19 @@ TEST(MixCounts, EligibleTotalAddsTheStrata) {
   Counts counts;
   counts.eligible = {3, 0, 4};
   EXPECT_EQ(counts.eligible_total(), 7u);
+}
+
+TEST_F(RecordClassifierTest, TellsWhichFieldsTheLastRecordHad) {
+  RecordClassifier classifier(fields_, strata_);
+  classify(classifier, R"({"difficulty":"easy","passed":false})");
+  EXPECT_TRUE(classifier.is_object());
+  EXPECT_TRUE(classifier.has(fields_.slot_of("passed")));
+  EXPECT_TRUE(classifier.has(fields_.slot_of("difficulty")));
+  classify(classifier, R"({"difficulty":"easy"})");
+  EXPECT_FALSE(classifier.has(fields_.slot_of("passed")));
+  classify(classifier, "[1]");
+  EXPECT_FALSE(classifier.is_object());
+  EXPECT_FALSE(classifier.has(fields_.slot_of("difficulty")));
 }
 
 }  // namespace

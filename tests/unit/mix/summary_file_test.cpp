@@ -47,6 +47,19 @@ TEST(MixSummaryFile, RowHoldsSharesToFourDecimalsAndTheAverageLength) {
   EXPECT_EQ(summary_row("set", "m", 0, {1, 1}, some_counts(), std::nullopt), "set,m,0,2,1,1,0.5000,0.5000,6,4,20,1,4,2,3,10,\n");
 }
 
+TEST(MixSummaryFile, StatsObjectHoldsTheRowsFiguresAndTheStrataByName) {
+  EXPECT_EQ(stats_json("set", "a=1,b=2", 7, parse_mix("a=1,b=2"), {1, 2}, some_counts(), 10),
+            R"({"dataset":"set","mix":"a=1,b=2","seed":7,"total":3,"strata":{"a":{"count":1,"share":0.3333,)"
+            R"("available":6},"b":{"count":2,"share":0.6667,"available":4}},"read":20,"invalid":1,"filtered":4,)"
+            R"("duplicates":2,"outside_mix":3,"eligible":10,"not_sampled":7,"avg_length":3.3})"
+            "\n");
+  EXPECT_EQ(stats_json("set", "m", 0, parse_mix("a=1,b=2"), {0, 0}, some_counts(), std::nullopt),
+            R"({"dataset":"set","mix":"m","seed":0,"total":0,"strata":{"a":{"count":0,"share":null,"available":6},)"
+            R"("b":{"count":0,"share":null,"available":4}},"read":20,"invalid":1,"filtered":4,"duplicates":2,)"
+            R"("outside_mix":3,"eligible":10,"not_sampled":10,"avg_length":null})"
+            "\n");
+}
+
 TEST(MixSummaryFile, AppendsAfterTheHeaderOnlyWhenTheFileIsNew) {
   const std::string path = new_path();
   check_summary_header(path, "h1,h2");  // no file yet: fine

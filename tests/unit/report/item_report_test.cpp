@@ -36,10 +36,10 @@ TEST(ItemReport, VoteCountsFlagsAndScores) {
   ASSERT_NE(markdown.find("| high_variance | 1 | 33.3% |"), std::string::npos);
   EXPECT_LT(markdown.find("| low_votes | 2 | 66.7% |"), markdown.find("| high_variance | 1 | 33.3% |"));
   // --max-rows 1: the first flagged item, named by the fields before 'scores'.
-  EXPECT_NE(markdown.find("| c | m1 | 4 | 2 | low_votes |"), std::string::npos);
+  EXPECT_NE(markdown.find("| c | m1 | 4.00 | 2 | low_votes |"), std::string::npos);
   EXPECT_NE(markdown.find("1 more flagged item not shown (--max-rows 1)."), std::string::npos);
-  EXPECT_NE(markdown.find("| overall | 2 | 3.00 | 1.41 | 2 | 3.00 | 4 |"), std::string::npos);
-  EXPECT_NE(markdown.find("| technical | 3 | 3.67 | 1.53 | 2 | 4.00 | 5 |"), std::string::npos);
+  EXPECT_NE(markdown.find("| overall | 2 | 3.00 | 1.41 | 2.00 | 3.00 | 4.00 |"), std::string::npos);
+  EXPECT_NE(markdown.find("| technical | 3 | 3.67 | 1.53 | 2.00 | 4.00 | 5.00 |"), std::string::npos);
   EXPECT_NE(markdown.find("### Histogram of technical"), std::string::npos);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "prefline/report/markdown.hpp"
 #include "report_test_support.hpp"
@@ -43,15 +44,15 @@ TEST(JudgedReport, CountsScoresBucketsAndTheBestTurns) {
 
   doc::Document document;
   judged.write(document, report::NumberFormat(2));
-  judged.write_turns(document);
+  judged.write_turns(document, report::NumberFormat(2));
   const std::string markdown = doc::render_markdown(document);
   EXPECT_EQ(section(markdown, "Totals"),
             "## Totals\n\n"
             "| figure | turns | share |\n|---|---:|---:|\n"
             "| judged turns | 4 | 100.0% |\n| parsed | 3 | 75.0% |\n| not parsed | 1 | 25.0% |\n"
             "| with a score | 3 | 75.0% |\n| without a score | 1 | 25.0% |\n\n");
-  EXPECT_NE(markdown.find("| score | 3 | 85.00 | 13.23 | 70 | 95 |"), std::string::npos);
-  EXPECT_NE(markdown.find("| delta | 1 | -0.50 | 0.00 | -0.5 | -0.5 |"), std::string::npos);
+  EXPECT_NE(markdown.find("| score | 3 | 85.00 | 13.23 | 70.00 | 95.00 |"), std::string::npos);
+  EXPECT_NE(markdown.find("| delta | 1 | -0.50 | 0.00 | -0.50 | -0.50 |"), std::string::npos);
   // Buckets: highest mean score first, the one without scores last.
   const std::string buckets = section(markdown, "Buckets");
   ASSERT_NE(buckets.find("| parse-fail | 1 |"), std::string::npos);
@@ -63,8 +64,8 @@ TEST(JudgedReport, CountsScoresBucketsAndTheBestTurns) {
   EXPECT_NE(markdown.find("| correctness | 2 | 0.75 |"), std::string::npos);
   // The two best turns, and the note on the two left out.
   const std::string turns = section(markdown, "Turns by score");
-  EXPECT_NE(turns.find("| 1 | 95 | d | final | \u2014 | t.jsonl:4 |"), std::string::npos);
-  EXPECT_NE(turns.find("| 2 | 90 | a | final | 1 | t.jsonl:1 |"), std::string::npos);
+  EXPECT_NE(turns.find("| 1 | 95.00 | d | final | \u2014 | t.jsonl:4 |"), std::string::npos);
+  EXPECT_NE(turns.find("| 2 | 90.00 | a | final | 1.00 | t.jsonl:1 |"), std::string::npos);
   EXPECT_NE(turns.find("2 more turns not shown (--max-rows 2)."), std::string::npos);
 }
 
@@ -80,6 +81,38 @@ TEST(JudgedReport, BadRecordsChangeNoCount) {
             "'bucket' must be a string, not a number");
   EXPECT_EQ(judged.add(feed.record(R"({"duel":[]})"), {"-", 5, 0}), "'duel' must be an object, not an array");
   EXPECT_EQ(judged.turns(), 0u);
+}
+
+TEST(JudgedReport, WithoutEdgesNoBandAndTheIdColumnOnlyWhenTurnsHaveIt) {
+  report::testing::Feeder feed;
+  report::JudgedReport::Settings plain = settings(5);
+  plain.edges.clear();
+  report::JudgedReport judged(plain);
+  ASSERT_EQ(judged.add(feed.record(R"({"duel":{"score":90,"parsed":true},"bucket":"final"})"), {"t", 1, 0}), "");
+  ASSERT_EQ(judged.add(feed.record(R"({"duel":{"score":40,"parsed":true},"bucket":"defeat"})"), {"t", 2, 1}), "");
+  doc::Document document;
+  judged.write(document, report::NumberFormat(1));
+  judged.write_turns(document, report::NumberFormat(1));
+  const std::string markdown = doc::render_markdown(document);
+  const std::string histogram = section(markdown, "Score histogram");
+  EXPECT_NE(histogram.find("| bin | turns | share |  |\n"), std::string::npos);
+  EXPECT_NE(histogram.find("| 0 \u2013 50 | 1 | 50.0% |"), std::string::npos);
+  EXPECT_EQ(histogram.find("band"), std::string::npos);
+  EXPECT_NE(section(markdown, "Turns by score").find("| rank | score | bucket | record |\n"), std::string::npos);
+  EXPECT_TRUE(judged.edge_conflicts().empty());
+}
+
+TEST(JudgedReport, EdgeConflictsNameTheBucketsAcrossAnEdge) {
+  report::testing::Feeder feed;
+  report::JudgedReport judged(settings(5));  // edges 66, 80
+  const char* lines[] = {R"({"duel":{"score":90,"parsed":true},"bucket":"final"})",
+                         R"({"duel":{"score":80,"parsed":true},"bucket":"final"})",
+                         R"({"duel":{"score":60,"parsed":true},"bucket":"mid"})",
+                         R"({"duel":{"score":70,"parsed":true},"bucket":"mid"})",
+                         R"({"duel":{"score":65.9,"parsed":true},"bucket":"low"})"};
+  for (std::uint64_t i = 0; i < 5; ++i) ASSERT_EQ(judged.add(feed.record(lines[i]), {"t", i + 1, i}), "") << i;
+  // 80 belongs to the bucket above the edge: 'final' (80 to 90) does not straddle it.
+  EXPECT_EQ(judged.edge_conflicts(), (std::vector<std::string>{"'mid' has scores 60 to 70 across edge 66"}));
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ TEST(PairReport, GroupsCandidatesAndDifferences) {
   ASSERT_NE(number_group, std::string::npos);
   EXPECT_LT(number_group, c1);
   EXPECT_LT(c1, string_group);
-  EXPECT_NE(markdown.find("| score_difference | 5 | 1.20 | 0.57 | 0.5 | 1.00 | 2 |"), std::string::npos);
+  EXPECT_NE(markdown.find("| score_difference | 5 | 1.20 | 0.57 | 0.50 | 1.00 | 2.00 |"), std::string::npos);
   // Most often chosen first, then least often rejected.
   const auto m1 = markdown.find("| m1 | 3 | 0 | 3 | 100.0% |");
   const auto m3 = markdown.find("| m3 | 1 | 2 | 3 | 33.3% |");

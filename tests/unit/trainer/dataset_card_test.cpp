@@ -15,7 +15,8 @@ TEST(DatasetCard, YamlHeaderListsTrainFirstThenSplitsByName) {
   const std::vector<SplitCount> splits = {{"validation", 2}, {"test", 1}, {"train", 7}};
   const std::string card = dataset_card(trl, "out/my-set", splits, "export --to trl", "1.2.3", 0);
   EXPECT_EQ(card.substr(0, card.find("# Dataset Card")),
-            "---\nconfigs:\n- config_name: default\n  data_files:\n"
+            "---\nlicense: other\ntask_categories:\n- text-generation\n"
+            "configs:\n- config_name: default\n  data_files:\n"
             "  - split: \"train\"\n    path: \"data/train.jsonl\"\n"
             "  - split: \"test\"\n    path: \"data/test.jsonl\"\n"
             "  - split: \"validation\"\n    path: \"data/validation.jsonl\"\n"
@@ -54,6 +55,44 @@ TEST(DatasetCard, MarginSkippedRecordsAndTheCommandLine) {
   // The fence is longer than the longest run of backticks in the command.
   EXPECT_NE(card.find("````sh\nexport --system 'a ``` b'\n````\n"), std::string::npos);
   EXPECT_NE(card.find("\n2 invalid input records were left out (`--skip-invalid`).\n"), std::string::npos);
+}
+
+TEST(DatasetCard, LicenseGivenOrSaidToBeUnset) {
+  const Layout trl{find_format("trl"), false, {}};
+  const std::string unset = dataset_card(trl, "d", {{"train", 1}}, "export", "1", 0);
+  EXPECT_NE(unset.find("---\nlicense: other\n"), std::string::npos);
+  EXPECT_NE(unset.find("\nThe license was not set: the header says `license: other`. Set it with `export --license "
+                       "ID`"),
+            std::string::npos);
+  const std::string set = dataset_card(trl, "d", {{"train", 1}}, "export", "1", 0, "cc-by-4.0");
+  EXPECT_NE(set.find("---\nlicense: cc-by-4.0\ntask_categories:\n- text-generation\n"), std::string::npos);
+  EXPECT_EQ(set.find("license was not set"), std::string::npos);
+}
+
+TEST(DatasetCard, LicenseIdsAreTheHubsSpelling) {
+  EXPECT_TRUE(is_license_id("mit"));
+  EXPECT_TRUE(is_license_id("apache-2.0"));
+  EXPECT_TRUE(is_license_id("cc-by-nc-sa-4.0"));
+  EXPECT_FALSE(is_license_id(""));
+  EXPECT_FALSE(is_license_id("MIT"));
+  EXPECT_FALSE(is_license_id("2mit"));
+  EXPECT_FALSE(is_license_id("mit license"));
+  EXPECT_FALSE(is_license_id("mit\nx: y"));
+}
+
+TEST(DatasetCard, PathsAreRelativeToTheFoldersParentOrJustTheirName) {
+  const std::string cwd = std::filesystem::current_path().generic_string();
+  EXPECT_EQ(path_for_card("out/hf", "out/hf"), "hf");
+  EXPECT_EQ(path_for_card("out/hf/", "out/hf"), "hf");
+  EXPECT_EQ(path_for_card("out/pairs.jsonl", "out/hf"), "pairs.jsonl");
+  EXPECT_EQ(path_for_card("out/x/../split/pairs.jsonl", "out/hf"), "split/pairs.jsonl");
+  EXPECT_EQ(path_for_card(cwd + "/out/pairs.jsonl", "out/hf"), "pairs.jsonl");
+  EXPECT_EQ(path_for_card("pairs.jsonl", "hf"), "pairs.jsonl");
+  EXPECT_EQ(path_for_card("data/pairs.jsonl", "hf"), "data/pairs.jsonl");
+  // outside the parent: only the file name, never ../.. or an absolute path
+  EXPECT_EQ(path_for_card("/tmp/elsewhere/pairs.jsonl", "out/hf"), "pairs.jsonl");
+  EXPECT_EQ(path_for_card("pairs.jsonl", "out/hf"), "pairs.jsonl");
+  EXPECT_EQ(path_for_card("-", "out/hf"), "-");
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ TEST(DatasetFolder, RefusesSplitsThatDifferOnlyInCaseAndTooManySplits) {
             "split 'test' differs from split 'Test' only in case (file names could clash)");
   for (std::size_t i = 1; i < max_splits; ++i) ASSERT_EQ(folder.output_for("s" + std::to_string(i), out), "");
   EXPECT_EQ(folder.output_for("one_more", out),
-            "split 'one_more' would be split number 33: at most 32 splits (is --split-field right?)");
+            "split 'one_more' would be split number 33: at most 32 splits (is --bucket-field right?)");
 }
 
 TEST(DatasetFolder, NoRecordsGiveAnEmptyTrainSplitAndAnUncommittedFolderLeavesNothing) {

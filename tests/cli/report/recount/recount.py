@@ -1,21 +1,15 @@
 """A deliberately simple recount of the report's key numbers, straight from
 the records with Python's json module, and a check that each expected table
 row is in the Markdown. Prints every row it checked; exits 1 if one is missing.
-Formatting rules (from report --help): counts as integers, values from the data
-in their shortest form, computed statistics with 2 decimals, shares in % with 1.
+Formatting rules (from report --help): counts as integers, every other number
+in a table (values from the data and computed statistics) with 2 decimals,
+shares in % with 1.
 Usage: recount.py judged|pairs|items RECORDS.jsonl REPORT.md"""
 import collections
 import json
 import math
 import statistics
 import sys
-
-
-def value(x):  # shortest round-trip form, as in the data
-    if isinstance(x, int) and not isinstance(x, bool):
-        return str(x)
-    text = repr(float(x))
-    return text[:-2] if text.endswith(".0") else text
 
 
 def stat(x):
@@ -55,14 +49,14 @@ if kind == "judged":
                  row("with a score", str(len(scores)), share(len(scores), n)),
                  row("without a score", str(n - len(scores)), share(n - len(scores), n))]
     for name, xs in (("score", scores), ("delta", deltas)):
-        expected.append(row(name, str(len(xs)), stat(mean(xs)), stat(sd(xs)), value(min(xs)), value(max(xs))))
+        expected.append(row(name, str(len(xs)), stat(mean(xs)), stat(sd(xs)), stat(min(xs)), stat(max(xs))))
     by_bucket = collections.defaultdict(list)
     for r in records:
         by_bucket[r["bucket"]].append(r["duel"]["score"])
     for bucket, values in by_bucket.items():
         xs = [x for x in values if x is not None]
         cells = [bucket, str(len(values)), share(len(values), n)]
-        cells += [stat(mean(xs)), value(min(xs)), value(max(xs))] if xs else ["\u2014"] * 3
+        cells += [stat(mean(xs)), stat(min(xs)), stat(max(xs))] if xs else ["\u2014"] * 3
         expected.append(row(*cells) + " ")
     limits = sorted(set(list(range(0, 100, 10)) + [66, 80, 100]))
     for low, high in zip(limits, limits[1:]):
@@ -76,11 +70,11 @@ if kind == "judged":
                 if x is not None:
                     values[name].append(x)
         for name, xs in values.items():
-            expected.append(row(name, str(len(xs)), stat(mean(xs)), stat(sd(xs)), value(min(xs)), value(max(xs))))
+            expected.append(row(name, str(len(xs)), stat(mean(xs)), stat(sd(xs)), stat(min(xs)), stat(max(xs))))
     # the turns table: the 5 highest scores, ties in input order
     ranked = sorted((r for r in records if r["duel"]["score"] is not None), key=lambda r: -r["duel"]["score"])
     for rank, r in enumerate(ranked[:5], 1):
-        expected.append(row(str(rank), value(r["duel"]["score"]), r["id"], r["bucket"]) + " ")
+        expected.append(row(str(rank), stat(r["duel"]["score"]), r["id"], r["bucket"]) + " ")
 elif kind == "pairs":
     n = len(records)
     groups = collections.Counter(r["metadata"]["challenge"] for r in records)
@@ -95,8 +89,8 @@ elif kind == "pairs":
         wins, losses = chosen[model], rejected[model]
         expected.append(row(model, str(wins), str(losses), str(wins + losses), share(wins, wins + losses)))
     xs = [r["metadata"]["score_difference"] for r in records]
-    expected.append(row("score_difference", str(n), stat(mean(xs)), stat(sd(xs)), value(min(xs)),
-                        stat(statistics.median(xs)), value(max(xs))))
+    expected.append(row("score_difference", str(n), stat(mean(xs)), stat(sd(xs)), stat(min(xs)),
+                        stat(statistics.median(xs)), stat(max(xs))))
 elif kind == "items":
     n = len(records)
     flagged = sum(bool(r["flags"]) for r in records)
@@ -113,8 +107,8 @@ elif kind == "items":
             lists.setdefault(dim, []).append(stats["mean"])
     for name, xs in lists.items():
         xs = [x for x in xs if x is not None]
-        expected.append(row(name, str(len(xs)), stat(mean(xs)), stat(sd(xs)), value(min(xs)),
-                            stat(statistics.median(xs)), value(max(xs))))
+        expected.append(row(name, str(len(xs)), stat(mean(xs)), stat(sd(xs)), stat(min(xs)),
+                            stat(statistics.median(xs)), stat(max(xs))))
 
 missing = 0
 for line in expected:
