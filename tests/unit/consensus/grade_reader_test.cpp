@@ -54,14 +54,14 @@ TEST_F(ConsensusGradeReader, RaterFallsBackToTheSourceStem) {
   ASSERT_EQ(read(R"({"challenge":"c","model":"m","grade":3,"_source":"grades/alice.csv"})", settings), "");
   EXPECT_EQ(grade_.rater, "alice");
   EXPECT_EQ(read(R"({"challenge":"c","model":"m","grade":3})", settings),
-            "no rater: field 'reviewedBy' is missing or empty and there is no '_source'");
+            "no rater: field 'reviewedBy' (--rater) is missing or empty and there is no '_source'");
 }
 
 TEST_F(ConsensusGradeReader, RefusesScoresOutsideTheScaleAndMissingKeys) {
   const Settings settings = consensus_test::default_settings();
   EXPECT_EQ(read(R"({"challenge":"c","model":"m","grade":6,"reviewedBy":"a"})", settings),
             "score field 'grade' is 6, outside the scale 0:5");
-  EXPECT_EQ(read(R"({"challenge":"c","grade":1,"reviewedBy":"a"})", settings), "missing item field 'model'");
+  EXPECT_EQ(read(R"({"challenge":"c","grade":1,"reviewedBy":"a"})", settings), "missing item field 'model' (--item challenge,model)");
   EXPECT_EQ(read(R"({"challenge":true,"model":"m"})", settings),
             "item field 'challenge' must be a string or a number, not a boolean");
 }
