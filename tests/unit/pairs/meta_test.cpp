@@ -12,7 +12,7 @@ using namespace prefline::pairs;
 
 TEST(PairsMeta, CountsPairsGroupsCandidatesAndDifferences) {
   Settings settings;
-  settings.by_path = {"overall"};
+  settings.score_path = {"overall"};
   pairs_test::ItemSet set(settings);
   ASSERT_EQ(set.add(R"({"challenge":"c1","model":"a","overall":5})"), "");
   ASSERT_EQ(set.add(R"({"challenge":"c1","model":"b","overall":4})"), "");
