@@ -165,13 +165,16 @@ class GradeReader {
   }
 
   void note_contradiction(std::string_view rater, std::string_view source) {
-    // A file's grades mostly name one rater: check each (file, rater) once in a row.
-    if (source == checked_source_ && rater == checked_rater_) return;
-    checked_source_ = source;
-    checked_rater_ = rater;
+    // Per file: the last rater checked, and whether the file was warned about
+    // (a file's grades mostly name one rater: one hash lookup per grade).
+    auto found = checked_files_.find(source);
+    if (found == checked_files_.end()) found = checked_files_.emplace(std::string(source), CheckedFile{}).first;
+    CheckedFile& file = found->second;
+    if (file.warned || file.last_rater == rater) return;
+    file.last_rater = rater;
     const std::string_view stem = prefline::path_stem(source);
     if (!rater_contradicts_file(rater, stem)) return;
-    if (!warned_files_.emplace(std::string(source), 0).second) return;
+    file.warned = true;
     contradiction_ = fmt::format(
         "warning: {}: rater field '{}' says '{}' but the file name says '{}'; the grades count for '{}' "
         "(--rater {} names the grader by the file)",
@@ -285,8 +288,11 @@ class GradeReader {
   bool fields_read_ = false;
   std::vector<char> key_seen_;
   std::string contradiction_;
-  std::string checked_source_, checked_rater_;
-  prefline::StringMap<char> warned_files_;  // '_source' values already warned about
+  struct CheckedFile {
+    std::string last_rater;
+    bool warned = false;
+  };
+  prefline::StringMap<CheckedFile> checked_files_;  // by '_source' value
 };
 
 }  // namespace prefline::consensus

@@ -95,7 +95,7 @@ TEST(CsvReader, DropsLeadingByteOrderMarkAndRepeatedHeaders) {
 }
 
 // The end of the message for a row that a glued header made too long.
-constexpr std::string_view glued_hint = ", and ends with the header: the last row of one file and the header of the next, glued at the file boundary (the first file ends without a newline, and cat joined them); pass the files as arguments (csv2jsonl a.csv b.csv) or end each file with a newline";
+constexpr const char* glued_hint = ", and ends with the header: the last row of one file and the header of the next, glued at the file boundary (the first file ends without a newline, and cat joined them); pass the files as arguments (csv2jsonl a.csv b.csv) or end each file with a newline";
 
 TEST(CsvReader, RowGluedToARepeatedHeaderIsSplit) {
   // `cat a.csv b.csv` when a.csv has no final line end (with and without a BOM in b.csv).
