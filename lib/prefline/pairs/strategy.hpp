@@ -113,16 +113,31 @@ inline void count_left_out(const Group& group, const std::vector<Item>& items, c
   const std::vector<Pair> without_limit = pair_group(group, items, relaxed);
   relaxed.min_margin = 0;
   const std::vector<Pair> without_margin = pair_group(group, items, relaxed);
-  auto in = [](const std::vector<Pair>& pairs, std::uint32_t item) {
-    return std::any_of(pairs.begin(), pairs.end(),
-                       [&](const Pair& pair) { return pair.chosen == item || pair.rejected == item; });
+  // The items each set of pairs uses, sorted (all-pairs forms n^2/2 pairs:
+  // a scan per item would cost n^3).
+  auto members = [](const std::vector<Pair>& pairs) {
+    std::vector<std::uint32_t> used;
+    used.reserve(pairs.size() * 2);
+    for (const Pair& pair : pairs) {
+      used.push_back(pair.chosen);
+      used.push_back(pair.rejected);
+    }
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    return used;
+  };
+  const std::vector<std::uint32_t> in_formed = members(formed);
+  const std::vector<std::uint32_t> in_without_limit = members(without_limit);
+  const std::vector<std::uint32_t> in_without_margin = members(without_margin);
+  auto in = [](const std::vector<std::uint32_t>& used, std::uint32_t item) {
+    return std::binary_search(used.begin(), used.end(), item);
   };
   for (const std::uint32_t item : ranked) {
-    if (in(formed, item)) continue;
-    if (in(without_limit, item)) {
+    if (in(in_formed, item)) continue;
+    if (in(in_without_limit, item)) {
       if (settings.strategy == Strategy::best_vs_random) ++left_out.not_paired;
       else ++left_out.over_max_pairs;
-    } else if (in(without_margin, item)) {
+    } else if (in(in_without_margin, item)) {
       ++left_out.below_margin;
     } else {
       ++left_out.not_paired;
