@@ -134,12 +134,11 @@ class GradeReader {
         return fmt::format("missing item field '{}' (--item {})", settings_.item_fields[i], item_option());
       append_key_part(grade.key, grade.key_values[i]);
     }
-    const bool rater_is_source = settings_.rater_field == grade_schema::source;
-    if (!grade.rater.empty() && !rater_is_source && have_source) note_contradiction(grade.rater, source);
+    const bool rater_from_field = !grade.rater.empty() && settings_.rater_field != grade_schema::source;
     if (grade.rater.empty()) {
       if (!have_source || prefline::path_stem(source).empty())
-        return fmt::format("no rater: field '{}' (--rater) is missing or empty and there is no '{}'", settings_.rater_field,
-                           grade_schema::source);
+        return fmt::format("no rater: field '{}' (--rater) is missing or empty and there is no '{}'",
+                           settings_.rater_field, grade_schema::source);
       grade.rater = prefline::path_stem(source);
     }
     if (settings_.duplicates == Duplicates::latest && !time_text.empty()) {
@@ -148,6 +147,8 @@ class GradeReader {
       grade.has_time = true;
       grade.time = *time;
     }
+    // Only for good grades, so that the one warning per file is not lost with a bad one.
+    if (rater_from_field && have_source) note_contradiction(grade.rater, source);
     return {};
   }
 
