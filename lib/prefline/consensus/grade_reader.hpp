@@ -95,6 +95,8 @@ class GradeReader {
 
   // Parses one line into `grade`; returns the reason when the record is bad.
   std::string read(simdjson::ondemand::parser& parser, const prefline::JsonlLine& line, IncomingGrade& grade) {
+    fields_read_ = false;
+    contradiction_.clear();
     simdjson::ondemand::document document;
     std::string reason = prefline::start_object(parser, line, document);
     if (!reason.empty()) return reason;
@@ -112,8 +114,6 @@ class GradeReader {
     std::string_view source;
     bool have_source = false;
     std::string_view time_text;
-    fields_read_ = false;
-    contradiction_.clear();
     std::fill(seen_.begin(), seen_.end(), 0);
 
     reason = picker_.pick(object, [&](std::size_t index, simdjson::ondemand::value value) -> std::string {
