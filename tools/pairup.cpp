@@ -112,7 +112,16 @@ Output:
                           export_timestamp, format_version, pairs_per_group,
                           score_difference {mean, min, max}, dropped pairs by
                           reason, items read / without score / below
-                          --min-votes
+                          --min-votes. FILE appears with the output, only
+                          when the whole run succeeds
+
+Items in no pair are counted on stderr in one line, by the first rule that
+explains each: no_score (no number at --score), low_votes (--min-votes),
+alone (the only ranked item of its group), all_tied (every ranked item of
+its group has the same score), min_margin, max_pairs, not_paired (the
+--strategy forms no pair with it); a run that reads items and writes no
+pair says why. --quiet silences the line unless nothing was written, and
+likewise the 'dropped N pairs' line.
 
 )";
 
