@@ -1,5 +1,5 @@
 // consensus: many graders' scores per item -> one item record with
-// statistics per score dimension, plus an optional agreement report.
+// statistics per score dimension, plus optional agreement statistics.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +9,7 @@
 
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/progress.hpp"
+#include "prefline/cli/run_summary.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/consensus/agreement_report.hpp"
 #include "prefline/consensus/grade_reader.hpp"
@@ -21,6 +22,7 @@
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
 #include "prefline/io/output_set.hpp"
+#include "prefline/json/field_census.hpp"
 #include "prefline/schema/records.hpp"
 #include "prefline/text/split.hpp"
 
@@ -45,7 +47,13 @@ Mapping (the defaults fit the vizhub grader format):
                           each must be a string or a number on every record
       --rater FIELD       the grader's name (default reviewedBy); when missing,
                           null or empty, the stem of '_source' is used
-                          (grades/alice.csv -> alice); neither -> bad record
+                          (grades/alice.csv -> alice); neither -> bad record.
+                          --rater _source names every grader by the file
+                          stem. A rater field that the file stem does not
+                          contain (letters and digits, any case: 'EJ Fox'
+                          fits ej-fox.csv, 'bob' does not fit alice.csv) is
+                          reported once per file on stderr (a warning, also
+                          with --quiet); the grades count for the field
       --score DIM=FIELD   a score dimension and the field holding it; repeat
                           for several, order kept (default: --score
                           technical=grade --score aesthetic=aesthetics)
@@ -108,8 +116,8 @@ Flags (sorted) and filtering:
       --max-sd X          flag high_variance when the sd of any dimension is
                           > X (strictly; default 1.5)
 
-Agreement report:
-      --agreement FILE    write one JSON object to FILE: per dimension
+Statistics:
+      --stats FILE        write one JSON object to FILE: per dimension
                           Krippendorff's alpha with interval and ordinal
                           distances (items rated by one rater are left out),
                           with the units and pairable values used; per rater
@@ -120,6 +128,8 @@ Agreement report:
                           where it is more than 1 point away (strictly), and
                           the number of compared items; the items flagged
                           high_variance; item counts. Uncalibrated values.
+                          FILE appears with the output, only when the whole
+                          run succeeds.
 
 Sharding:
       --partial           write mergeable per-item partial records (every
@@ -140,13 +150,20 @@ record: the --item fields, "scores" {DIM: {mean, median, trimmed_mean, sd,
 min, max, n}} in --score order, "overall", "vote_count", "raters", "flags",
 then the --keep fields.
 
+A field an option names that no record has is an error (exit 1) naming the
+option and the fields seen: every --score field, every --item and --keep
+field, and --rater and --time when given. Items left out by --min-votes are
+counted on stderr in one line ('consensus: 15 items, 10 written, 5 left out:
+low_votes (no complete grade); --keep-low keeps them'); --quiet silences it
+unless nothing was written.
+
 Exit status:
   0  success (also when the reader of standard output goes away early)
   1  bad input (message 'consensus: FILE:LINE: reason') or a runtime error
   2  bad option or option value (nothing is read)
 
 Example:
-  csv2jsonl grades/*.csv | consensus --keep type --agreement agreement.json > items.jsonl
+  csv2jsonl grades/*.csv | consensus --keep type --stats agreement.json > items.jsonl
 )";
 
 
@@ -167,9 +184,13 @@ struct Options {
   long long min_votes = 1;
   bool keep_low = false;
   double max_sd = 1.5;
-  std::string agreement;
+  std::string stats;
   bool partial = false;
   bool merge = false;
+  // Set by the option definitions: --rater and --time are checked against
+  // the records only when given (their defaults may well be absent).
+  const CLI::Option* rater_option = nullptr;
+  const CLI::Option* time_option = nullptr;
 };
 
 
@@ -258,16 +279,48 @@ Settings make_settings(const Options& options) {
   settings.max_sd = options.max_sd;
   settings.partial_votes = options.partial_votes;
   if (options.partial && options.merge) throw prefline::UsageError("--partial and --merge cannot be combined");
-  if (options.partial && !options.agreement.empty())
-    throw prefline::UsageError("--agreement needs final records: use it with --merge, not --partial");
+  if (options.partial && !options.stats.empty())
+    throw prefline::UsageError("--stats needs final records: use it with --merge, not --partial");
   return settings;
 }
 
 // ---------------------------------------------------------------------------
 
+// The fields the options name, watched in every grade record read.
+struct WatchedField {
+  std::size_t census_id;
+  std::ptrdiff_t reader_field;
+};
+
+std::vector<WatchedField> watch_fields(const Options& options, const Settings& settings,
+                                       const consensus::GradeReader& reader, prefline::FieldCensus& census) {
+  std::vector<WatchedField> watched;
+  auto watch = [&](const std::string& field, const std::string& what) {
+    watched.push_back({census.watch(field, what), reader.field_index(field)});
+  };
+  for (const auto& dimension : settings.dimensions)
+    watch(dimension.field,
+          fmt::format("score field '{}' (--score {}={})", dimension.field, dimension.name, dimension.field));
+  for (const auto& field : settings.item_fields)
+    watch(field, fmt::format("item field '{}' (--item {})", field, options.item));
+  if (options.rater_option != nullptr && options.rater_option->count() > 0)
+    watch(settings.rater_field, fmt::format("rater field '{}' (--rater)", settings.rater_field));
+  if (options.time_option != nullptr && options.time_option->count() > 0)
+    watch(settings.time_field, fmt::format("time field '{}' (--time)", settings.time_field));
+  for (const auto& field : settings.keep_fields)
+    watch(field, fmt::format("field '{}' (--keep {})", field, options.keep));
+  return watched;
+}
+
+// What low_votes means under --min-votes N, in a grader's words.
+std::string low_votes_detail(std::size_t min_votes) {
+  if (min_votes == 1) return "no complete grade";
+  return fmt::format("fewer than {} complete grades", min_votes);
+}
+
 void run(const Options& options) {
   const Settings settings = make_settings(options);
-  prefline::OutputSet outputs;  // -o, --rejects, --agreement: all or none
+  prefline::OutputSet outputs;  // -o, --rejects, --stats: all or none
   prefline::Output& out = outputs.add(options.common.output);
   prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
@@ -275,6 +328,8 @@ void run(const Options& options) {
   consensus::GradeReader reader(settings);
   simdjson::ondemand::parser parser;
   consensus::IncomingGrade grade;
+  prefline::FieldCensus census;
+  const std::vector<WatchedField> watched = watch_fields(options, settings, reader, census);
 
   for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
     prefline::InputFile input(name);
@@ -286,15 +341,26 @@ void run(const Options& options) {
         reason = consensus::merge_partial(parser, line, settings, table);
       } else {
         reason = reader.read(parser, line, grade);
-        if (reason.empty()) reason = table.add(grade);
+        if (reader.fields_read()) {
+          census.record();
+          for (const WatchedField& field : watched)
+            if (reader.has_field(field.reader_field)) census.found(field.census_id);
+          if (census.wants_sample()) census.sample(line.text);
+        }
+        if (reason.empty()) {
+          if (!reader.contradiction().empty()) fmt::print(stderr, "{}: {}\n", tool, reader.contradiction());
+          reason = table.add(grade);
+        }
       }
       if (!reason.empty()) bad.handle(name, line.number, reason, line.text);
       progress.tick();
     }
   }
   progress.finish();
+  census.check();
 
   auto& items = table.items();
+  prefline::RunSummary summary(tool, "items");
   if (options.partial) {
     for (const auto& item : items) {
       consensus::write_partial(out.buffer(), settings, item, table.rater_names());
@@ -313,12 +379,17 @@ void run(const Options& options) {
       out.maybe_flush();
       ++written;
     }
-    if (!options.agreement.empty())
-      consensus::write_agreement(outputs.add(options.agreement).buffer(), settings, items, table.rater_names(),
+    if (!options.stats.empty())
+      consensus::write_agreement(outputs.add(options.stats).buffer(), settings, items, table.rater_names(),
                                  finisher, high_variance, written);
+    summary.set_read(items.size());
+    summary.set_written(written);
+    summary.left_out("low_votes", items.size() - written, low_votes_detail(settings.min_votes),
+                     "--keep-low keeps them");
   }
   outputs.commit();
   bad.finish(tool);
+  summary.print(options.common.quiet);
 }
 
 }  // namespace
@@ -330,11 +401,11 @@ int main(int argc, char** argv) {
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
         app.add_option("--item", options.item);
-        app.add_option("--rater", options.rater);
+        options.rater_option = app.add_option("--rater", options.rater);
         app.add_option("--score", options.scores)->allow_extra_args(false);
         app.add_option("--scale", options.scale);
         app.add_option("--keep", options.keep);
-        app.add_option("--time", options.time);
+        options.time_option = app.add_option("--time", options.time);
         app.add_option("--trim", options.trim);
         app.add_option("--overall", options.overall);
         app.add_option("--weight", options.weights);
@@ -344,9 +415,9 @@ int main(int argc, char** argv) {
         app.add_option("--min-votes", options.min_votes);
         app.add_flag("--keep-low", options.keep_low);
         app.add_option("--max-sd", options.max_sd);
-        app.add_option("--agreement", options.agreement);
+        app.add_option("--stats", options.stats);
         app.add_flag("--partial", options.partial);
         app.add_flag("--merge", options.merge);
       },
-      [&] { run(options); });
+      [&] { run(options); }, {{"--agreement", "--stats"}});
 }

@@ -1,4 +1,5 @@
 // csv2jsonl: CSV files with a header row -> JSON Lines, one object per row.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,7 +28,10 @@ when no FILE is given or FILE is '-'.
 
 Options:
   -d, --delimiter C     cell separator, one ASCII character (default ','); '\t'
-                        (backslash t) or 'tab' for tab-separated files
+                        (backslash t) or 'tab' for tab-separated files. Without
+                        -d, a header that reads as one column holding tabs
+                        and no comma is an error suggesting -d '\t'; an
+                        explicit -d ',' reads it as one column
       --strings         write every cell as a JSON string (empty cell -> "")
       --source          append "_source": the input's name as given ('-' for
                         standard input) to every record
@@ -62,7 +66,9 @@ Input (RFC 4180):
     header's names 2..n, and whose n-th cell is its own last cell followed by
     the first name, is cut back to its n cells when that is unambiguous: a
     BOM precedes the name, or the own part is a quoted cell, or it is empty
-    and n >= 3; otherwise the row is bad (too many cells)
+    and n >= 3; otherwise the row is bad (too many cells), and a bad row
+    that ends with the header's names is named as such a glued row, with the
+    fix: pass the files as arguments, or end each file with a newline
   - with several FILE arguments each file's own header applies; a file whose
     columns are those of the first file in another order is written in the
     first file's key order; a file with other columns keeps its own order
@@ -95,6 +101,7 @@ struct Options {
   std::string delimiter = ",";
   bool strings = false;
   bool source = false;
+  bool delimiter_given = false;  // set after parsing: -d was on the command line
 };
 
 // How one input's cells become one output record: for each output key, the
@@ -202,6 +209,12 @@ void convert(const Options& options) {
     prefline::InputFile input(name);
     prefline::CsvReader reader(input, {delimiter, bad.keeps_raw()});
     const auto& header = reader.read_header();
+    // An explicit -d ',' reads such a header as the one column it is.
+    if (!options.delimiter_given && prefline::looks_tab_separated(header, delimiter))
+      throw prefline::DataError(fmt::format(
+          "{}:{}: header: one column whose name holds {} tabs and no comma; for a tab-separated file use -d '\\t' "
+          "(-d ',' reads it as one column)",
+          name, reader.line(), std::count(header.front().begin(), header.front().end(), '\t')));
     if (options.source)
       for (const auto& column : header)
         if (column == prefline::schema::grade::source)
@@ -243,7 +256,9 @@ int main(int argc, char** argv) {
       tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
-        app.add_option("-d,--delimiter", options.delimiter);
+        app.add_option("-d,--delimiter", options.delimiter)->each([&](const std::string&) {
+          options.delimiter_given = true;
+        });
         app.add_flag("--strings", options.strings);
         app.add_flag("--source", options.source);
       },

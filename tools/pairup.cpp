@@ -11,11 +11,13 @@
 
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/progress.hpp"
+#include "prefline/cli/run_summary.hpp"
 #include "prefline/cli/tool.hpp"
 #include "prefline/io/input.hpp"
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
 #include "prefline/io/output_set.hpp"
+#include "prefline/json/field_census.hpp"
 #include "prefline/json/validate.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/pairs/item_reader.hpp"
@@ -50,16 +52,18 @@ Grouping and ranking:
       --candidate FIELD   the field naming the candidate within its group
                           (default model); metadata gets chosen_FIELD and
                           rejected_FIELD
-      --by PATH           the score to rank by, a numeric field or a dotted
+      --score PATH        the score to rank by, a numeric field or a dotted
                           path into objects (default overall; e.g.
                           scores.technical.median). An item whose value is
                           null or missing has no score: it is counted and
-                          left out; any other non-number is a bad record
+                          left out; any other non-number is a bad record;
+                          a PATH that no item has is an error (exit 1)
+                          naming what the items have
       --stat STAT         the statistic of each dimension of 'scores' put
                           into chosen_scores / rejected_scores: mean, median
                           or trimmed_mean (default mean)
       --min-votes N       leave out items with vote_count < N first (default
-                          0: keep all; a missing vote_count counts as 0)
+                          1; a missing vote_count counts as 0; 0 keeps all)
 
   Rank ties: equal scores are ordered by higher vote_count first, then by
   input order. Equal scores never form a pair.
@@ -102,13 +106,22 @@ Texts:
 
 Output:
       --dataset-version V metadata.dataset_version (default 1.0.0)
-      --meta FILE         write statistics as one JSON object: total_examples,
+      --stats FILE        write statistics as one JSON object: total_examples,
                           the GROUPs and CANDIDATEs in the pairs (first-seen
                           order, keys named after the fields + 's'),
                           export_timestamp, format_version, pairs_per_group,
                           score_difference {mean, min, max}, dropped pairs by
                           reason, items read / without score / below
-                          --min-votes
+                          --min-votes. FILE appears with the output, only
+                          when the whole run succeeds
+
+Items in no pair are counted on stderr in one line, by the first rule that
+explains each: no_score (no number at --score), low_votes (--min-votes),
+alone (the only ranked item of its group), all_tied (every ranked item of
+its group has the same score), min_margin, max_pairs, not_paired (the
+--strategy forms no pair with it); a run that reads items and writes no
+pair says why. --quiet silences the line unless nothing was written, and
+likewise the 'dropped N pairs' line.
 
 )";
 
@@ -123,12 +136,13 @@ constexpr std::string_view help_tail = R"(
 Pair record: {"prompt","chosen","rejected","metadata":{GROUP,
 "chosen_CANDIDATE","rejected_CANDIDATE","chosen_scores":{DIM...,"overall",
 "vote_count"},"rejected_scores":{...},"score_difference","dataset_version",
-"generated_at"}}. score_difference is the difference of the --by values;
+"generated_at"}}. score_difference is the difference of the --score values;
 generated_at is SOURCE_DATE_EPOCH when set, else the time of the run (one
 value for the whole run). Bad records: not a JSON object, invalid JSON, a
-group or candidate that is not a string or number, a non-numeric score,
-'prompt' or 'response' not a string or null, the same item twice, a
-response or prompt given twice, a key that is read given twice.
+group or candidate that is missing or not a string or number, a non-numeric
+score, 'prompt' or 'response' not a string or null, the same item twice
+(grade records, one per grader: run consensus first), a response or prompt
+given twice, a key that is read given twice.
 
 Exit status:
   0  success (also when the reader of standard output goes away early)
@@ -136,7 +150,7 @@ Exit status:
   2  bad option or option value (nothing is read)
 
 Example:
-  pairup --responses responses.jsonl --prompts challenges.jsonl --meta pairs.meta.json items.jsonl > pairs.jsonl
+  pairup --responses responses.jsonl --prompts challenges.jsonl --stats pairs.meta.json items.jsonl > pairs.jsonl
 )";
 
 
@@ -144,9 +158,9 @@ struct Options {
   prefline::CommonOptions common;
   std::string group = "challenge";
   std::string candidate = "model";
-  std::string by = std::string(item_schema::overall);
+  std::string score = std::string(item_schema::overall);
   std::string stat = std::string(item_schema::mean);
-  long long min_votes = 0;
+  long long min_votes = 1;
   std::string strategy = "best-vs-rest";
   double min_margin = 0.5;
   long long max_pairs = 0;
@@ -154,7 +168,7 @@ struct Options {
   std::string responses;
   std::string prompts;
   std::string dataset_version = "1.0.0";
-  std::string meta;
+  std::string stats;
 };
 
 Settings make_settings(const Options& options) {
@@ -162,16 +176,16 @@ Settings make_settings(const Options& options) {
   Settings settings;
   settings.group = options.group;
   settings.candidate = options.candidate;
-  settings.by = options.by;
+  settings.score = options.score;
   settings.stat = options.stat;
   settings.min_margin = options.min_margin;
   settings.seed = options.seed;
   if (options.group.empty()) throw prefline::UsageError("--group needs a field name");
   if (options.candidate.empty()) throw prefline::UsageError("--candidate needs a field name");
   if (options.group == options.candidate) throw prefline::UsageError("--group and --candidate must be different fields");
-  settings.by_path = prefline::split_list(options.by, '.');
-  for (const auto& part : settings.by_path)
-    if (part.empty()) throw prefline::UsageError(fmt::format("--by: empty part in the path '{}'", options.by));
+  settings.score_path = prefline::split_list(options.score, '.');
+  for (const auto& part : settings.score_path)
+    if (part.empty()) throw prefline::UsageError(fmt::format("--score: empty part in the path '{}'", options.score));
   if (options.stat != item_schema::mean && options.stat != item_schema::median && options.stat != item_schema::trimmed_mean)
     throw prefline::UsageError(fmt::format("--stat: '{}' is not mean, median or trimmed_mean", options.stat));
   const auto strategy = pairs::parse_strategy(options.strategy);
@@ -208,9 +222,28 @@ void read_lines(const std::string& path, prefline::BadRecords& bad, OnRecord&& o
   }
 }
 
+// The summary line's reasons, in the order the rules apply.
+void explain_left_out(prefline::RunSummary& summary, const Options& options, const Settings& settings,
+                      const pairs::Counters& counters, const pairs::LeftOut& left_out) {
+  summary.left_out("no_score", counters.without_score, fmt::format("no number at --score {}", settings.score));
+  summary.left_out("low_votes", counters.below_min_votes,
+                   fmt::format("vote_count below --min-votes {} or missing", settings.min_votes),
+                   "--min-votes 0 keeps them");
+  summary.left_out("alone", left_out.alone, fmt::format("the only ranked item of its {}", settings.group));
+  summary.left_out("all_tied", left_out.all_tied,
+                   fmt::format("every ranked item of its {} has the same score", settings.group));
+  summary.left_out("min_margin", left_out.below_margin,
+                   fmt::format("score gaps below --min-margin {}", settings.min_margin),
+                   "a lower --min-margin pairs them");
+  summary.left_out("max_pairs", left_out.over_max_pairs,
+                   fmt::format("pairs beyond --max-pairs {}", settings.max_pairs));
+  summary.left_out("not_paired", left_out.not_paired,
+                   fmt::format("--strategy {} forms no pair with them", options.strategy));
+}
+
 void run(const Options& options) {
   const Settings settings = make_settings(options);
-  prefline::OutputSet outputs;  // -o, --rejects, --meta: all or none
+  prefline::OutputSet outputs;  // -o, --rejects, --stats: all or none
   prefline::Output& out = outputs.add(options.common.output);
   prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
@@ -220,26 +253,40 @@ void run(const Options& options) {
   pairs::KeyMap group_index;
   pairs::Counters counters;
   pairs::ItemReader reader(settings);  // owns the items' texts: lives until the end
+  prefline::FieldCensus census;
+  const std::size_t score_watch =
+      census.watch(settings.score, fmt::format("score path '{}' (--score)", settings.score), true);
   {
     simdjson::dom::parser parser;
     for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
       prefline::InputFile input(name);
       prefline::JsonlReader lines(input);
       prefline::JsonlLine line;
+      reader.begin_file(name);
       while (lines.next(line)) {
         const std::string reason = reader.read(parser, line, groups, group_index, items, counters);
+        if (reader.score_checked()) {
+          census.record();
+          if (reader.score_found()) census.found(score_watch);
+          if (census.wants_sample()) census.sample(line.text);
+        }
         if (!reason.empty()) bad.handle(name, line.number, reason, line.text);
         progress.tick();
       }
     }
   }
   progress.finish();
+  census.check();
 
   std::vector<std::vector<pairs::Pair>> group_pairs(groups.size());
   std::vector<char> needs_text(items.size(), 0);
   std::vector<char> needs_prompt(groups.size(), 0);
+  pairs::LeftOut left_out;
+  std::size_t pairs_formed = 0;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     group_pairs[g] = pairs::pair_group(groups[g], items, settings);
+    pairs::count_left_out(groups[g], items, settings, group_pairs[g], left_out);
+    pairs_formed += group_pairs[g].size();
     for (const pairs::Pair& pair : group_pairs[g]) needs_text[pair.chosen] = needs_text[pair.rejected] = 1;
     needs_prompt[g] = !group_pairs[g].empty();
   }
@@ -310,14 +357,24 @@ void run(const Options& options) {
     }
   }
 
-  if (!options.meta.empty())
-    meta.write(outputs.add(options.meta).buffer(), settings, groups, counters, generated_at, options.dataset_version);
+  if (!options.stats.empty())
+    meta.write(outputs.add(options.stats).buffer(), settings, groups, counters, generated_at, options.dataset_version);
   outputs.commit();
   const std::size_t dropped = counters.missing_text + counters.empty_text + counters.identical_texts;
-  if (dropped > 0)
+  // A count like the summary line below: --quiet silences it unless nothing was written.
+  if (dropped > 0 && (!options.common.quiet || meta.written() == 0))
     fmt::print(stderr, "{}: dropped {} pairs (missing text: {}, empty text: {}, identical texts: {})\n", tool, dropped,
                counters.missing_text, counters.empty_text, counters.identical_texts);
   bad.finish(tool);
+
+  prefline::RunSummary summary(tool, "items", "pairs");
+  summary.set_read(counters.items);
+  summary.set_written(meta.written());
+  explain_left_out(summary, options, settings, counters, left_out);
+  if (pairs_formed > 0 && meta.written() == 0)
+    summary.set_empty_reason(fmt::format("the {} pair{} formed had no usable texts (see above)", pairs_formed,
+                                         pairs_formed == 1 ? "" : "s"));
+  summary.print(options.common.quiet);
 }
 
 }  // namespace
@@ -330,7 +387,7 @@ int main(int argc, char** argv) {
         prefline::add_common_options(app, options.common);
         app.add_option("--group", options.group);
         app.add_option("--candidate", options.candidate);
-        app.add_option("--by", options.by);
+        app.add_option("--score", options.score);
         app.add_option("--stat", options.stat);
         app.add_option("--min-votes", options.min_votes);
         app.add_option("--strategy", options.strategy);
@@ -340,7 +397,7 @@ int main(int argc, char** argv) {
         app.add_option("--responses", options.responses);
         app.add_option("--prompts", options.prompts);
         app.add_option("--dataset-version", options.dataset_version);
-        app.add_option("--meta", options.meta);
+        app.add_option("--stats", options.stats);
       },
-      [&] { run(options); });
+      [&] { run(options); }, {{"--meta", "--stats"}, {"--by", "--score"}});
 }

@@ -33,8 +33,8 @@ TOOLS = [
     ("bucket", ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b", "-o", "r.jsonl"], relib.pair_record),
     ("bucket", ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b", "--out-dir", "split", "--summary", "s.json",
                 "--skip-invalid", "--rejects", "rejects.jsonl"], relib.pair_record),
-    ("consensus", ["--agreement", "agreement.json", "-o", "items.jsonl"], relib.grade_record),
-    ("pairup", ["--meta", "meta.json", "-o", "pairs.jsonl"], relib.item_record),
+    ("consensus", ["--stats", "agreement.json", "-o", "items.jsonl"], relib.grade_record),
+    ("pairup", ["--stats", "meta.json", "-o", "pairs.jsonl"], relib.item_record),
     ("csv2jsonl", ["--skip-invalid", "--rejects", "rejects.csv", "-o", "grades.jsonl"], None),
     ("export", ["--to", "trl", "--dataset-dir", "dataset"], relib.pair_record),
 ]

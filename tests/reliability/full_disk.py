@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A full disk: every tool writing to /dev/full (standard output, -o, and each
-side file: --rejects, --summary, --agreement, --meta, --html) exits 1 with
+side file: --rejects, --summary, --stats, --html) exits 1 with
 'TOOL: write error: WHERE: No space left on device' and nothing else on
 stderr, and, when the failing file is a side file, the -o file is not
 created ('FILE appears only when the tool succeeds') and no temp file is left.
@@ -43,8 +43,8 @@ def records(make, count):
 TOOLS = [
     ("csv2jsonl", [], lambda n: relib.GRADES_HEADER + records(relib.grade_row, n), b"ragged,row\n", {}),
     ("jsonl2csv", [], lambda n: records(relib.judged_record, n), relib.BAD_JSON_LINE, {}),
-    ("consensus", [], lambda n: records(relib.grade_record, n), relib.BAD_JSON_LINE, {"--agreement": []}),
-    ("pairup", [], lambda n: records(relib.item_record, n), relib.BAD_JSON_LINE, {"--meta": []}),
+    ("consensus", [], lambda n: records(relib.grade_record, n), relib.BAD_JSON_LINE, {"--stats": []}),
+    ("pairup", [], lambda n: records(relib.item_record, n), relib.BAD_JSON_LINE, {"--stats": []}),
     ("export", ["--to", "trl"], lambda n: records(relib.pair_record, n), relib.BAD_JSON_LINE, {}),
     ("bucket", ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b"], lambda n: records(relib.pair_record, n),
      relib.BAD_JSON_LINE, {"--summary": []}),

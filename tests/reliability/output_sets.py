@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""All files or none: a tool with side files (consensus --agreement, pairup
---meta, bucket --summary and --out-dir, report --html, duel-judge --summary,
+"""All files or none: a tool with side files (consensus --stats, pairup
+--stats, bucket --summary and --out-dir, report --html, duel-judge --summary,
 --rejects of every tool) publishes
 them only when every one of them is written. A full disk (/dev/full) on the
 -o file or on a side file, with the options in either order on the command
@@ -49,9 +49,9 @@ SKIP = ["--skip-invalid", "--rejects"]
 # marks where the file name goes).
 CASES = [
     ("consensus", [], jsonl(relib.grade_record), ["-o", "{}"],
-     [["--agreement", "{}"], [*SKIP, "{}"]]),
+     [["--stats", "{}"], [*SKIP, "{}"]]),
     ("pairup", [], jsonl(relib.item_record), ["-o", "{}"],
-     [["--meta", "{}"], [*SKIP, "{}"]]),
+     [["--stats", "{}"], [*SKIP, "{}"]]),
     ("bucket", ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b"], jsonl(relib.pair_record),
      ["-o", "{}"], [["--summary", "{}"], [*SKIP, "{}"]]),
     ("csv2jsonl", [], GRADES_CSV, ["-o", "{}"], [[*SKIP, "{}"]]),

@@ -3,7 +3,7 @@
 file behind, and every output file that existed before is left as it was.
 
 For every tool and every kind of file it writes (-o, --rejects, --out-dir,
---dataset-dir, --summary, --agreement, --meta, --html, --cache), the tool
+--dataset-dir, --summary, --stats, --html, --cache), the tool
 reads standard input from a pipe that this test keeps open: it writes many MB
 of good and bad records (so that the output and rejects buffers have been
 flushed into their temp files at least once: the tool is mid-write), waits
@@ -118,14 +118,14 @@ def cases():
              old_files(**{"train.jsonl": old}),
              lambda: stream(b"", relib.pair_record, b"", 5000, 0),
              full=["train.jsonl.tmp.*"]),
-        case("consensus -o --agreement --rejects",
-             ["consensus", "--agreement", "agreement.json", "-o", "items.jsonl", "--skip-invalid",
+        case("consensus -o --stats --rejects",
+             ["consensus", "--stats", "agreement.json", "-o", "items.jsonl", "--skip-invalid",
               "--rejects", "rejects.jsonl"],
              old_files(**{"items.jsonl": old, "agreement.json": b'{"old":true}\n'}),
              lambda: stream(b"", relib.grade_record, bad_json, 2000, 20000),
              full=["rejects.jsonl.tmp.*"], present=["items.jsonl.tmp.*"]),
-        case("pairup -o --meta --rejects",
-             ["pairup", "--meta", "meta.json", "-o", "pairs.jsonl", "--skip-invalid", "--rejects", "rejects.jsonl"],
+        case("pairup -o --stats --rejects",
+             ["pairup", "--stats", "meta.json", "-o", "pairs.jsonl", "--skip-invalid", "--rejects", "rejects.jsonl"],
              old_files(**{"pairs.jsonl": old, "meta.json": b'{"old":true}\n'}),
              lambda: stream(b"", relib.item_record, bad_json, 2000, 20000),
              full=["rejects.jsonl.tmp.*"], present=["pairs.jsonl.tmp.*"]),

@@ -2,8 +2,11 @@
 // Reads one grade record (csv2jsonl output) into an IncomingGrade: the item
 // key, the rater (or the stem of '_source'), the scores checked against the
 // scale, the --keep fields' raw JSON and the grading time, in one pass over
-// the record's fields with simdjson ondemand.
+// the record's fields with simdjson ondemand. It also notes which of the
+// fields the options name each record has (for FieldCensus) and a rater
+// field that contradicts the file the grade came from.
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -19,6 +22,7 @@
 #include "prefline/json/validate.hpp"
 #include "prefline/schema/records.hpp"
 #include "prefline/text/path.hpp"
+#include "prefline/text/string_map.hpp"
 #include "prefline/text/timestamp.hpp"
 
 namespace prefline::consensus {
@@ -45,12 +49,54 @@ inline std::string read_key_value(simdjson::ondemand::value value, std::string_v
   return fmt::format("item field '{}' must be a string or a number, not {}", field, prefline::json_type_name(type));
 }
 
+// A grader's name as written in a field and as a file stem: "EJ Fox",
+// "ej-fox" and "ej_fox" are the same person (lower case, letters and digits).
+inline std::string rater_name_letters(std::string_view name) {
+  std::string letters;
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte)) letters.push_back(static_cast<char>(std::tolower(byte)));
+    else if (byte >= 0x80) letters.push_back(c);
+  }
+  return letters;
+}
+
+// True when a rater field's name and the stem of the grade's file name
+// disagree: neither contains the other once reduced to letters and digits
+// (so "alice" and "alice-2024-01-15" agree, "bob" and "alice" do not).
+inline bool rater_contradicts_file(std::string_view rater, std::string_view file_stem) {
+  const std::string a = rater_name_letters(rater);
+  const std::string b = rater_name_letters(file_stem);
+  if (a.empty() || b.empty()) return false;
+  return a.find(b) == std::string::npos && b.find(a) == std::string::npos;
+}
+
 class GradeReader {
  public:
-  explicit GradeReader(const Settings& settings) : settings_(settings), picker_(wanted_fields(settings)) {}
+  explicit GradeReader(const Settings& settings)
+      : settings_(settings), picker_(wanted_fields(settings)), seen_(roles_.size(), 0) {}
+
+  // The index of a field this reader looks at (for has_field), or -1.
+  std::ptrdiff_t field_index(std::string_view name) const {
+    for (std::size_t i = 0; i < names_.size(); ++i)
+      if (names_[i] == name) return static_cast<std::ptrdiff_t>(i);
+    return -1;
+  }
+  // After read(): true when the record's fields were read (it was an object
+  // whose values parsed), whether or not the record turned out bad.
+  bool fields_read() const { return fields_read_; }
+  // After read() with fields_read(): whether the record has field `index`.
+  bool has_field(std::ptrdiff_t index) const { return index >= 0 && seen_[static_cast<std::size_t>(index)] != 0; }
+
+  // After a successful read(): a line for stderr when this grade's rater
+  // field names someone else than its file ('_source') does, the first time
+  // for that file; else "".
+  const std::string& contradiction() const { return contradiction_; }
 
   // Parses one line into `grade`; returns the reason when the record is bad.
   std::string read(simdjson::ondemand::parser& parser, const prefline::JsonlLine& line, IncomingGrade& grade) {
+    fields_read_ = false;
+    contradiction_.clear();
     simdjson::ondemand::document document;
     std::string reason = prefline::start_object(parser, line, document);
     if (!reason.empty()) return reason;
@@ -68,8 +114,10 @@ class GradeReader {
     std::string_view source;
     bool have_source = false;
     std::string_view time_text;
+    std::fill(seen_.begin(), seen_.end(), 0);
 
     reason = picker_.pick(object, [&](std::size_t index, simdjson::ondemand::value value) -> std::string {
+      seen_[index] = 1;
       for (const Role& role : roles_[index]) {
         std::string problem = read_role(role, value, grade, source, have_source, time_text);
         if (!problem.empty()) return problem;
@@ -78,16 +126,19 @@ class GradeReader {
     });
     if (!reason.empty()) return reason;
     if (!document.current_location().error()) return prefline::json_error_reason(simdjson::TRAILING_CONTENT);
+    fields_read_ = true;
 
     grade.key.clear();
     for (std::size_t i = 0; i < settings_.item_fields.size(); ++i) {
-      if (!key_seen_[i]) return fmt::format("missing item field '{}'", settings_.item_fields[i]);
+      if (!key_seen_[i])
+        return fmt::format("missing item field '{}' (--item {})", settings_.item_fields[i], item_option());
       append_key_part(grade.key, grade.key_values[i]);
     }
+    const bool rater_from_field = !grade.rater.empty() && settings_.rater_field != grade_schema::source;
     if (grade.rater.empty()) {
       if (!have_source || prefline::path_stem(source).empty())
-        return fmt::format("no rater: field '{}' is missing or empty and there is no '{}'", settings_.rater_field,
-                           grade_schema::source);
+        return fmt::format("no rater: field '{}' (--rater) is missing or empty and there is no '{}'",
+                           settings_.rater_field, grade_schema::source);
       grade.rater = prefline::path_stem(source);
     }
     if (settings_.duplicates == Duplicates::latest && !time_text.empty()) {
@@ -96,6 +147,8 @@ class GradeReader {
       grade.has_time = true;
       grade.time = *time;
     }
+    // Only for good grades, so that the one warning per file is not lost with a bad one.
+    if (rater_from_field && have_source) note_contradiction(grade.rater, source);
     return {};
   }
 
@@ -106,9 +159,32 @@ class GradeReader {
     std::size_t index;
   };
 
+  std::string item_option() const {
+    std::string text;
+    for (std::size_t i = 0; i < settings_.item_fields.size(); ++i) text += (i ? "," : "") + settings_.item_fields[i];
+    return text;
+  }
+
+  void note_contradiction(std::string_view rater, std::string_view source) {
+    // Per file: the last rater checked, and whether the file was warned about
+    // (a file's grades mostly name one rater: one hash lookup per grade).
+    auto found = checked_files_.find(source);
+    if (found == checked_files_.end()) found = checked_files_.emplace(std::string(source), CheckedFile{}).first;
+    CheckedFile& file = found->second;
+    if (file.warned || file.last_rater == rater) return;
+    file.last_rater = rater;
+    const std::string_view stem = prefline::path_stem(source);
+    if (!rater_contradicts_file(rater, stem)) return;
+    file.warned = true;
+    contradiction_ = fmt::format(
+        "warning: {}: rater field '{}' says '{}' but the file name says '{}'; the grades count for '{}' "
+        "(--rater {} names the grader by the file)",
+        source, settings_.rater_field, rater, stem, rater, grade_schema::source);
+  }
+
   // One picker name per distinct field; a field can play several roles.
   std::vector<std::string> wanted_fields(const Settings& settings) {
-    std::vector<std::string> names;
+    std::vector<std::string>& names = names_;
     auto add = [&](const std::string& name, RoleKind kind, std::size_t index) {
       auto found = std::find(names.begin(), names.end(), name);
       if (found == names.end()) {
@@ -150,7 +226,8 @@ class GradeReader {
         if (type != simdjson::ondemand::json_type::string || value.get_string().get(text))
           return fmt::format("rater field '{}' must be a string, not {}", settings_.rater_field,
                              prefline::json_type_name(type));
-        grade.rater = text;
+        // '_source' holds a file path: its stem names the grader, as in the fallback.
+        grade.rater = settings_.rater_field == grade_schema::source ? prefline::path_stem(text) : text;
         return {};
       }
       case RoleKind::score: {
@@ -205,9 +282,18 @@ class GradeReader {
   }
 
   const Settings& settings_;
+  std::vector<std::string> names_;
   std::vector<std::vector<Role>> roles_;
   prefline::FieldPicker picker_;
+  std::vector<char> seen_;  // per name: the current record has it
+  bool fields_read_ = false;
   std::vector<char> key_seen_;
+  std::string contradiction_;
+  struct CheckedFile {
+    std::string last_rater;
+    bool warned = false;
+  };
+  prefline::StringMap<CheckedFile> checked_files_;  // by '_source' value
 };
 
 }  // namespace prefline::consensus

@@ -62,6 +62,14 @@ inline bool is_json_number(std::string_view text) {
   return p == end;
 }
 
+// A header read as one column whose name holds tabs and no comma: most
+// likely a tab-separated file read with the default ',' delimiter.
+inline bool looks_tab_separated(const std::vector<std::string>& header, char delimiter) {
+  if (delimiter != ',' || header.size() != 1) return false;
+  const std::string& name = header.front();
+  return name.find('\t') != std::string::npos && name.find(',') == std::string::npos;
+}
+
 // Parses "--delimiter" values: one ASCII character, or the two characters "\t".
 // Returns 0 for a value that cannot be a delimiter.
 inline char parse_delimiter(std::string_view text) {
@@ -257,6 +265,10 @@ class CsvReader {
       if (cells_.size() != header_.size()) {
         problem_ = fmt::format("row has {} cell{}, header has {}", cells_.size(), cells_.size() == 1 ? "" : "s",
                                header_.size());
+        if (ends_with_glued_header())
+          problem_ += ", and ends with the header: the last row of one file and the header of the next, glued at "
+                      "the file boundary (the first file ends without a newline, and cat joined them); pass the "
+                      "files as arguments (csv2jsonl a.csv b.csv) or end each file with a newline";
         return Result::bad;
       }
       return Result::record;
@@ -316,6 +328,24 @@ class CsvReader {
       io::double_quote_escape<',', '"'>::unescape(begin, end);
     }
     cells_[m - 1] = std::string_view(begin, static_cast<std::size_t>(end - begin));
+  }
+
+  // A row that split_glued_header could not cut back with certainty, but
+  // whose end is a header glued to it: more cells than the header, the last
+  // m-1 equal to names 2..m, and the unquoted cell before them ending with the
+  // first name (after the row's own last cell, or a BOM). Only for the message.
+  bool ends_with_glued_header() const {
+    const std::size_t m = header_.size();
+    const std::size_t n = cells_.size();
+    if (m < 2 || n <= m) return false;
+    for (std::size_t i = 1; i < m; ++i)
+      if (cells_[n - m + i] != header_[i]) return false;
+    const std::string_view glued = cells_[n - m];
+    // Not the first cell (n > m), so the byte before it is in the record: the
+    // cut delimiter, or the opening quote of a quoted cell, which cat cannot
+    // have glued a header into.
+    if (glued.data()[-1] == '"') return false;
+    return glued.ends_with(header_[0]);
   }
 
   bool is_repeated_header() const {

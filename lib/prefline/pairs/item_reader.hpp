@@ -1,6 +1,6 @@
 #pragma once
 // Reads item records (consensus output) for pairup: each item's group,
-// candidate, --by score, vote_count, the chosen_scores object it will carry,
+// candidate, --score value, vote_count, the chosen_scores object it will carry,
 // prompt and response, kept compactly in a text arena; items with a score and
 // enough votes join their group's ranking, the others are counted.
 #include <algorithm>
@@ -39,6 +39,8 @@ struct Item {
   const char* text;
   std::uint32_t candidate_key_size, candidate_json_size, scores_size, prompt_size;
   std::int64_t response_size;  // -1: the item has no response field
+  std::uint32_t file;          // where the item was read (ItemReader::begin_file), for messages
+  std::uint64_t line;
 
   std::string_view candidate_key() const { return {text, candidate_key_size}; }
   std::string_view candidate_json() const { return {text + candidate_key_size, candidate_json_size}; }
@@ -79,9 +81,21 @@ class ItemReader {
  public:
   explicit ItemReader(const Settings& settings) : settings_(settings) {}
 
+  // The input the following lines come from (for "seen twice" messages).
+  void begin_file(std::string name) {
+    files_.push_back(std::move(name));
+    file_ = static_cast<std::uint32_t>(files_.size() - 1);
+  }
+
+  // After read(): true when the record got as far as its --score path, and
+  // whether that path was there (a value, null included).
+  bool score_checked() const { return score_checked_; }
+  bool score_found() const { return score_found_; }
+
   // Reads one item line; returns the reason when it is bad.
   std::string read(simdjson::dom::parser& parser, const prefline::JsonlLine& line, std::vector<Group>& groups,
                    KeyMap& group_index, std::vector<Item>& items, Counters& counters) {
+    score_checked_ = score_found_ = false;
     simdjson::dom::element record;
     if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(record))
       return prefline::json_error_reason(error);
@@ -94,7 +108,8 @@ class ItemReader {
       return reason;
 
     std::optional<double> score;
-    if (auto reason = read_by(record, score); !reason.empty()) return reason;
+    score_checked_ = true;
+    if (auto reason = read_score(record, score); !reason.empty()) return reason;
 
     simdjson::dom::element element;
     bool present;
@@ -120,15 +135,24 @@ class ItemReader {
       groups.push_back({std::move(group), {}, {}});
     } else {
       g = found->second;
-      if (find_member(groups[g], items, candidate.key) >= 0)
-        return fmt::format("the item {}/{} appears twice", groups[g].value.json, candidate.json);
+      if (const std::int64_t first = find_member(groups[g], items, candidate.key); first >= 0) {
+        const Item& earlier = items[static_cast<std::size_t>(first)];
+        const std::string where = earlier.file == file_ || files_.empty()
+                                      ? fmt::format("line {}", earlier.line)
+                                      : fmt::format("{}:{}", files_[earlier.file], earlier.line);
+        // Grade records (one per grader) are the usual cause.
+        return fmt::format(
+            "item ({} '{}', {} '{}') seen twice ({}): pairup reads one record per item; are these grades? "
+            "run consensus first",
+            settings_.group, groups[g].value.text, settings_.candidate, candidate.text, where);
+      }
     }
 
     Item item{g, score.value_or(0), vote_count, items.size(),
               arena_.store({candidate.key, candidate.json, scores_, prompt, response}),
               static_cast<std::uint32_t>(candidate.key.size()), static_cast<std::uint32_t>(candidate.json.size()),
               static_cast<std::uint32_t>(scores_.size()), static_cast<std::uint32_t>(prompt.size()),
-              has_response ? static_cast<std::int64_t>(response.size()) : -1};
+              has_response ? static_cast<std::int64_t>(response.size()) : -1, file_, line.number};
     const auto index = static_cast<std::uint32_t>(items.size());
     items.push_back(item);
     groups[g].members.push_back(index);
@@ -144,18 +168,20 @@ class ItemReader {
   }
 
  private:
-  std::string read_by(simdjson::dom::element element, std::optional<double>& score) const {
-    for (const auto& part : settings_.by_path) {
-      if (!element.is_object()) return fmt::format("--by '{}': '{}' is not inside an object", settings_.by, part);
+  std::string read_score(simdjson::dom::element element, std::optional<double>& score) {
+    for (const auto& part : settings_.score_path) {
+      if (!element.is_object())
+        return fmt::format("--score '{}': '{}' is not inside an object", settings_.score, part);
       bool found;
       if (auto reason = find_field(element.get_object().value_unsafe(), part, element, found); !reason.empty())
         return reason;
       if (!found) return {};  // missing: no score
     }
+    score_found_ = true;
     if (element.is_null()) return {};
     double value;
     if (element.get_double().get(value))
-      return fmt::format("--by '{}' is not a number: '{}'", settings_.by, simdjson::minify(element));
+      return fmt::format("--score '{}' is not a number: '{}'", settings_.score, simdjson::minify(element));
     score = value;
     return {};
   }
@@ -213,6 +239,9 @@ class ItemReader {
   }
 
   const Settings& settings_;
+  std::vector<std::string> files_;
+  std::uint32_t file_ = 0;
+  bool score_checked_ = false, score_found_ = false;
   TextArena arena_;
   std::string scores_;
   mutable std::vector<std::string_view> dimension_names_;  // scratch for scores_json

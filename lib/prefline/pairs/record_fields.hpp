@@ -71,13 +71,14 @@ inline std::string read_text_field(const simdjson::dom::object& object, std::str
 }
 
 // A group or candidate field that every record of its kind must have: `role`
-// names it in the message ("missing group field 'challenge'").
+// names it and its option in the message ("missing group field 'challenge'
+// (--group)").
 inline std::string read_key_field(const simdjson::dom::object& object, std::string_view field, std::string_view role,
                                   KeyValue& value) {
   simdjson::dom::element element;
   bool present;
   if (auto reason = find_field(object, field, element, present); !reason.empty()) return reason;
-  if (!present) return fmt::format("missing {} field '{}'", role, field);
+  if (!present) return fmt::format("missing {} field '{}' (--{})", role, field, role);
   return read_key(element, field, value);
 }
 

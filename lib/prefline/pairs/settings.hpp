@@ -28,13 +28,13 @@ inline std::optional<Strategy> parse_strategy(std::string_view name) {
 struct Settings {
   std::string group = "challenge";    // --group
   std::string candidate = "model";    // --candidate
-  std::string by = "overall";         // --by as given, for messages
-  std::vector<std::string> by_path;   // --by split at the dots
+  std::string score = "overall";        // --score as given, for messages
+  std::vector<std::string> score_path;  // --score split at the dots
   std::string stat = "mean";          // --stat
   Strategy strategy = Strategy::best_vs_rest;
   double min_margin = 0.5;
   std::size_t max_pairs = 0;  // 0: no limit
-  std::size_t min_votes = 0;
+  std::size_t min_votes = 1;  // a missing vote_count counts as 0
   std::uint64_t seed = 0;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // Ranks a group's items (score, then vote_count, then input order, all
 // descending but the last) and forms its pairs by the --strategy rule, with
-// --min-margin and --max-pairs applied.
+// --min-margin and --max-pairs applied; and says, for the run's summary line,
+// why each ranked item that is in no pair was left out.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -75,6 +76,73 @@ inline std::vector<Pair> pair_group(const Group& group, const std::vector<Item>&
   }
   if (settings.max_pairs > 0 && pairs.size() > settings.max_pairs) pairs.resize(settings.max_pairs);
   return pairs;
+}
+
+// Ranked items (those with a score and enough votes) that are in no pair of
+// their group, by the first rule that explains it.
+struct LeftOut {
+  std::size_t alone = 0;           // the only ranked item of its group
+  std::size_t all_tied = 0;        // every ranked item of its group has the same score
+  std::size_t below_margin = 0;    // paired only with gaps below --min-margin
+  std::size_t over_max_pairs = 0;  // its pairs came after the first --max-pairs
+  std::size_t not_paired = 0;      // the strategy pairs it with nothing (e.g. tied with the top)
+};
+
+// Adds the group's left-out items to `left_out`; `formed` are its pairs as
+// pair_group formed them.
+inline void count_left_out(const Group& group, const std::vector<Item>& items, const Settings& settings,
+                           const std::vector<Pair>& formed, LeftOut& left_out) {
+  const std::vector<std::uint32_t>& ranked = group.items;
+  if (ranked.empty()) return;
+  if (ranked.size() == 1) {
+    ++left_out.alone;
+    return;
+  }
+  const bool all_tied = std::all_of(ranked.begin(), ranked.end(),
+                                    [&](std::uint32_t i) { return items[i].score == items[ranked.front()].score; });
+  if (all_tied) {
+    left_out.all_tied += ranked.size();
+    return;
+  }
+  // The pairs the rule would form without --max-pairs, and also without
+  // --min-margin. best-vs-random draws one of the items best-vs-rest would
+  // pair, so those are the ones it could have used.
+  Settings relaxed = settings;
+  relaxed.max_pairs = 0;
+  if (relaxed.strategy == Strategy::best_vs_random) relaxed.strategy = Strategy::best_vs_rest;
+  const std::vector<Pair> without_limit = pair_group(group, items, relaxed);
+  relaxed.min_margin = 0;
+  const std::vector<Pair> without_margin = pair_group(group, items, relaxed);
+  // The items each set of pairs uses, sorted (all-pairs forms n^2/2 pairs:
+  // a scan per item would cost n^3).
+  auto members = [](const std::vector<Pair>& pairs) {
+    std::vector<std::uint32_t> used;
+    used.reserve(pairs.size() * 2);
+    for (const Pair& pair : pairs) {
+      used.push_back(pair.chosen);
+      used.push_back(pair.rejected);
+    }
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    return used;
+  };
+  const std::vector<std::uint32_t> in_formed = members(formed);
+  const std::vector<std::uint32_t> in_without_limit = members(without_limit);
+  const std::vector<std::uint32_t> in_without_margin = members(without_margin);
+  auto in = [](const std::vector<std::uint32_t>& used, std::uint32_t item) {
+    return std::binary_search(used.begin(), used.end(), item);
+  };
+  for (const std::uint32_t item : ranked) {
+    if (in(in_formed, item)) continue;
+    if (in(in_without_limit, item)) {
+      if (settings.strategy == Strategy::best_vs_random) ++left_out.not_paired;
+      else ++left_out.over_max_pairs;
+    } else if (in(in_without_margin, item)) {
+      ++left_out.below_margin;
+    } else {
+      ++left_out.not_paired;
+    }
+  }
 }
 
 }  // namespace prefline::pairs

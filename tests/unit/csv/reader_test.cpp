@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -93,6 +94,9 @@ TEST(CsvReader, DropsLeadingByteOrderMarkAndRepeatedHeaders) {
   EXPECT_EQ(rows[1].line, 5u);
 }
 
+// The end of the message for a row that a glued header made too long.
+constexpr const char* glued_hint = ", and ends with the header: the last row of one file and the header of the next, glued at the file boundary (the first file ends without a newline, and cat joined them); pass the files as arguments (csv2jsonl a.csv b.csv) or end each file with a newline";
+
 TEST(CsvReader, RowGluedToARepeatedHeaderIsSplit) {
   // `cat a.csv b.csv` when a.csv has no final line end (with and without a BOM in b.csv).
   const auto rows = read_all("a,b,c\n1,2,3\n4,5,a,b,c\n6,7,\"x, y\"\xEF\xBB\xBF" "a,b,c\n8,9,10\n");
@@ -109,8 +113,9 @@ TEST(CsvReader, RowEndingInSomethingElseIsStillRagged) {
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0].reason, "row has 5 cells, header has 3");
   EXPECT_EQ(rows[1].reason, "row has 4 cells, header has 3");
-  // An unquoted, non-empty last cell glued to the header would be ambiguous.
-  EXPECT_EQ(rows[2].reason, "row has 5 cells, header has 3");
+  // An unquoted, non-empty last cell glued to the header would be ambiguous:
+  // the row stays bad, and the message names the glue and its fix.
+  EXPECT_EQ(rows[2].reason, std::string("row has 5 cells, header has 3") + glued_hint);
   // Never split inside a quoted cell.
   EXPECT_EQ(rows[3].reason, "row has 5 cells, header has 3");
 }
@@ -118,9 +123,28 @@ TEST(CsvReader, RowEndingInSomethingElseIsStillRagged) {
 TEST(CsvReader, TwoColumnHeaderGlueNeedsABomOrAQuotedCell) {
   const auto rows = read_all("name,value\nx,name,value\ny,\"v\"name,value\nz,\xEF\xBB\xBFname,value\n");
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0].reason, "row has 3 cells, header has 2");
+  EXPECT_EQ(rows[0].reason, std::string("row has 3 cells, header has 2") + glued_hint);
   EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"y", "v"}));
   EXPECT_EQ(rows[2].cells, (std::vector<std::string>{"z", ""}));
+}
+
+TEST(CsvReader, GluedHeaderAfterARaggedLastRowIsNamed) {
+  // The first file's last row had 2 cells of 3; a BOM-less, unquoted glue.
+  const auto rows = read_all("a,b,c\n1,2,3\n4,xa,b,c\n5,\"xa\",b,c\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].reason, std::string("row has 4 cells, header has 3") + glued_hint);
+  EXPECT_EQ(rows[1].line, 3u);
+  // A quoted cell cannot hold a glued header: a plain ragged row.
+  EXPECT_EQ(rows[2].reason, "row has 4 cells, header has 3");
+}
+
+TEST(Delimiter, OneColumnHeaderWithTabsLooksTabSeparated) {
+  EXPECT_TRUE(prefline::looks_tab_separated({"challenge\tmodel\tgrade"}, ','));
+  EXPECT_FALSE(prefline::looks_tab_separated({"challenge\tmodel\tgrade"}, '\t'));
+  EXPECT_FALSE(prefline::looks_tab_separated({"a\tb,c"}, ','));  // a comma: not a TSV header
+  EXPECT_FALSE(prefline::looks_tab_separated({"challenge"}, ','));
+  EXPECT_FALSE(prefline::looks_tab_separated({"a\tb", "c"}, ','));
+  EXPECT_EQ(header_of("challenge\tmodel\n"), (std::vector<std::string>{"challenge\tmodel"}));
 }
 
 TEST(CsvReader, ReportsRaggedRowsAndKeepsGoing) {

@@ -12,7 +12,8 @@ using namespace prefline::pairs;
 
 TEST(PairsMeta, CountsPairsGroupsCandidatesAndDifferences) {
   Settings settings;
-  settings.by_path = {"overall"};
+  settings.score_path = {"overall"};
+  settings.min_votes = 0;  // the items have no vote_count
   pairs_test::ItemSet set(settings);
   ASSERT_EQ(set.add(R"({"challenge":"c1","model":"a","overall":5})"), "");
   ASSERT_EQ(set.add(R"({"challenge":"c1","model":"b","overall":4})"), "");

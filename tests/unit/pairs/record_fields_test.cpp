@@ -23,7 +23,7 @@ TEST(PairsRecordFields, KeysKeepStringsAndNumbersApart) {
   EXPECT_EQ(text.text, "7");
   EXPECT_EQ(number.json, "7.0");
   EXPECT_EQ(read_key_field(object, "b", "group", other), "field 'b' must be a string or a number");
-  EXPECT_EQ(read_key_field(object, "x", "candidate", other), "missing candidate field 'x'");
+  EXPECT_EQ(read_key_field(object, "x", "candidate", other), "missing candidate field 'x' (--candidate)");
 }
 
 TEST(PairsRecordFields, DuplicateKeysAndTextFields) {

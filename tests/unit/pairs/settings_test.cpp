@@ -20,7 +20,8 @@ TEST(PairsSettings, DefaultsMatchTheHelp) {
   const Settings settings;
   EXPECT_EQ(settings.group, "challenge");
   EXPECT_EQ(settings.candidate, "model");
-  EXPECT_EQ(settings.by, "overall");
+  EXPECT_EQ(settings.score, "overall");
+  EXPECT_EQ(settings.min_votes, 1u);
   EXPECT_EQ(settings.stat, "mean");
   EXPECT_EQ(settings.strategy, Strategy::best_vs_rest);
   EXPECT_EQ(settings.min_margin, 0.5);

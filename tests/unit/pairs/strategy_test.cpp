@@ -14,7 +14,8 @@ using namespace prefline::pairs;
 
 // Items m0.. of one group with these overall scores, in input order.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_of(Settings settings, const std::vector<double>& scores) {
-  settings.by_path = {"overall"};
+  settings.score_path = {"overall"};
+  settings.min_votes = 0;  // the items have no vote_count
   pairs_test::ItemSet set(settings);
   for (std::size_t i = 0; i < scores.size(); ++i)
     EXPECT_EQ(set.add(fmt::format(R"({{"challenge":"c","model":"m{}","overall":{}}})", i, scores[i])), "");
@@ -24,6 +25,18 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_of(Settings settings,
 }
 
 using Pairs = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+// Why the items of one group with these overall scores are in no pair.
+LeftOut left_out_of(Settings settings, const std::vector<double>& scores) {
+  settings.score_path = {"overall"};
+  settings.min_votes = 0;
+  pairs_test::ItemSet set(settings);
+  for (std::size_t i = 0; i < scores.size(); ++i)
+    EXPECT_EQ(set.add(fmt::format(R"({{"challenge":"c","model":"m{}","overall":{}}})", i, scores[i])), "");
+  LeftOut left_out;
+  count_left_out(set.groups[0], set.items, settings, pair_group(set.groups[0], set.items, settings), left_out);
+  return left_out;
+}
 
 TEST(PairsStrategy, BestVsRestHonoursTheMarginWithTolerance) {
   Settings settings;
@@ -60,6 +73,33 @@ TEST(PairsStrategy, BestVsRandomDependsOnSeedOnly) {
   std::sort(picks.begin(), picks.end());
   picks.erase(std::unique(picks.begin(), picks.end()), picks.end());
   EXPECT_GT(picks.size(), 1u);  // the seed moves the pick
+}
+
+TEST(PairsStrategy, CountsWhyItemsAreInNoPair) {
+  Settings settings;
+  LeftOut one = left_out_of(settings, {4});
+  EXPECT_EQ(one.alone, 1u);
+  LeftOut tied = left_out_of(settings, {3, 3, 3});
+  EXPECT_EQ(tied.all_tied, 3u);
+  EXPECT_EQ(tied.alone, 0u);
+  // best-vs-rest, margin 0.5: 5 pairs with 3 and 1; 4.8 is too close to 5;
+  // the second 5 ties the top.
+  LeftOut rest = left_out_of(settings, {5, 4.8, 3, 5, 1});
+  EXPECT_EQ(rest.below_margin, 1u);
+  EXPECT_EQ(rest.not_paired, 1u);
+  EXPECT_EQ(rest.over_max_pairs, 0u);
+  settings.max_pairs = 1;
+  LeftOut limited = left_out_of(settings, {5, 3, 1});
+  EXPECT_EQ(limited.over_max_pairs, 1u);
+  settings.max_pairs = 0;
+  settings.strategy = Strategy::best_vs_worst;
+  LeftOut worst = left_out_of(settings, {5, 3, 2, 1});
+  EXPECT_EQ(worst.not_paired, 2u);  // the middle items
+  EXPECT_EQ(worst.below_margin, 0u);
+  settings.strategy = Strategy::best_vs_random;
+  LeftOut random = left_out_of(settings, {5, 3, 2, 4.9});
+  EXPECT_EQ(random.not_paired, 1u);    // one of 3 and 2 is drawn, the other is not
+  EXPECT_EQ(random.below_margin, 1u);  // 4.9
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ TEST(PairsTexts, RendersOnlyCodeFilesInNameOrder) {
 
 TEST(PairsTexts, ResponsesJoinByGroupAndCandidate) {
   Settings settings;
-  settings.by_path = {"overall"};
+  settings.score_path = {"overall"};
   pairs_test::ItemSet set(settings);
   ASSERT_EQ(set.add(R"({"challenge":"c","model":"a","overall":1})"), "");
   ASSERT_EQ(set.add(R"({"challenge":"c","model":"b","overall":2})"), "");
@@ -30,7 +30,7 @@ TEST(PairsTexts, ResponsesJoinByGroupAndCandidate) {
   EXPECT_EQ(join.read(parse(parser, R"({"challenge":"other","model":"a","response":"r"})")), "");
   EXPECT_EQ(join.read(parse(parser, R"({"challenge":"c","model":"a","response":"again"})")),
             "a second response for \"c\"/\"a\"");
-  EXPECT_EQ(join.read(parse(parser, R"({"challenge":"c","response":"r"})")), "missing candidate field 'model'");
+  EXPECT_EQ(join.read(parse(parser, R"({"challenge":"c","response":"r"})")), "missing candidate field 'model' (--candidate)");
   ASSERT_TRUE(join.texts()[0].has_value());
   EXPECT_EQ(*join.texts()[0], "**x.js**\n\n```\nX\n```");
   EXPECT_FALSE(join.texts()[1].has_value());  // no pair needs it
@@ -38,7 +38,7 @@ TEST(PairsTexts, ResponsesJoinByGroupAndCandidate) {
 
 TEST(PairsTexts, PromptsJoinByGroup) {
   Settings settings;
-  settings.by_path = {"overall"};
+  settings.score_path = {"overall"};
   pairs_test::ItemSet set(settings);
   ASSERT_EQ(set.add(R"({"challenge":7,"model":"a"})"), "");
   const std::vector<char> needs_prompt = {1};
