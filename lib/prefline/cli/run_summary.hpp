@@ -51,10 +51,11 @@ class RunSummary {
   std::string line() const {
     const bool empty_result = read_ > 0 && written_ == 0;
     if (reasons_.empty() && !empty_result) return {};
-    std::string text = fmt::format("{}: {} {}, {} {}written", tool_, read_, read_unit_, written_,
-                                   written_unit_.empty() ? std::string() : written_unit_ + " ");
+    std::string text = fmt::format("{}: {} {}, {} {}written", tool_, read_, unit(read_unit_, read_), written_,
+                                   written_unit_.empty() ? std::string() : unit(written_unit_, written_) + " ");
     if (!reasons_.empty()) {
-      text += fmt::format(", {} {}left out: ", left_out_total(), written_unit_.empty() ? std::string() : read_unit_ + " ");
+      text += fmt::format(", {} {}left out: ", left_out_total(),
+                          written_unit_.empty() ? std::string() : unit(read_unit_, left_out_total()) + " ");
       if (reasons_.size() == 1) {
         const Reason& reason = reasons_.front();
         text += reason.name;
@@ -116,6 +117,12 @@ class RunSummary {
   }
 
  private:
+  // "1 item", "2 items": units are given in the plural.
+  static std::string unit(const std::string& plural, std::uint64_t n) {
+    if (n == 1 && plural.size() > 1 && plural.back() == 's') return plural.substr(0, plural.size() - 1);
+    return plural;
+  }
+
   struct Reason {
     std::string name;
     std::uint64_t count;

@@ -55,3 +55,13 @@ TEST(RunSummary, JsonFormForDrivers) {
             R"({"name":"low_votes","count":3,"detail":"vote_count < 1","fix":"--min-votes 0 keeps them"}],"empty_reason":""})");
 }
 }  // namespace
+
+namespace {
+TEST(RunSummary, OneOfAUnitIsSingular) {
+  prefline::RunSummary summary("pairup", "items", "pairs");
+  summary.set_read(1);
+  summary.set_written(0);
+  summary.left_out("alone", 1, "the only item of its group");
+  EXPECT_EQ(summary.line(), "pairup: 1 item, 0 pairs written, 1 item left out: alone (the only item of its group)");
+}
+}  // namespace
