@@ -51,7 +51,7 @@ TOOLS = [
     ("report", ["--kind", "judged"], lambda n: records(relib.judged_record, n), relib.BAD_JSON_LINE,
      {"--html": []}),
     ("balance", [], lambda n: records(relib.candidate_record, n), relib.BAD_JSON_LINE, {"--summary": []}),
-    ("duel-judge", [], lambda n: records(aggregate_turn, n), relib.BAD_JSON_LINE, {"--summary": []}),
+    ("duel-judge", [], lambda n: records(aggregate_turn, n), relib.BAD_JSON_LINE, {"--stats": []}),
 ]
 
 SMALL, LARGE = 40, 20000

@@ -59,7 +59,7 @@ CASES = [
     ("export", ["--to", "trl"], jsonl(relib.pair_record), ["-o", "{}"], [[*SKIP, "{}"]]),
     ("balance", [], jsonl(relib.candidate_record), ["-o", "{}"], [[*SKIP, "{}"]]),
     ("report", [], jsonl(relib.judged_record), ["-o", "{}"], [["--html", "{}"], [*SKIP, "{}"]]),
-    ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--summary", "{}"], [*SKIP, "{}"]]),
+    ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
 ]
 
 

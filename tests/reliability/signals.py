@@ -143,7 +143,7 @@ def cases():
              lambda: stream(b"", relib.candidate_record, bad_json, 2000, 20000),
              full=["rejects.jsonl.tmp.*"], present=["mix.jsonl.tmp.*"]),
         case("duel-judge -o --summary --cache --rejects",
-             ["duel-judge", "--judge", "j=URL#judge-model", "--concurrency", "4", "--summary", "duel.json",
+             ["duel-judge", "--judge", "j=URL#judge-model", "--concurrency", "4", "--stats", "duel.json",
               "--cache", "cache", "-o", "judged.jsonl", "--skip-invalid", "--rejects", "rejects.jsonl"],
              old_files(**{"judged.jsonl": old, "duel.json": b'{"old":true}\n', "cache/keep.txt": b"not ours\n"}),
              # bad lines first (1.2 MB: the rejects file is flushed), then turns
