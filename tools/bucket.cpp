@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "prefline/cli/help.hpp"
@@ -249,8 +250,12 @@ Settings make_settings(const Options& options) {
     std::error_code error;
     if (!options.force && std::filesystem::exists(std::filesystem::symlink_status(settings.out_dir, error)))
       throw prefline::UsageError(fmt::format("--out-dir: '{}' already exists (--force replaces it)", settings.out_dir));
-    name_in_folder(options.stats, settings.out_dir, "--stats");
-    name_in_folder(options.common.rejects, settings.out_dir, "--rejects");
+    for (const auto& [file, option] : {std::pair{&options.stats, "--stats"}, std::pair{&options.common.rejects, "--rejects"}}) {
+      const std::string name = name_in_folder(*file, settings.out_dir, option);
+      for (const auto& bucket : settings.names)
+        if (!name.empty() && name == bucket + ".jsonl")
+          throw prefline::UsageError(fmt::format("{}: '{}' is the file of bucket '{}'", option, *file, bucket));
+    }
   }
   const std::string field = prefline::json_quoted(options.bucket_field);
   for (const auto& name : settings.names) {
