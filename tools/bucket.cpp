@@ -250,7 +250,8 @@ Settings make_settings(const Options& options) {
     std::error_code error;
     if (!options.force && std::filesystem::exists(std::filesystem::symlink_status(settings.out_dir, error)))
       throw prefline::UsageError(fmt::format("--out-dir: '{}' already exists (--force replaces it)", settings.out_dir));
-    for (const auto& [file, option] : {std::pair{&options.stats, "--stats"}, std::pair{&options.common.rejects, "--rejects"}}) {
+    for (const auto& [file, option] :
+         {std::pair{&options.stats, "--stats"}, std::pair{&options.common.rejects, "--rejects"}}) {
       const std::string name = name_in_folder(*file, settings.out_dir, option);
       for (const auto& bucket : settings.names)
         if (!name.empty() && name == bucket + ".jsonl")
@@ -372,7 +373,8 @@ std::string run_line(const Options& options, const Settings& settings, const std
   summary.set_written(passed);
   std::string dropped;
   for (std::size_t b = 0; b < settings.names.size(); ++b)
-    if (!settings.passes[b] && counts[b] > 0) dropped += fmt::format("{}{} {}", dropped.empty() ? "" : ", ", settings.names[b], counts[b]);
+    if (!settings.passes[b] && counts[b] > 0)
+      dropped += fmt::format("{}{} {}", dropped.empty() ? "" : ", ", settings.names[b], counts[b]);
   summary.left_out("not in --only", total - passed, dropped);
   std::string line = summary.line();
   if (settings.by_score && unscored > 0) {

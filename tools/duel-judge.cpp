@@ -529,7 +529,8 @@ class JudgeStage {
         line += counters.errors.front().first;
       } else {
         auto errors = counters.errors;
-        std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        std::stable_sort(errors.begin(), errors.end(),
+                         [](const auto& a, const auto& b) { return a.second > b.second; });
         for (std::size_t e = 0; e < errors.size(); ++e)
           line += fmt::format("{}{} ({})", e ? ", " : "", errors[e].first, errors[e].second);
       }
