@@ -21,8 +21,8 @@ trap 'rm -rf "$work"' EXIT
 
 declare -A commands=(
   [cat-cat]="cat '$data' | cat > /dev/null"
-  [bucket-score]="cat '$data' | '$bin/bucket' --quiet --field grade --edges 2,4 --names low,mid,high > /dev/null"
-  [bucket-hash]="cat '$data' | '$bin/bucket' --quiet --hash challenge,model --ratios 80,10,10 --names train,validation,test > /dev/null"
+  [bucket-score]="cat '$data' | '$bin/bucket' --quiet --score grade --edges 2,4 --names low,mid,high > /dev/null"
+  [bucket-hash]="cat '$data' | '$bin/bucket' --quiet --key challenge,model --ratios 80,10,10 --names train,validation,test > /dev/null"
 )
 order=(cat-cat bucket-score bucket-hash)
 declare -A times rss cpu

@@ -14,7 +14,7 @@
 # consensus keeps the latest grade of each, so its output is the 1 M-row one.
 # Each tool reads the file itself and writes to /dev/null:
 #   csv2jsonl grades-N.csv; consensus grades-N.jsonl;
-#   bucket --hash challenge,model --ratios 80,10,10 --names train,validation,test grades-N.jsonl.
+#   bucket --key challenge,model --ratios 80,10,10 --names train,validation,test grades-N.jsonl.
 # cpu ns/record = (user + system) / records: flat when the cost is linear, and much less
 # sensitive to other work on the machine than the wall time.
 set -euo pipefail
@@ -64,7 +64,7 @@ for n in $sizes; do
     case $tool in
       csv2jsonl) input=$csv command=("$bin/csv2jsonl" --quiet "$csv") ;;
       consensus) input=$jsonl command=("$bin/consensus" --quiet "$jsonl") ;;
-      bucket) input=$jsonl command=("$bin/bucket" --quiet --hash challenge,model --ratios 80,10,10 --names train,validation,test "$jsonl") ;;
+      bucket) input=$jsonl command=("$bin/bucket" --quiet --key challenge,model --ratios 80,10,10 --names train,validation,test "$jsonl") ;;
     esac
     cat "$input" > /dev/null # warm the page cache (at 10 M rows it may not all fit)
     rm -f "$work/$tool-$n"

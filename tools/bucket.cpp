@@ -2,14 +2,20 @@
 // appending "bucket": NAME and passing the record's bytes through untouched.
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "prefline/cli/help.hpp"
+#include "prefline/cli/run_summary.hpp"
+#include "prefline/cli/suggest.hpp"
 #include "prefline/cli/tool.hpp"
+#include "prefline/json/field_census.hpp"
 #include "prefline/json/fields.hpp"
 #include "prefline/json/typed_key.hpp"
 #include "prefline/random/hashing.hpp"
@@ -17,6 +23,7 @@
 #include "prefline/json/writer.hpp"
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
+#include "prefline/io/output_folder.hpp"
 #include "prefline/cli/progress.hpp"
 #include "prefline/schema/records.hpp"
 #include "prefline/json/splice.hpp"
@@ -36,21 +43,27 @@ of a key and ratios. Each record passes through byte for byte with
 Reads JSON Lines from the FILEs or standard input.
 
 By score:
-      --field PATH        the score: a field or a dotted path into objects
+      --score PATH        the score: a field or a dotted path into objects
                           (e.g. duel.score)
       --edges E1,E2,...   increasing edges; a value v goes to the i-th name
                           where i = the number of edges <= v, so each edge
                           belongs to the bucket above it: with --edges 66,80
                           --names defeat,refined,final, 80 -> final, 79.99 ->
                           refined, 66 -> refined, 65.99 -> defeat
-      --missing NAME      the bucket of a record whose field is missing, null
-                          or not a number (default parse-fail)
+      --missing NAME      the bucket of a record whose score is missing, null
+                          or not a number (default parse-fail); how many went
+                          there is said in one line on stderr
+  A --score path that no record has (a typo: duel.scor) is an error (exit 1)
+  naming the fields seen there, not a run that sends every record to
+  --missing.
 
 By hashed key:
-      --hash FIELDS       the key: one or more top-level fields (comma list),
+      --key FIELDS        the key: one or more top-level fields (comma list),
                           each a string (hashed unescaped), number, boolean,
                           object or array (hashed as compact JSON); a record
-                          without one of them is bad. The parts are joined
+                          without one of them is bad (and a field that no
+                          record has is an error naming the fields seen,
+                          also with --skip-invalid). The parts are joined
                           unambiguously (type and length before each)
       --ratios R1,R2,...  shares of the buckets (e.g. 80,10,10), numbers >= 0
                           with up to 6 decimals
@@ -62,22 +75,31 @@ By hashed key:
 Both:
       --names N1,N2,...   bucket names: one more than --edges, or one per
                           --ratios (required)
-      --as FIELD          the field added (default bucket); if a record has
+      --bucket-field FIELD  the field added (default bucket); if a record has
                           it already, the record is bad unless --overwrite
-      --overwrite         replace an existing --as field (the old member is
-                          cut out of the bytes, the rest stays untouched)
+      --overwrite         replace an existing --bucket-field field (the old
+                          member is cut out of the bytes, the rest stays
+                          untouched)
       --only NAMES        pass only these buckets (comma list); the others are
-                          dropped, counted in --summary
+                          dropped, counted on stderr and in --stats
       --out-dir DIR       write DIR/NAME.jsonl for every bucket (empty files for
                           empty buckets; with --only, for those buckets) instead
-                          of standard output; DIR is created if missing. All or
-                          nothing: the files are written next to their targets
-                          and renamed only when the whole input is done, with
-                          SIGINT, SIGTERM and SIGHUP held off while renaming, so
-                          an error or a signal leaves the old files as they were
+                          of standard output. DIR is written as a new folder
+                          beside its target and takes its name whole when the
+                          input is done (with SIGINT, SIGTERM and SIGHUP held
+                          off meanwhile), so an error or a signal leaves an
+                          old DIR as it was, and no file of an earlier run
+                          (a bucket since renamed) stays beside the new ones.
+                          A --stats or --rejects file directly in DIR is
+                          written with the folder
+      --force             with --out-dir: replace DIR when it exists and holds
+                          only files *.jsonl and *.json (what bucket writes);
+                          anything else in it (a subfolder, a .git) and it is
+                          left alone. Without --force an existing DIR is an
+                          error (exit 2, nothing is read)
       --tee               with --out-dir: also write every passed record to
                           standard output
-      --summary FILE      write the counts per bucket as one JSON object:
+      --stats FILE        write the counts per bucket as one JSON object:
                           {"total":N,"buckets":{NAME:N,...},"passed":N}
 
 )";
@@ -88,67 +110,99 @@ constexpr prefline::CommonHelp common_help{.tool = tool};
 constexpr std::string_view help_tail = R"(
 Every record is checked to be one valid JSON object (bad records: invalid
 JSON or UTF-8, nesting deeper than 1023 levels, a number beyond the double
-range such as 1e400, not an object, a missing --hash field, an existing --as
-field without --overwrite, a key that is read (--field, --hash, --as) given
-twice). -0 and 1.0e-400 are 0 for --edges. Output: the input line up to
-its final '}', then ,"bucket":"NAME"} and a line end (whitespace after the
-'}' is dropped).
+range such as 1e400, not an object, a missing --key field, an existing
+--bucket-field field without --overwrite, a key that is read (--score,
+--key, --bucket-field) given twice). -0 and 1.0e-400 are 0 for --edges.
+Output: the input line up to its final '}', then ,"bucket":"NAME"} and a
+line end (whitespace after the '}' is dropped).
 
 Exit status:
   0  success (also when the reader of standard output goes away early)
-  1  bad input (message 'bucket: FILE:LINE: reason') or a runtime error
-  2  bad option or option value (nothing is read)
+  1  bad input (message 'bucket: FILE:LINE: reason'), a --score or --key
+     field found in no record, or a runtime error
+  2  bad option or option value, or an existing --out-dir without --force
+     (nothing is read)
 
 Example:
-  bucket --field duel.score --edges 66,80 --names defeat,refined,final judged.jsonl > routed.jsonl
-  bucket --hash prompt --ratios 80,10,10 --names train,validation,test --out-dir splits pairs.jsonl
+  bucket --score duel.score --edges 66,80 --names defeat,refined,final judged.jsonl > routed.jsonl
+  bucket --key prompt --ratios 80,10,10 --names train,validation,test --out-dir splits pairs.jsonl
 )";
 
 struct Options {
   prefline::CommonOptions common;
-  std::string field;
+  std::string score;
   std::string edges;
   std::string missing = "parse-fail";
-  std::string hash;
+  std::string key;
   std::string ratios;
   std::uint64_t seed = 0;
   std::string names;
-  std::string as = std::string(prefline::schema::routed::bucket);
+  std::string bucket_field = std::string(prefline::schema::routed::bucket);
   bool overwrite = false;
   std::string only;
   std::string out_dir;
+  bool force = false;
   bool tee = false;
-  std::string summary;
+  std::string stats;
 };
 
 // The buckets: their names, how records are assigned, which ones pass.
 struct Settings {
   bool by_score = false;
-  std::vector<std::string> path;        // --field, split at dots
+  std::vector<std::string> path;        // --score, split at dots
   std::vector<double> edges;
-  std::vector<std::string> hash_fields;
+  std::vector<std::string> key_fields;
   std::vector<std::uint64_t> cumulative;  // ratio thresholds in millionths, for hashing
   std::vector<std::string> names;       // the buckets in order; by score, the missing bucket last if new
   std::size_t missing_bucket = 0;
   std::vector<char> passes;             // per bucket
   std::vector<std::string> spliced;     // per bucket: ,"bucket":"NAME"}
   std::vector<std::string> spliced_alone;  // for an empty object: "bucket":"NAME"}
+  std::string out_dir;                  // --out-dir without trailing slashes
 };
+
+// Where a side file (--stats, --rejects) lies relative to the --out-dir
+// folder: its name when directly in it (it is then written with the folder,
+// or the swap would drop it), "" when outside.
+std::string name_in_folder(const std::string& file, const std::string& folder, std::string_view option) {
+  namespace fs = std::filesystem;
+  if (file.empty() || file == "-") return {};
+  std::error_code error;
+  const fs::path base = fs::weakly_canonical(fs::absolute(folder), error);
+  if (error) return {};
+  const fs::path full = fs::weakly_canonical(fs::absolute(file), error);
+  if (error) return {};
+  const fs::path relative = full.lexically_relative(base);
+  if (relative.empty() || *relative.begin() == "..") return {};
+  if (relative == ".")
+    throw prefline::UsageError(fmt::format("{}: '{}' is the --out-dir folder", option, file));
+  if (std::distance(relative.begin(), relative.end()) != 1)
+    throw prefline::UsageError(fmt::format(
+        "{}: '{}' is in a subfolder of --out-dir '{}', which is replaced whole; put it in '{}' itself or outside",
+        option, file, folder, folder));
+  return relative.string();
+}
+
+// What bucket writes into an --out-dir folder, and so what --force may replace.
+bool owned_by_bucket(std::string_view relative, bool is_folder) {
+  return !is_folder && relative.find('/') == std::string_view::npos &&
+         (relative.ends_with(".jsonl") || relative.ends_with(".json"));
+}
 
 Settings make_settings(const Options& options) {
   prefline::check_common_options(options.common);
   Settings settings;
-  const bool score = !options.field.empty(), hash = !options.hash.empty();
-  if (score == hash) throw prefline::UsageError("give either --field (with --edges) or --hash (with --ratios)");
+  const bool score = !options.score.empty(), key = !options.key.empty();
+  if (score == key) throw prefline::UsageError("give either --score (with --edges) or --key (with --ratios)");
   if (options.names.empty()) throw prefline::UsageError("--names is required");
   settings.names = prefline::parse_name_list("--names", options.names);
   if (score) {
-    if (!options.ratios.empty()) throw prefline::UsageError("--ratios goes with --hash, not --field");
-    if (options.edges.empty()) throw prefline::UsageError("--field needs --edges");
+    if (!options.ratios.empty()) throw prefline::UsageError("--ratios goes with --key, not --score");
+    if (options.edges.empty()) throw prefline::UsageError("--score needs --edges");
     settings.by_score = true;
-    settings.path = prefline::split_list(options.field, '.');
+    settings.path = prefline::split_list(options.score, '.');
     for (const auto& part : settings.path)
-      if (part.empty()) throw prefline::UsageError(fmt::format("--field: empty part in the path '{}'", options.field));
+      if (part.empty()) throw prefline::UsageError(fmt::format("--score: empty part in the path '{}'", options.score));
     settings.edges = prefline::parse_number_list("--edges", options.edges);
     for (std::size_t i = 1; i < settings.edges.size(); ++i)
       if (!(settings.edges[i - 1] < settings.edges[i]))
@@ -161,9 +215,9 @@ Settings make_settings(const Options& options) {
     settings.missing_bucket = static_cast<std::size_t>(found - settings.names.begin());
     if (found == settings.names.end()) settings.names.push_back(options.missing);
   } else {
-    if (!options.edges.empty()) throw prefline::UsageError("--edges goes with --field, not --hash");
-    if (options.ratios.empty()) throw prefline::UsageError("--hash needs --ratios");
-    settings.hash_fields = prefline::parse_name_list("--hash", options.hash);
+    if (!options.edges.empty()) throw prefline::UsageError("--edges goes with --score, not --key");
+    if (options.ratios.empty()) throw prefline::UsageError("--key needs --ratios");
+    settings.key_fields = prefline::parse_name_list("--key", options.key);
     const std::vector<double> ratios = prefline::parse_number_list("--ratios", options.ratios);
     if (ratios.size() != settings.names.size())
       throw prefline::UsageError(fmt::format("--names needs one name per ratio: {} ratios, {} names", ratios.size(),
@@ -176,7 +230,7 @@ Settings make_settings(const Options& options) {
     }
     if (total == 0) throw prefline::UsageError("--ratios add up to 0");
   }
-  if (options.as.empty()) throw prefline::UsageError("--as needs a field name");
+  if (options.bucket_field.empty()) throw prefline::UsageError("--bucket-field needs a field name");
   settings.passes.assign(settings.names.size(), options.only.empty() ? 1 : 0);
   if (!options.only.empty()) {
     for (const auto& name : prefline::parse_name_list("--only", options.only)) {
@@ -186,15 +240,27 @@ Settings make_settings(const Options& options) {
     }
   }
   if (options.tee && options.out_dir.empty()) throw prefline::UsageError("--tee goes with --out-dir");
+  if (options.force && options.out_dir.empty()) throw prefline::UsageError("--force goes with --out-dir");
   if (!options.out_dir.empty()) {
     if (options.common.output != "-") throw prefline::UsageError("--out-dir and --output cannot be combined");
     for (const auto& name : settings.names)
       if (name == "." || name == ".." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
         throw prefline::UsageError(fmt::format("--out-dir: '{}' cannot be a file name", name));
+    settings.out_dir = prefline::OutputFolder::target_name(options.out_dir, "--out-dir");
+    std::error_code error;
+    if (!options.force && std::filesystem::exists(std::filesystem::symlink_status(settings.out_dir, error)))
+      throw prefline::UsageError(fmt::format("--out-dir: '{}' already exists (--force replaces it)", settings.out_dir));
+    for (const auto& [file, option] :
+         {std::pair{&options.stats, "--stats"}, std::pair{&options.common.rejects, "--rejects"}}) {
+      const std::string name = name_in_folder(*file, settings.out_dir, option);
+      for (const auto& bucket : settings.names)
+        if (!name.empty() && name == bucket + ".jsonl")
+          throw prefline::UsageError(fmt::format("{}: '{}' is the file of bucket '{}'", option, *file, bucket));
+    }
   }
-  const std::string key = prefline::json_quoted(options.as);
+  const std::string field = prefline::json_quoted(options.bucket_field);
   for (const auto& name : settings.names) {
-    settings.spliced_alone.push_back(key + ":" + prefline::json_quoted(name) + "}\n");
+    settings.spliced_alone.push_back(field + ":" + prefline::json_quoted(name) + "}\n");
     settings.spliced.push_back("," + settings.spliced_alone.back());
   }
   return settings;
@@ -204,26 +270,32 @@ Settings make_settings(const Options& options) {
 
 class Router {
  public:
-  Router(const Options& options, const Settings& settings) : options_(options), settings_(settings) {}
+  // `census` watches the --score path (id 0) or each --key field (ids in order).
+  Router(const Options& options, const Settings& settings, prefline::FieldCensus& census)
+      : options_(options), settings_(settings), census_(census) {}
 
   // Picks the bucket of one record; returns the reason when the record is bad.
+  // `scored`: the score was a number (else the record went to --missing).
   std::string route(simdjson::dom::parser& parser, const prefline::JsonlLine& line, std::size_t& bucket,
-                    bool& has_field, bool& empty_object) {
+                    bool& has_field, bool& empty_object, bool& scored) {
     simdjson::dom::element record;
     if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(record))
       return prefline::json_error_reason(error);
     if (!record.is_object()) return "expected a JSON object";
     const simdjson::dom::object object = record.get_object().value_unsafe();
+    ++objects_;
     empty_object = object.size() == 0;
     simdjson::dom::element element;
-    const prefline::FieldLookup as = prefline::find_unique(object, options_.as, element);
-    if (as == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", options_.as);
+    const prefline::FieldLookup as = prefline::find_unique(object, options_.bucket_field, element);
+    if (as == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", options_.bucket_field);
     has_field = as == prefline::FieldLookup::found;
     if (has_field && !options_.overwrite)
-      return fmt::format("the record has a '{}' field already (use --overwrite or --as)", options_.as);
+      return fmt::format("the record has a '{}' field already (use --overwrite or --bucket-field)",
+                         options_.bucket_field);
 
     if (settings_.by_score) {
       bucket = settings_.missing_bucket;
+      scored = false;
       element = record;
       for (std::size_t i = 0; i < settings_.path.size(); ++i) {
         if (!element.is_object()) return {};
@@ -231,19 +303,28 @@ class Router {
         if (found == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", path_prefix(i));
         if (found == prefline::FieldLookup::missing) return {};
       }
+      census_.found(0);  // there, whatever its value: null scores are parse failures, not typos
       double value;
       if (!element.is_number() || element.get_double().get(value)) return {};
+      scored = true;
       bucket = static_cast<std::size_t>(std::upper_bound(settings_.edges.begin(), settings_.edges.end(), value) -
                                         settings_.edges.begin());
       return {};
     }
     key_.clear();
-    for (const auto& field : settings_.hash_fields) {
+    const std::string* missing = nullptr;  // the first key field the record lacks
+    for (std::size_t i = 0; i < settings_.key_fields.size(); ++i) {
+      const std::string& field = settings_.key_fields[i];
       const auto found = prefline::find_unique(object, field, element);
       if (found == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", field);
-      if (found == prefline::FieldLookup::missing) return fmt::format("missing --hash field '{}'", field);
+      if (found == prefline::FieldLookup::missing) {
+        if (missing == nullptr) missing = &field;
+        continue;  // the others are still counted: the census names only fields found nowhere
+      }
+      census_.found(i);
       prefline::append_key_part(key_, element);  // the bytes hashed: see json/typed_key.hpp
     }
+    if (missing != nullptr) return missing_key(object, *missing);
     const std::uint64_t point =
         prefline::scale_hash(prefline::stable_hash(key_, options_.seed), settings_.cumulative.back());
     bucket = static_cast<std::size_t>(std::upper_bound(settings_.cumulative.begin(), settings_.cumulative.end(), point) -
@@ -251,8 +332,12 @@ class Router {
     return {};
   }
 
+  // The records that were JSON objects, routed or bad (--skip-invalid): what
+  // the census says a field is missing from.
+  std::uint64_t objects() const { return objects_; }
+
  private:
-  // "duel.score" for the --field path up to and including part i.
+  // "duel.score" for the --score path up to and including part i.
   std::string path_prefix(std::size_t i) const {
     std::string text;
     for (std::size_t j = 0; j <= i; ++j) {
@@ -262,36 +347,92 @@ class Router {
     return text;
   }
 
+  // The reason for a record without a --key field, with the record's
+  // nearest field when the name looks mistyped.
+  static std::string missing_key(simdjson::dom::object object, const std::string& field) {
+    std::vector<std::string> names;
+    for (auto member : object) names.emplace_back(member.key);
+    const std::string near = prefline::nearest_name(field, names);
+    if (near.empty()) return fmt::format("missing --key field '{}'", field);
+    return fmt::format("missing --key field '{}'; did you mean '{}'?", field, near);
+  }
+
   const Options& options_;
   const Settings& settings_;
+  prefline::FieldCensus& census_;
   std::string key_;
+  std::uint64_t objects_ = 0;
 };
+
+// The one stderr line of a run: records dropped by --only, and records whose
+// score was no number (routed to --missing, which is easy to miss).
+std::string run_line(const Options& options, const Settings& settings, const std::vector<std::uint64_t>& counts,
+                     std::uint64_t total, std::uint64_t passed, std::uint64_t unscored) {
+  prefline::RunSummary summary(tool, "records");
+  summary.set_read(total);
+  summary.set_written(passed);
+  std::string dropped;
+  for (std::size_t b = 0; b < settings.names.size(); ++b)
+    if (!settings.passes[b] && counts[b] > 0)
+      dropped += fmt::format("{}{} {}", dropped.empty() ? "" : ", ", settings.names[b], counts[b]);
+  summary.left_out("not in --only", total - passed, dropped);
+  std::string line = summary.line();
+  if (settings.by_score && unscored > 0) {
+    if (line.empty()) line = fmt::format("{}: {} records, {} written", tool, total, passed);
+    line += fmt::format("; {} without a number at '{}' (--score) went to '{}' (--missing)", unscored, options.score,
+                        settings.names[settings.missing_bucket]);
+  }
+  return line;
+}
 
 // ---------------------------------------------------------------------------
 
 void run(const Options& options) {
   const Settings settings = make_settings(options);
-  // -o, the --out-dir files, --rejects and --summary take their names
-  // together, only when all of them are written (and no signal in between).
-  prefline::OutputSet outputs;
+  // Two sets of files, all written to the end before any is published: the
+  // --out-dir folder's (its bucket files, and a --stats or --rejects file
+  // inside it), renamed inside the new folder before it takes its name; and
+  // the others (standard output or -o, side files elsewhere), published last.
+  prefline::OutputSet outside, inside;
+  prefline::OutputFolder folder;
+  prefline::CommonOptions common = options.common;
+  std::string stats = options.stats;
+  prefline::OutputSet* stats_set = &outside;
+  prefline::OutputSet* rejects_set = &outside;
   prefline::Output* out = nullptr;
   std::vector<prefline::Output*> files(settings.names.size(), nullptr);
-  if (options.out_dir.empty() || options.tee) out = &outputs.add(options.common.output);
-  if (!options.out_dir.empty()) {
-    if (::mkdir(options.out_dir.c_str(), 0777) != 0 && errno != EEXIST)
-      throw prefline::DataError(fmt::format("cannot create '{}': {}", options.out_dir, std::strerror(errno)));
+  if (options.out_dir.empty() || options.tee) out = &outside.add(options.common.output);
+  if (!settings.out_dir.empty()) {
+    const std::string stats_name = name_in_folder(options.stats, settings.out_dir, "--stats");
+    const std::string rejects_name = name_in_folder(options.common.rejects, settings.out_dir, "--rejects");
+    prefline::OutputFolder::check_target(settings.out_dir, options.force, owned_by_bucket);
+    folder.open(settings.out_dir, options.force, owned_by_bucket);
+    if (!stats_name.empty()) {
+      stats = folder.file(stats_name);
+      stats_set = &inside;
+    }
+    if (!rejects_name.empty()) {
+      common.rejects = folder.file(rejects_name);
+      rejects_set = &inside;
+    }
     for (std::size_t b = 0; b < settings.names.size(); ++b) {
       if (!settings.passes[b]) continue;
-      files[b] = &outputs.add(fmt::format("{}/{}.jsonl", options.out_dir, settings.names[b]));
+      files[b] = &inside.add(folder.file(settings.names[b] + ".jsonl"));
     }
   }
-  prefline::BadRecords bad(options.common, outputs);
+  prefline::BadRecords bad(common, *rejects_set);
   prefline::Progress progress(std::string(tool), options.common.quiet);
-  Router router(options, settings);
+  prefline::FieldCensus census;
+  if (settings.by_score) {
+    census.watch(options.score, fmt::format("score field '{}' (--score)", options.score), true);
+  } else {
+    for (const auto& field : settings.key_fields) census.watch(field, fmt::format("key field '{}' (--key)", field));
+  }
+  Router router(options, settings, census);
   simdjson::dom::parser parser;
   simdjson::ondemand::parser overwrite_parser;
   std::vector<std::uint64_t> counts(settings.names.size(), 0);
-  std::uint64_t total = 0, passed = 0;
+  std::uint64_t total = 0, passed = 0, unscored = 0;
 
   for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
     prefline::InputFile input(name);
@@ -299,21 +440,23 @@ void run(const Options& options) {
     prefline::JsonlLine line;
     while (lines.next(line)) {
       std::size_t bucket = 0;
-      bool has_field = false, empty_object = false;
-      const std::string reason = router.route(parser, line, bucket, has_field, empty_object);
+      bool has_field = false, empty_object = false, scored = true;
+      if (census.wants_sample()) census.sample(line.text);
+      const std::string reason = router.route(parser, line, bucket, has_field, empty_object, scored);
       if (!reason.empty()) {
         bad.handle(name, line.number, reason, line.text);
         continue;
       }
       ++total;
       ++counts[bucket];
+      unscored += scored ? 0 : 1;
       progress.tick();
       if (!settings.passes[bucket]) continue;
       ++passed;
       std::string trimmed;
       std::string_view text = line.text;
       if (has_field) {
-        trimmed = prefline::without_member(overwrite_parser, line, options.as, empty_object);
+        trimmed = prefline::without_member(overwrite_parser, line, options.bucket_field, empty_object);
         text = trimmed;
       }
       const std::string& splice = empty_object ? settings.spliced_alone[bucket] : settings.spliced[bucket];
@@ -328,10 +471,11 @@ void run(const Options& options) {
     }
   }
   progress.finish();
+  census.add_records(router.objects());
+  census.check();  // before anything is published: a field found nowhere writes no file
 
-  if (!options.summary.empty()) {
-    prefline::Output& summary = outputs.add(options.summary);
-    prefline::JsonWriter json(summary.buffer());
+  if (!stats.empty()) {
+    prefline::JsonWriter json(stats_set->add(stats).buffer());
     json.begin_object();
     json.key(prefline::schema::bucket_summary::total).integer(static_cast<std::int64_t>(total));
     json.key(prefline::schema::bucket_summary::buckets).begin_object();
@@ -342,8 +486,17 @@ void run(const Options& options) {
     json.end_object();
     json.end_record();
   }
-  outputs.commit();
+  inside.finish_writing();
+  outside.finish_writing();  // a full disk shows here, before anything is published
+  {
+    prefline::detail::CleanupSignalsBlocked blocked;  // a signal then finds every file published
+    inside.commit();
+    folder.commit();
+    outside.commit();
+  }
   bad.finish(tool);
+  const std::string line = run_line(options, settings, counts, total, passed, unscored);
+  if (!line.empty() && (!options.common.quiet || (total > 0 && passed == 0))) fmt::print(stderr, "{}\n", line);
 }
 
 }  // namespace
@@ -354,19 +507,21 @@ int main(int argc, char** argv) {
       tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
       [&](CLI::App& app) {
         prefline::add_common_options(app, options.common);
-        app.add_option("--field", options.field);
+        app.add_option("--score", options.score);
         app.add_option("--edges", options.edges);
         app.add_option("--missing", options.missing);
-        app.add_option("--hash", options.hash);
+        app.add_option("--key", options.key);
         app.add_option("--ratios", options.ratios);
         app.add_option("--seed", options.seed);
         app.add_option("--names", options.names);
-        app.add_option("--as", options.as);
+        app.add_option("--bucket-field", options.bucket_field);
         app.add_flag("--overwrite", options.overwrite);
         app.add_option("--only", options.only);
         app.add_option("--out-dir", options.out_dir);
+        app.add_flag("--force", options.force);
         app.add_flag("--tee", options.tee);
-        app.add_option("--summary", options.summary);
+        app.add_option("--stats", options.stats);
       },
-      [&] { run(options); });
+      [&] { run(options); },
+      {{"--field", "--score"}, {"--hash", "--key"}, {"--as", "--bucket-field"}, {"--summary", "--stats"}});
 }

@@ -7,6 +7,7 @@
 // in input order) or read the verdicts already there (VerdictStage: blocks of
 // lines parsed by workers); both hand scored turns to one DuelOutput, which
 // writes them in input order and adds up the summary.
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "prefline/cli/help.hpp"
@@ -72,14 +74,23 @@ Judges:
                           environment variable holding the key), "max_tokens"
                           (default 1024), "temperature" (default 0)], or
                           "command": [argv...] (a local program that reads the
-                          prompt on stdin and prints the reply)}
+                          prompt on stdin and prints the reply; no key needed).
+                          A command runs in the folder of the judges file, so
+                          a relative path in it (["python3", "judge.py"],
+                          ["./judge.sh"]) is relative to that file, whatever
+                          the working directory}
       --judge NAME=URL#MODEL  one more HTTP judge (repeatable)
+  With judges (--judges, --judge), every turn is judged by the panel. A turn
+  that already carries verdicts ('judgements') is then a bad record, named
+  with its line: drop them (jq -c 'del(.judgements)'), or run without judges
+  to score the verdicts it has, or give --overwrite to judge it with the
+  panel all the same (its 'judgements' then pass through unread; the panel's
+  are in duel.judgements).
   With no judges, duel-judge scores the verdicts already on the records
   (aggregate-only mode): field 'judgements', a list of {"judge", "order":
   "ab"|"ba", "verdict": {METRIC: 0|1|2}} or {"judge","order","reply": TEXT};
-  a record without it is then bad. Records that carry 'judgements' are
-  always scored from them, without any call. A key duel-judge reads given
-  twice (a metric of a verdict included) makes the record bad.
+  a record without it is then bad. A key duel-judge reads given twice (a
+  metric of a verdict included) makes the record bad.
 
 Calls:
       --concurrency N     requests in flight across the panel (default 16)
@@ -123,7 +134,8 @@ Fields:
       --context FIELD     the conversation: an array of {role, content}
                           (default messages) or a string; when missing,
                           'prompt' is tried
-      --overwrite         replace a 'duel' field the record has already
+      --overwrite         replace a 'duel' field the record has already, and
+                          with judges, judge a turn that carries 'judgements'
                           (otherwise such a record is bad)
 
 Scoring:
@@ -139,8 +151,8 @@ Scoring:
   rounded to 4 decimals: "duel": {"score", "delta", "parsed", "by_metric"
   (mean over judges, 0..1), "by_judge" (0..100), "judgements"}.
 
-Summary (--summary FILE as JSON, and one line on stderr):
-      --summary FILE      n_done, n_valid, valid_frac; challenger_score (per
+Summary (--stats FILE as JSON, and one line on stderr):
+      --stats FILE        n_done, n_valid, valid_frac; challenger_score (per
                           judge and metric, the mean of the challenger's points
                           over valid turns, then averaged, weighted by metric,
                           x 100) and king_score = 100 - challenger_score;
@@ -163,8 +175,8 @@ Summary (--summary FILE as JSON, and one line on stderr):
       --min-valid-frac F  (default 0.8)
       --seed N            seed of jitter and bootstrap (default 0)
       --require-accept    exit 1 when the duel is not accepted (the judged turns,
-                          -o and --summary are written all the same: the
-                          gate is on the finished duel)
+                          -o and --stats are written all the same: the gate
+                          is on the finished duel)
 
 )";
 
@@ -174,8 +186,10 @@ constexpr prefline::CommonHelp common_help{.tool = tool};
 constexpr std::string_view help_tail = R"(
 API keys are read from the environment only and never written anywhere (not
 in output, cache, messages). A judge call that still fails after its retries
-leaves that judgement unparsed with an "error"; no record is ever dropped or
-written twice.
+leaves that judgement unparsed with an "error"; at the end each judge with
+failed calls is named on stderr with their count and error ("duel-judge:
+judge 'ollama': 24 calls failed: network error: Couldn't connect to
+server"). No record is ever dropped or written twice.
 
 Exit status:
   0  success (also when the reader of standard output goes away early)
@@ -184,7 +198,7 @@ Exit status:
   2  bad option, value or judge configuration (nothing is read)
 
 Example:
-  duel-judge --judges judges.json --cache cache/ --summary duel.json turns.jsonl > judged.jsonl
+  duel-judge --judges examples/duel/judges.json --stats duel.json examples/duel/turns-unjudged.jsonl > judged.jsonl
 )";
 
 struct Options {
@@ -208,7 +222,7 @@ struct Options {
   std::string orders = "both";
   std::string metric_weights;
   int min_judges = 0;
-  std::string summary;
+  std::string stats;
   double win_margin = 2.0;
   int bootstrap = 10000;
   double alpha = 0.05;
@@ -312,21 +326,24 @@ class DuelOutput {
   }
 
   // Finishes every output, then publishes them all; true when the duel is accepted.
-  bool finish(std::string_view prompts, const std::vector<duel::JudgeCalls>& panel) {
+  // `failures`: one line per judge whose calls failed, said before the summary.
+  bool finish(std::string_view prompts, const std::vector<duel::JudgeCalls>& panel,
+              const std::vector<std::string>& failures) {
     progress_.finish();
     out_.buffer().append(prompts);
     std::string line;
     duel::DuelSummary result;
     if (!options_.print_prompts) {
       result = duel::summarise(totals_, names_.size(), settings_.weights, settings_.gate);
-      if (!options_.summary.empty()) {
-        prefline::JsonWriter json(outputs_.add(options_.summary).buffer());
+      if (!options_.stats.empty()) {
+        prefline::JsonWriter json(outputs_.add(options_.stats).buffer());
         duel::write_summary(json, result, names_, settings_.metrics, options_.min_valid_frac, panel);
       }
       line = duel::summary_line(tool, result);
     }
     outputs_.commit();
     bad_.finish(tool);
+    for (const auto& failure : failures) fmt::print(stderr, "{}: {}\n", tool, failure);
     if (!line.empty()) fmt::print(stderr, "{}", line);
     return result.accepted;
   }
@@ -334,7 +351,7 @@ class DuelOutput {
  private:
   const Options& options_;
   const Settings& settings_;
-  prefline::OutputSet outputs_;  // -o, --rejects, --summary: all or none
+  prefline::OutputSet outputs_;  // -o, --rejects, --stats: all or none
   prefline::Output& out_;
   prefline::BadRecords bad_;
   prefline::Progress progress_;
@@ -440,6 +457,18 @@ struct Turn {
 struct JudgeCounters {
   llm::CallCounts calls;
   std::atomic<std::uint64_t> parse_failures{0};
+  std::mutex errors_mutex;  // failed calls are few: a lock is cheap enough
+  std::vector<std::pair<std::string, std::uint64_t>> errors;  // each error once, in order of first failure
+
+  void failed(const std::string& error) {
+    std::lock_guard lock(errors_mutex);
+    for (auto& [text, count] : errors)
+      if (text == error) {
+        ++count;
+        return;
+      }
+    errors.emplace_back(error, 1);
+  }
 };
 
 class JudgeStage {
@@ -484,6 +513,32 @@ class JudgeStage {
 
   std::string_view prompts() const { return prompts_.view(); }
 
+  // "judge 'ollama': 24 calls failed: network error: Couldn't connect to
+  // server" for each judge with failed calls (the errors by count when they differ).
+  std::vector<std::string> failure_lines() {
+    std::vector<std::string> lines;
+    for (std::size_t j = 0; j < settings_.judges.size(); ++j) {
+      JudgeCounters& counters = counters_[j];
+      std::lock_guard lock(counters.errors_mutex);
+      if (counters.errors.empty()) continue;
+      std::uint64_t total = 0;
+      for (const auto& [text, count] : counters.errors) total += count;
+      std::string line = fmt::format("judge '{}': {} call{} failed: ", settings_.judges[j].name, total,
+                                     total == 1 ? "" : "s");
+      if (counters.errors.size() == 1) {
+        line += counters.errors.front().first;
+      } else {
+        auto errors = counters.errors;
+        std::stable_sort(errors.begin(), errors.end(),
+                         [](const auto& a, const auto& b) { return a.second > b.second; });
+        for (std::size_t e = 0; e < errors.size(); ++e)
+          line += fmt::format("{}{} ({})", e ? ", " : "", errors[e].first, errors[e].second);
+      }
+      lines.push_back(std::move(line));
+    }
+    return lines;
+  }
+
   std::vector<duel::JudgeCalls> panel_calls() const {
     std::vector<duel::JudgeCalls> panel;
     for (std::size_t j = 0; j < settings_.judges.size(); ++j)
@@ -522,6 +577,7 @@ class JudgeStage {
         counters.calls.count(*reply);
         if (!reply->ok) {
           judgement.error = reply->error;
+          counters.failed(reply->error);
           return;
         }
         cache_.store(key, *reply);
@@ -577,11 +633,11 @@ void run(const Options& options) {
   bool accepted;
   if (settings.judges.empty()) {
     VerdictStage(options, settings, output).run(inputs);
-    accepted = output.finish({}, {});
+    accepted = output.finish({}, {}, {});
   } else {
     JudgeStage stage(options, settings, output);
     stage.run(inputs);
-    accepted = output.finish(stage.prompts(), stage.panel_calls());
+    accepted = output.finish(stage.prompts(), stage.panel_calls(), stage.failure_lines());
   }
   if (options.require_accept && !accepted) throw prefline::DataError("the duel is not accepted (--require-accept)");
 }
@@ -613,7 +669,7 @@ int main(int argc, char** argv) {
         app.add_option("--orders", options.orders);
         app.add_option("--metric-weight", options.metric_weights);
         app.add_option("--min-judges", options.min_judges);
-        app.add_option("--summary", options.summary);
+        app.add_option("--stats", options.stats);
         app.add_option("--win-margin", options.win_margin);
         app.add_option("--bootstrap", options.bootstrap);
         app.add_option("--alpha", options.alpha);
@@ -621,5 +677,5 @@ int main(int argc, char** argv) {
         app.add_option("--seed", options.seed);
         app.add_flag("--require-accept", options.require_accept);
       },
-      [&] { run(options); });
+      [&] { run(options); }, {{"--summary", "--stats"}});
 }

@@ -30,8 +30,8 @@ APPEAR_WAIT = 0.02
 
 # tool, arguments (outputs relative to the run's folder), input lines
 TOOLS = [
-    ("bucket", ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b", "-o", "r.jsonl"], relib.pair_record),
-    ("bucket", ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b", "--out-dir", "split", "--summary", "s.json",
+    ("bucket", ["--key", "prompt", "--ratios", "50,50", "--names", "a,b", "-o", "r.jsonl"], relib.pair_record),
+    ("bucket", ["--key", "prompt", "--ratios", "50,50", "--names", "a,b", "--out-dir", "split", "--stats", "s.json",
                 "--skip-invalid", "--rejects", "rejects.jsonl"], relib.pair_record),
     ("consensus", ["--stats", "agreement.json", "-o", "items.jsonl"], relib.grade_record),
     ("pairup", ["--stats", "meta.json", "-o", "pairs.jsonl"], relib.item_record),

@@ -46,13 +46,13 @@ TOOLS = [
     ("consensus", [], lambda n: records(relib.grade_record, n), relib.BAD_JSON_LINE, {"--stats": []}),
     ("pairup", [], lambda n: records(relib.item_record, n), relib.BAD_JSON_LINE, {"--stats": []}),
     ("export", ["--to", "trl"], lambda n: records(relib.pair_record, n), relib.BAD_JSON_LINE, {}),
-    ("bucket", ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b"], lambda n: records(relib.pair_record, n),
-     relib.BAD_JSON_LINE, {"--summary": []}),
+    ("bucket", ["--key", "prompt", "--ratios", "50,50", "--names", "a,b"], lambda n: records(relib.pair_record, n),
+     relib.BAD_JSON_LINE, {"--stats": []}),
     ("report", ["--kind", "judged"], lambda n: records(relib.judged_record, n), relib.BAD_JSON_LINE,
      {"--html": []}),
     ("balance", [], lambda n: records(relib.candidate_record, n), relib.BAD_JSON_LINE,
      {"--append-csv": [], "--stats": []}),
-    ("duel-judge", [], lambda n: records(aggregate_turn, n), relib.BAD_JSON_LINE, {"--summary": []}),
+    ("duel-judge", [], lambda n: records(aggregate_turn, n), relib.BAD_JSON_LINE, {"--stats": []}),
 ]
 
 SMALL, LARGE = 40, 20000

@@ -13,7 +13,8 @@ asserts:
     the turn's score null,
   - the summary's calls, retries, parse_failures and failures are exactly the
     expected numbers, and calls = the requests the server received,
-  - exit 0 and one summary line on stderr.
+  - exit 0 and one summary line on stderr, after one line naming the judge
+    with its failed calls and their error when calls failed.
 Then it prints the table (fault, requests, records in, records out, lost,
 duplicated, retries, unparsed, failures) and writes it to --table FILE.
 
@@ -65,15 +66,18 @@ COLUMNS = ("fault", "requests", "records in", "records out", "lost", "duplicated
 def run_fault(checker, binaries, judge_server, work, name, server_args, extra, expected, outcome, baseline):
     with relib.JudgeServer(judge_server, *server_args) as server:
         argv = [os.path.join(binaries, "duel-judge"), "--judge", f"j={server.url}#judge-model", "--concurrency", "8",
-                "--window", "4", "--retry-base", "0.01", "--summary", "summary.json", "-o", "judged.jsonl", *extra,
+                "--window", "4", "--retry-base", "0.01", "--stats", "summary.json", "-o", "judged.jsonl", *extra,
                 "turns.jsonl"]
         result = subprocess.run(argv, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         stats = server.stats()
     label = f"[{name}]"
     checker.check(f"{label} exit 0", 0, result.returncode)
     err = result.stderr.decode().splitlines()
-    checker.check(f"{label} stderr: the summary line only", [True],
-                  [line.startswith(f"duel-judge: {TURNS} turns, ") for line in err])
+    failures = expected[3]
+    # Failed calls are named once per judge, with their count and error, before the summary line.
+    named = [f"duel-judge: judge 'j': {failures} calls failed: {outcome}"] if failures else []
+    checker.check(f"{label} stderr: the failed calls of the judge, then the summary line", named + [True],
+                  err[:-1] + [len(err) > 0 and err[-1].startswith(f"duel-judge: {TURNS} turns, ")])
     with open(os.path.join(work, "turns.jsonl"), "rb") as f:
         inputs = f.read().splitlines(keepends=True)
     with open(os.path.join(work, "judged.jsonl"), "rb") as f:

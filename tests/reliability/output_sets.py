@@ -52,14 +52,14 @@ CASES = [
      [["--stats", "{}"], [*SKIP, "{}"]]),
     ("pairup", [], jsonl(relib.item_record), ["-o", "{}"],
      [["--stats", "{}"], [*SKIP, "{}"]]),
-    ("bucket", ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b"], jsonl(relib.pair_record),
-     ["-o", "{}"], [["--summary", "{}"], [*SKIP, "{}"]]),
+    ("bucket", ["--key", "prompt", "--ratios", "50,50", "--names", "a,b"], jsonl(relib.pair_record),
+     ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
     ("csv2jsonl", [], GRADES_CSV, ["-o", "{}"], [[*SKIP, "{}"]]),
     ("jsonl2csv", [], jsonl(relib.judged_record), ["-o", "{}"], [[*SKIP, "{}"]]),
     ("export", ["--to", "trl"], jsonl(relib.pair_record), ["-o", "{}"], [[*SKIP, "{}"]]),
     ("balance", [], jsonl(relib.candidate_record), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
     ("report", [], jsonl(relib.judged_record), ["-o", "{}"], [["--html", "{}"], [*SKIP, "{}"]]),
-    ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--summary", "{}"], [*SKIP, "{}"]]),
+    ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
 ]
 
 
@@ -115,14 +115,15 @@ def main():
                         for name in os.listdir(folder):
                             os.unlink(os.path.join(folder, name))
 
-        # bucket --out-dir: the bucket files, --summary and --rejects together.
+        # bucket --out-dir: the bucket files, --stats and --rejects together.
         binary = os.path.join(args.bin, "bucket")
         folder = os.path.join(work, "bucket-out-dir")
         os.makedirs(os.path.join(folder, "split"))
         data = with_bad_line(jsonl(relib.pair_record))
-        base = ["--hash", "prompt", "--ratios", "50,50", "--names", "a,b", "--out-dir", "split", "--skip-invalid"]
-        for argv, what in (([*base, "--summary", "/dev/full", "--rejects", "r.jsonl"], "--summary"),
-                           ([*base, "--rejects", "/dev/full", "--summary", "s.json"], "--rejects")):
+        base = ["--key", "prompt", "--ratios", "50,50", "--names", "a,b", "--out-dir", "split", "--force",
+                "--skip-invalid"]
+        for argv, what in (([*base, "--stats", "/dev/full", "--rejects", "r.jsonl"], "--stats"),
+                           ([*base, "--rejects", "/dev/full", "--stats", "s.json"], "--rejects")):
             checker.check(f"bucket --out-dir: {what} on /dev/full: exit 1, write error",
                           (1, f"bucket: write error: '/dev/full': {ENOSPC}"), run(binary, argv, data, folder))
             checker.check(f"bucket --out-dir: {what} on /dev/full: no bucket file, no summary", ["split"],

@@ -67,7 +67,7 @@ def main():
         with open(os.path.join(work, "turns.jsonl"), "wb") as f:
             f.write(b"".join(relib.turn_record(i) for i in range(TURNS)))
         common = ["--judges", "judges.json", "--retry-base", "0.01", "--concurrency", "4", "--cache", "cache",
-                  "--summary", "summary.json", "-o", "judged.jsonl"]
+                  "--stats", "summary.json", "-o", "judged.jsonl"]
         statuses = {}
 
         def judged(name, server_args, extra=(), expected_status=0, **judge_extra):

@@ -31,9 +31,11 @@ namespace prefline::duel {
 // What read_turn looks for.
 struct TurnFields {
   std::string answer_a, answer_b, context;  // field names (--a, --b, --context)
-  bool overwrite = false;                   // a "duel" already there is replaced
+  bool overwrite = false;                   // a "duel" already there is replaced; with judges,
+                                            // "judgements" already there are not read
   const std::vector<Metric>* metrics = nullptr;
-  bool judges_configured = false;           // a record without judgements is then asked about
+  bool judges_configured = false;           // every record is then asked about (one with
+                                            // judgements is bad unless overwrite)
 };
 
 // Where read_turn puts the judgements it finds on a record.
@@ -68,7 +70,7 @@ inline std::string render_context(simdjson::dom::element element) {
 struct TurnRead {
   std::string reason;
   bool has_duel = false;
-  bool has_judgements = false;
+  bool has_judgements = false;  // scored from the record's verdicts (not when a panel replaces them)
   std::string answer_a, answer_b, context;
 };
 
@@ -136,6 +138,19 @@ inline TurnRead read_turn(simdjson::dom::parser& parser, std::string_view line, 
   if (parsed.has_duel && !wanted.overwrite) {
     parsed.reason = fmt::format("the record has a '{}' field already (use --overwrite)", schema::duel::duel);
     return parsed;
+  }
+  // With a panel every turn is judged by it: verdicts already on a record
+  // are refused (mixing them with the panel's would score turns by different
+  // judges without a word), or with --overwrite left unread.
+  if (parsed.has_judgements && wanted.judges_configured) {
+    if (!wanted.overwrite) {
+      parsed.reason = fmt::format(
+          "the record already has verdicts in '{0}' and a panel is given; to judge it with the panel, drop them "
+          "(jq -c 'del(.{0})') or add --overwrite; to score the verdicts it has, run without --judges/--judge",
+          schema::duel::judgements);
+      return parsed;
+    }
+    parsed.has_judgements = false;
   }
   if (parsed.has_judgements) {
     if (!judgements.is_array()) {

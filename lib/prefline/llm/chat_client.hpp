@@ -224,10 +224,12 @@ class ChatClient {
     std::vector<char*> argv;
     for (const auto& arg : endpoint.command) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
+    const char* folder = endpoint.command_folder.empty() ? nullptr : endpoint.command_folder.c_str();
     const pid_t pid = ::fork();
     if (pid == 0) {
       ::dup2(to_child[0], STDIN_FILENO);
       ::dup2(from_child[1], STDOUT_FILENO);
+      if (folder != nullptr && ::chdir(folder) != 0) ::_exit(127);
       ::execvp(argv[0], argv.data());
       ::_exit(127);
     }

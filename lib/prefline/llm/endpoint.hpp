@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ struct Endpoint {
   std::string api_key;  // from the environment; never written anywhere
   std::vector<std::string> command;
   CommandInput command_input = CommandInput::prompt;
+  // Where a command runs: the folder of the file it was read from, so that
+  // relative paths in it ("./judge.py", ["python3", "judge.py"]) mean the
+  // same from any working directory; empty: the current one.
+  std::string command_folder;
   // Request defaults (a tool may override them per request).
   int max_tokens = 1024;
   double temperature = 0;
@@ -142,7 +147,8 @@ inline Endpoint read_endpoint(simdjson::dom::object object, std::size_t index, c
   return endpoint;
 }
 
-// The endpoints of a JSON array in a file.
+// The endpoints of a JSON array in a file; a command endpoint runs in the
+// file's folder.
 inline std::vector<Endpoint> read_endpoint_file(const std::string& path, const EndpointListNames& names = {}) {
   simdjson::dom::parser parser;
   simdjson::padded_string text;
@@ -157,6 +163,14 @@ inline std::vector<Endpoint> read_endpoint_file(const std::string& path, const E
     if (!entry.is_object())
       throw UsageError(fmt::format("{}: {} {} is not an object", names.option, names.noun, endpoints.size() + 1));
     endpoints.push_back(read_endpoint(entry.get_object().value_unsafe(), endpoints.size(), names));
+    if (endpoints.back().is_command()) {
+      std::error_code error;
+      const std::filesystem::path folder = std::filesystem::absolute(std::filesystem::path(path).parent_path(), error);
+      if (!error) {
+        std::string& name = endpoints.back().command_folder = folder.lexically_normal().string();
+        while (name.size() > 1 && name.back() == '/') name.pop_back();
+      }
+    }
   }
   return endpoints;
 }

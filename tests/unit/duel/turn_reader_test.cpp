@@ -30,6 +30,7 @@ struct Reader {
 
 TEST(DuelTurnReader, JudgementsBecomeVotes) {
   Reader r;
+  r.fields.judges_configured = false;  // aggregate-only: the verdicts on the record are scored
   const auto turn = r.read(
       R"({"judgements":[{"judge":"j1","order":"ba","verdict":{"correctness":2,"grounding":1,"progress":0,"protocol":1,"efficiency":2}},)"
       R"({"judge":"j2","order":"ab","reply":"no verdict here"},{"judge":"j1","order":"ab","verdict":null}]})");
@@ -66,6 +67,7 @@ TEST(DuelTurnReader, BadRecordsAreNamedAndLeaveNoVotes) {
   EXPECT_EQ(r.read(R"({"king":"A"})").reason, "answer field 'challenger' is missing or not a string");
   EXPECT_EQ(r.read(R"({"duel":1,"king":"A","challenger":"B"})").reason,
             "the record has a 'duel' field already (use --overwrite)");
+  r.fields.judges_configured = false;
   EXPECT_EQ(r.read(R"({"judgements":[{"judge":"j","order":"xy","verdict":null}]})").reason,
             "judgement order 'xy' is not ab or ba");
   EXPECT_EQ(r.read(R"({"judgements":[{"judge":"j","order":"ab","verdict":{"correctness":1}}]})").reason,
@@ -77,11 +79,34 @@ TEST(DuelTurnReader, BadRecordsAreNamedAndLeaveNoVotes) {
   std::vector<std::string> fresh;
   r.registry.take_fresh(fresh);
   EXPECT_TRUE(fresh.empty());  // a bad record numbers no judge
-  r.fields.judges_configured = false;
   EXPECT_EQ(r.read(R"({"king":"A","challenger":"B"})").reason,
             "no 'judgements' on the record and no judges configured (--judges, --judge)");
   r.fields.overwrite = true;
   EXPECT_TRUE(r.read(R"({"duel":1,"judgements":[]})").has_duel);
+}
+
+TEST(DuelTurnReader, PanelRefusesVerdictsOnTheRecordUnlessOverwrite) {
+  Reader r;  // judges configured
+  const std::string line =
+      R"({"king":"A","challenger":"B","judgements":[{"judge":"old","order":"ab","verdict":{"correctness":2,"grounding":2,)"
+      R"("progress":2,"protocol":2,"efficiency":2}}]})";
+  EXPECT_EQ(r.read(line).reason,
+            "the record already has verdicts in 'judgements' and a panel is given; to judge it with the panel, drop "
+            "them (jq -c 'del(.judgements)') or add --overwrite; to score the verdicts it has, run without "
+            "--judges/--judge");
+  r.fields.overwrite = true;
+  const auto turn = r.read(line);
+  EXPECT_EQ(turn.reason, "");
+  EXPECT_FALSE(turn.has_judgements);  // the panel judges it: answers read, verdicts left unread
+  EXPECT_EQ(turn.answer_a, "A");
+  EXPECT_EQ(turn.answer_b, "B");
+  EXPECT_TRUE(r.votes.empty());
+  std::vector<std::string> fresh;
+  r.registry.take_fresh(fresh);
+  EXPECT_TRUE(fresh.empty());  // judge 'old' is never numbered
+  // Refused even when the list is empty: the field says verdicts were meant to be there.
+  r.fields.overwrite = false;
+  EXPECT_NE(r.read(R"({"king":"A","challenger":"B","judgements":[]})").reason, "");
 }
 
 TEST(DuelTurnReader, PanelAnswersBecomeVotes) {

@@ -202,6 +202,17 @@ TEST(ChatClient, CommandEndpointReadsThePromptAndRepliesOnStdout) {
   EXPECT_EQ(result.attempts, 1);
 }
 
+TEST(ChatClient, CommandRunsInItsFolder) {
+  Endpoint endpoint;
+  endpoint.name = "local";
+  endpoint.command = {"sh", "-c", "cat > /dev/null; pwd -P"};
+  endpoint.model = "sh";
+  endpoint.command_folder = "/";
+  const ChatResult result = ask(endpoint, quick_policy(), "a prompt");
+  ASSERT_TRUE(result.ok) << result.error;
+  EXPECT_EQ(result.text, "/\n");
+}
+
 TEST(ChatClient, CommandEndpointWithRequestInputGetsTheBodyAndAnswersJson) {
   Endpoint endpoint;
   endpoint.name = "local";

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -61,6 +62,18 @@ TEST(Endpoint, ReadsHttpAndCommandEndpoints) {
   EXPECT_EQ(b.command_input, prefline::llm::CommandInput::request);
   EXPECT_EQ(b.max_tokens, 1024);
   EXPECT_EQ(b.temperature, 0);
+  EXPECT_EQ(a.command_folder, "");  // only commands run somewhere
+}
+
+TEST(Endpoint, CommandRunsInTheFolderOfItsFile) {
+  const std::string folder = ::testing::TempDir() + "endpoint_folder";
+  std::filesystem::create_directories(folder);
+  std::ofstream(folder + "/judges.json") << R"([{"name":"c","command":["python3","judge.py"]}])";
+  const auto endpoints = prefline::llm::read_endpoint_file(folder + "/./judges.json");
+  ASSERT_EQ(endpoints.size(), 1u);
+  EXPECT_EQ(endpoints[0].command_folder, std::filesystem::absolute(folder).lexically_normal().string());
+  EXPECT_FALSE(endpoints[0].command_folder.ends_with("/"));
+  EXPECT_EQ(endpoints[0].command, (std::vector<std::string>{"python3", "judge.py"}));  // paths left as written
 }
 
 TEST(Endpoint, MessagesNameTheEntryAndTheProblem) {
