@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """All files or none: a tool with side files (consensus --stats, pairup
---stats, bucket --summary and --out-dir, report --html, duel-judge --summary,
+--stats, bucket --stats and --out-dir, report --html, duel-judge --stats,
 --rejects of every tool) publishes
 them only when every one of them is written. A full disk (/dev/full) on the
 -o file or on a side file, with the options in either order on the command

@@ -1,5 +1,5 @@
 #pragma once
-// The --agreement report: per dimension Krippendorff's alpha (interval and
+// The consensus --stats report: per dimension Krippendorff's alpha (interval and
 // ordinal), per rater the leave-one-out agreement figures, the items flagged
 // high_variance and the item counts, as one JSON object on uncalibrated values.
 #include <cmath>

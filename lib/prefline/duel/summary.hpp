@@ -1,6 +1,6 @@
 // The duel's verdict over a run: challenger and king scores, the mean delta
 // with its standard error and bootstrap lower bound, the acceptance gate,
-// and the --summary JSON object and stderr line that report them.
+// and the --stats JSON object and stderr line that report them.
 #pragma once
 
 #include <cmath>
@@ -98,7 +98,7 @@ inline DuelSummary summarise(const DuelTotals& totals, std::size_t judges, const
   return s;
 }
 
-// The --summary object; judge_names by judge number, panel: the configured judges.
+// The --stats object; judge_names by judge number, panel: the configured judges.
 inline void write_summary(JsonWriter& json, const DuelSummary& s, const std::vector<std::string>& judge_names,
                           const std::vector<Metric>& metrics, double min_valid_frac,
                           const std::vector<JudgeCalls>& panel) {

@@ -1,5 +1,5 @@
 // The output files of one tool run (the -o file and side files such as
-// --agreement, --meta, --summary, --rejects), published all or none: commit()
+// the --stats files, --rejects), published all or none: commit()
 // writes every one of them to the end before it renames any, so a full disk
 // or a bad path on whichever file leaves no file of the set behind.
 //

@@ -100,11 +100,14 @@ class FieldCensus {
         for (std::size_t i = 0; i < watched.deepest; ++i) parent += (i ? "." : "") + watched.parts[i];
         text += fmt::format("; '{}' has: {}", parent, list(names));
       }
+      // The near name at the first part that does not exist, the parts after it kept
+      // ("dual.score" -> "duel.score").
       const std::string near = nearest_name(watched.parts[watched.deepest], names);
       if (!near.empty()) {
         std::string suggestion;
-        for (std::size_t i = 0; i < watched.deepest; ++i) suggestion += watched.parts[i] + ".";
-        text += fmt::format("; did you mean '{}'?", suggestion + near);
+        for (std::size_t i = 0; i < watched.parts.size(); ++i)
+          suggestion += (i ? "." : "") + (i == watched.deepest ? near : watched.parts[i]);
+        text += fmt::format("; did you mean '{}'?", suggestion);
       }
       return text;
     }

@@ -1,7 +1,7 @@
 // Keys made of JSON values that keep each value's type, so that the string "1"
 // and the number 1 are different keys, and that join several values without
 // ambiguity ("a","bc" is not "ab","c"). Tools group records by them (consensus
-// items, pairup groups, report names) and hash them (bucket --hash, balance
+// items, pairup groups, report names) and hash them (bucket --key, balance
 // --key, pairup's random pick): hashed bytes decide output, so never change them.
 #pragma once
 
@@ -30,7 +30,7 @@ inline void append_key_part(std::string& key, char tag, std::string_view bytes) 
 }
 
 // Appends a parsed value: a string by its unescaped text, anything else as
-// compact JSON (so 1 and 1.0 stay apart). The key bucket --hash and balance
+// compact JSON (so 1 and 1.0 stay apart). The key bucket --key and balance
 // --key hash.
 inline void append_key_part(std::string& key, simdjson::dom::element value) {
   if (value.is_string()) {

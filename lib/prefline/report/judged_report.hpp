@@ -46,7 +46,7 @@ struct Origin {
 class JudgedReport {
  public:
   struct Settings {
-    std::string bucket_field;           // bucket --as
+    std::string bucket_field;           // bucket --bucket-field
     std::vector<std::string> id_fields;  // --id
     bool id_given = false;              // --id named: the column is shown even when no turn has the fields
     std::vector<double> edges;          // increasing, inside (score_low, score_high); empty: none drawn
@@ -296,7 +296,7 @@ class JudgedReport {
   void write_buckets(doc::Document& document, const NumberFormat& numbers) const {
     document.heading(2, "Buckets");
     if (!have_bucket_field_) {
-      document.paragraph(fmt::format("No turn has a '{}' field (bucket --field {} adds it).", settings_.bucket_field,
+      document.paragraph(fmt::format("No turn has a '{}' field (bucket --score {} adds it).", settings_.bucket_field,
                                      duel_path(schema::duel::score)));
       return;
     }

@@ -1,5 +1,5 @@
 // Any JSON object as a two-column key/value table, in file order, for showing
-// a summary file (duel-judge --summary) in a report: nested objects as dotted
+// a summary file (duel-judge --stats) in a report: nested objects as dotted
 // keys, a list of plain values as "a, b, c", other arrays as compact JSON.
 #pragma once
 

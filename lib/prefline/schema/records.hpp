@@ -54,7 +54,7 @@ inline constexpr std::string_view values = "values";
 inline constexpr std::string_view counts = "counts";
 }  // namespace partial
 
-// Agreement report (consensus --agreement).
+// Agreement report (consensus --stats).
 namespace agreement {
 inline constexpr std::string_view items = "items";
 inline constexpr std::string_view items_written = "items_written";
@@ -94,7 +94,7 @@ inline constexpr std::string_view response = "response";
 inline constexpr std::string_view files = "files";  // object: file name -> content
 }  // namespace sources
 
-// Pair statistics (pairup --meta), after the reference exporter's meta.json.
+// Pair statistics (pairup --stats), after the reference exporter's meta.json.
 namespace pair_meta {
 inline constexpr std::string_view total_examples = "total_examples";
 inline constexpr std::string_view export_timestamp = "export_timestamp";
@@ -144,7 +144,7 @@ inline constexpr std::string_view temperature = "temperature";
 inline constexpr std::string_view command = "command";
 }  // namespace judge_config
 
-// The duel summary (duel-judge --summary FILE).
+// The duel statistics (duel-judge --stats FILE).
 namespace duel_summary {
 inline constexpr std::string_view n_done = "n_done";
 inline constexpr std::string_view n_valid = "n_valid";
@@ -176,7 +176,7 @@ namespace report {
 inline constexpr std::string_view id = "id";
 }  // namespace report
 
-// Bucket counts (bucket --summary).
+// Bucket counts (bucket --stats).
 namespace bucket_summary {
 inline constexpr std::string_view total = "total";
 inline constexpr std::string_view buckets = "buckets";
@@ -185,7 +185,7 @@ inline constexpr std::string_view passed = "passed";
 
 // What export reads besides pair records: an SFT example, a context (the
 // pair record's 'prompt', or 'messages', OpenAI-style [{role, content}]) and a
-// 'response'; and the field routing a record to a dataset split (--split-field).
+// 'response'; and the field routing a record to a dataset split (export --bucket-field).
 namespace sft {
 inline constexpr std::string_view messages = "messages";
 inline constexpr std::string_view response = "response";
@@ -233,7 +233,7 @@ inline constexpr std::string_view medium = "medium";
 inline constexpr std::string_view hard = "hard";
 }  // namespace sft_candidate
 
-// The dataset summary (balance --summary): a CSV file, one row per run.
+// The dataset summary (balance --append-csv): a CSV file, one row per run.
 // Per stratum S of the mix: S_count, S_share, S_available.
 namespace balance_summary {
 inline constexpr std::string_view dataset = "dataset";

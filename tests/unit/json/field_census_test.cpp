@@ -52,3 +52,14 @@ TEST(FieldCensus, TopLevelTypoGetsASuggestion) {
 }
 
 }  // namespace
+
+namespace {
+TEST(FieldCensus, ATypoInTheFirstPartKeepsTheRestOfThePath) {
+  prefline::FieldCensus census;
+  census.watch("dual.score", "--score 'dual.score'", true);
+  census.record();
+  census.sample(R"({"id": 1, "duel": {"score": 80}})");
+  EXPECT_EQ(census.missing_message(),
+            "--score 'dual.score' is missing from all 1 record; fields seen: id, duel; did you mean 'duel.score'?");
+}
+}  // namespace
