@@ -63,6 +63,8 @@ inline std::string_view trim_json_space(std::string_view text) {
 }  // namespace detail
 
 inline constexpr std::string_view csv_hint = "this looks like CSV; convert it with csv2jsonl first";
+inline constexpr std::string_view tsv_hint =
+    "this looks like tab-separated values; convert it with csv2jsonl -d '\\t' first";
 inline constexpr std::string_view json_array_hint =
     "this looks like a JSON array; JSON Lines has one object per line (jq -c '.[]' converts it)";
 inline constexpr std::string_view inner_bom_hint =
@@ -97,6 +99,8 @@ inline std::string explain_bad_line(std::string_view raw, std::string_view reaso
   // character, not JSON punctuation) and has a separator.
   const auto lead = static_cast<unsigned char>(first);
   const bool text_start = lead < 0x80 && (std::isalnum(lead) != 0 || first == '"' || first == '_');
+  if (text_start && line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos)
+    return std::string(tsv_hint);
   if (text_start && line.find_first_of(",\t;") != std::string_view::npos) return std::string(csv_hint);
   return std::string(reason);
 }

@@ -9,7 +9,8 @@ namespace {
 TEST(ExplainBadLine, CsvJsonArrayAndPrettyPrintedJson) {
   const std::string bad = "invalid JSON: bad structure (a missing or extra comma, colon, brace or bracket)";
   EXPECT_EQ(prefline::explain_bad_line("challenge,model,grade", bad), prefline::csv_hint);
-  EXPECT_EQ(prefline::explain_bad_line("a\tb\tc\r", bad), prefline::csv_hint);
+  EXPECT_EQ(prefline::explain_bad_line("a\tb\tc\r", bad), prefline::tsv_hint);
+  EXPECT_EQ(prefline::tsv_hint, "this looks like tab-separated values; convert it with csv2jsonl -d '\\t' first");
   EXPECT_EQ(prefline::explain_bad_line("[{\"a\": 1}, {\"a\": 2}]", "expected a JSON object, found an array"),
             prefline::json_array_hint);
   EXPECT_EQ(prefline::explain_bad_line("[", bad), prefline::json_array_hint);
