@@ -56,7 +56,10 @@ FAULTS = [
     ("broken once", ["--mode", "broken", "--fail-first", "1"], [], (2 * CALLS, 0, CALLS, 0), None),
     ("broken", ["--mode", "broken"], [], (3 * CALLS, 0, 3 * CALLS, 0), "unparsed reply"),
     ("nometrics", ["--mode", "nometrics"], [], (3 * CALLS, 0, 3 * CALLS, 0), "unparsed reply"),
-    ("nonjson", ["--mode", "nonjson"], [], (CALLS, 0, 0, CALLS), NO_CONTENT),
+    # A 200 that is not a chat completion (a proxy's page) is asked again.
+    ("nonjson once", ["--mode", "nonjson"], [], (2 * CALLS, CALLS, 0, 0), None),
+    ("nonjson past --max-retries", ["--mode", "nonjson", "--fail-first", "all"], ["--max-retries", "1"],
+     (2 * CALLS, CALLS, 0, CALLS), NO_CONTENT),
     ("401", ["--mode", "401"], [], (CALLS, 0, 0, CALLS), "HTTP 401"),
 ]
 

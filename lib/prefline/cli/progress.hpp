@@ -35,6 +35,22 @@ class Progress {
   }
 
   std::uint64_t records() const { return records_; }
+  bool enabled() const { return enabled_; }
+
+  // A tool's own status line, e.g. "12/40 prompts, 8 calls in flight, ETA
+  // 3 min": `line()` is called, and shown, at most every display interval.
+  template <class Line>
+  void show(Line&& line) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (now < next_display_) return;
+    next_display_ = now + display_interval;
+    fmt::print(stderr, "\r{}: {}\033[K", tool_, line());
+    std::fflush(stderr);
+    shown_ = true;
+  }
+
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   // Clears the display line, so later messages start at column 0.
   void finish() {

@@ -114,6 +114,10 @@ class BadRecords {
     if (!options.rejects.empty()) rejects_ = &outputs.add(options.rejects);
   }
 
+  // The rejects file is `rejects`, opened by the caller, which writes more
+  // than skipped lines to it (generate: replies its filters rejected).
+  BadRecords(const CommonOptions& options, Output& rejects) : skip_(options.skip_invalid), rejects_(&rejects) {}
+
   bool keeps_raw() const { return rejects_->is_open(); }
 
   // `raw` is the record's input bytes; a line end is added when it has none.

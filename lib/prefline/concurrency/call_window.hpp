@@ -2,8 +2,10 @@
 // input order: items enter one after the other, each with its number of
 // tasks; workers run the tasks in the order they were queued; the caller's
 // thread releases finished items from the front, and waits while `window`
-// items are in flight, so memory stays bounded whatever the latency. A task
-// that throws stops the work; the exception comes back to the caller.
+// items are in flight, so memory stays bounded whatever the latency. With
+// Order::completion, items leave as soon as their tasks are done, in the
+// order they finished (a slow item then holds no other back). A task that
+// throws stops the work; the exception comes back to the caller.
 #pragma once
 
 #include <condition_variable>
@@ -11,6 +13,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -25,9 +28,10 @@ class CallWindow {
   // on the caller's thread (inside push and finish), in input order.
   using Work = std::function<void(Item&, std::size_t task, std::size_t worker)>;
   using Release = std::function<void(Item&)>;
+  enum class Order { input, completion };
 
-  CallWindow(std::size_t workers, std::size_t window, Work work, Release release)
-      : window_(window < 1 ? 1 : window), work_(std::move(work)), release_(std::move(release)) {
+  CallWindow(std::size_t workers, std::size_t window, Work work, Release release, Order order = Order::input)
+      : window_(window < 1 ? 1 : window), order_(order), work_(std::move(work)), release_(std::move(release)) {
     try {
       for (std::size_t w = 0; w < workers; ++w) workers_.emplace_back([this, w] { work_loop(w); });
     } catch (...) {
@@ -47,8 +51,10 @@ class CallWindow {
     {
       std::lock_guard lock(mutex_);
       rethrow_locked();
-      held_.push_back(std::make_unique<Entry>(Entry{std::move(item), tasks}));
+      held_.push_back(std::make_unique<Entry>(Entry{std::move(item), tasks, {}}));
       Entry* entry = held_.back().get();
+      entry->self = std::prev(held_.end());
+      if (tasks == 0 && order_ == Order::completion) finished_.push_back(entry);
       for (std::size_t t = 0; t < tasks; ++t) queue_.push_back({entry, t});
     }
     if (tasks > 0) work_ready_.notify_all();
@@ -68,6 +74,7 @@ class CallWindow {
   struct Entry {
     std::unique_ptr<Item> item;
     std::size_t pending;
+    typename std::list<std::unique_ptr<Entry>>::iterator self;  // its place in held_
   };
   struct Task {
     Entry* entry;
@@ -75,6 +82,7 @@ class CallWindow {
   };
 
   void drain(bool all) {
+    if (order_ == Order::completion) return drain_finished(all);
     for (;;) {
       std::unique_ptr<Entry> entry;
       {
@@ -88,6 +96,28 @@ class CallWindow {
         }
         entry = std::move(held_.front());
         held_.pop_front();
+      }
+      release_(*entry->item);
+    }
+  }
+
+  // Completion order: the finished items, as they finished.
+  void drain_finished(bool all) {
+    for (;;) {
+      std::unique_ptr<Entry> entry;
+      {
+        std::unique_lock lock(mutex_);
+        rethrow_locked();
+        if (held_.empty()) return;
+        if (finished_.empty()) {
+          if (!all && held_.size() < window_) return;
+          done_.wait(lock, [&] { return !finished_.empty() || error_; });
+          rethrow_locked();
+        }
+        Entry* ready = finished_.front();
+        finished_.pop_front();
+        entry = std::move(*ready->self);
+        held_.erase(ready->self);
       }
       release_(*entry->item);
     }
@@ -119,7 +149,7 @@ class CallWindow {
       }
       {
         std::lock_guard lock(mutex_);
-        --task.entry->pending;
+        if (--task.entry->pending == 0 && order_ == Order::completion) finished_.push_back(task.entry);
       }
       done_.notify_all();
     }
@@ -137,11 +167,13 @@ class CallWindow {
   }
 
   const std::size_t window_;
+  const Order order_;
   Work work_;
   Release release_;
   mutable std::mutex mutex_;
   std::condition_variable work_ready_, done_;
-  std::deque<std::unique_ptr<Entry>> held_;
+  std::list<std::unique_ptr<Entry>> held_;
+  std::deque<Entry*> finished_;  // Order::completion: done, not yet released
   std::deque<Task> queue_;
   std::exception_ptr error_;
   bool stopping_ = false;

@@ -2,6 +2,9 @@
 // (libcurl; the API key sent as a bearer header) or through a local command
 // (prompt or request JSON on stdin, reply on stdout). Returns the reply text,
 // finish_reason, usage, latency, attempts, or the error of the last attempt.
+// Retried: network errors and timeouts, HTTP 429 and 5xx, and a 200 whose
+// body is not a chat completion (garbage, truncated, no choices: a proxy's
+// page or a provider's hiccup, which the same request usually gets past).
 // One client per thread: it keeps its connection open between calls.
 #pragma once
 
@@ -17,6 +20,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,7 +53,22 @@ struct ChatResult {
   bool cached = false;
   long http_status = 0;        // of the last HTTP attempt (0: none, or a command)
   std::string error;           // why there is no reply
+  // Why each attempt before the last failed (one of the cause names below),
+  // and why the last one did when the call failed.
+  std::vector<std::string_view> retry_causes;
+  std::string_view failure_cause;
 };
+
+// The causes of a failed attempt, as counted in statistics.
+namespace cause {
+inline constexpr std::string_view network = "network";
+inline constexpr std::string_view timeout = "timeout";
+inline constexpr std::string_view rate_limited = "http_429";
+inline constexpr std::string_view server_error = "http_5xx";
+inline constexpr std::string_view other_status = "http_other";
+inline constexpr std::string_view bad_response = "bad_response";
+inline constexpr std::string_view command = "command";
+}  // namespace cause
 
 // Calls to one endpoint over a run, counted by the workers that make them:
 // attempts (every request sent), retries, and calls that failed after them.
@@ -70,6 +89,7 @@ namespace detail {
 struct Attempt {
   ChatResult result;
   bool retryable = false;
+  std::string_view cause;  // when it failed
   double retry_after = 0;  // seconds, from a Retry-After header
 };
 
@@ -139,10 +159,13 @@ class ChatClient {
   ChatClient& operator=(const ChatClient&) = delete;
 
   // The reply, after the retries the errors and `policy` allow. `call_id`
-  // seeds the jitter of the waits.
+  // seeds the jitter of the waits. `before_attempt`, when set, runs before
+  // every attempt (a rate limiter waits there).
   ChatResult complete(const Endpoint& endpoint, const ChatRequest& request, const RetryPolicy& policy,
-                      std::uint64_t call_id) {
+                      std::uint64_t call_id, const std::function<void()>& before_attempt = {}) {
+    std::vector<std::string_view> causes;
     for (int attempt = 0;; ++attempt) {
+      if (before_attempt) before_attempt();
       const double timeout = endpoint.timeout_seconds.value_or(policy.timeout_seconds);
       const auto start = std::chrono::steady_clock::now();
       detail::Attempt outcome = endpoint.is_command() ? run_command(endpoint, request, timeout)
@@ -150,7 +173,12 @@ class ChatClient {
       outcome.result.latency_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       outcome.result.attempts = attempt + 1;
-      if (outcome.result.ok || !outcome.retryable || attempt >= policy.max_retries) return std::move(outcome.result);
+      if (outcome.result.ok || !outcome.retryable || attempt >= policy.max_retries) {
+        if (!outcome.result.ok) outcome.result.failure_cause = outcome.cause;
+        outcome.result.retry_causes = std::move(causes);
+        return std::move(outcome.result);
+      }
+      causes.push_back(outcome.cause);
       const double wait = policy.wait_seconds(attempt, call_id, outcome.retry_after);
       std::this_thread::sleep_for(std::chrono::duration<double>(wait));
     }
@@ -186,16 +214,24 @@ class ChatClient {
     curl_slist_free_all(headers);
     if (code != CURLE_OK) {
       attempt.retryable = true;
+      attempt.cause = code == CURLE_OPERATION_TIMEDOUT ? cause::timeout : cause::network;
       result.error = fmt::format("network error: {}", curl_easy_strerror(code));
       return attempt;
     }
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &result.http_status);
     if (result.http_status != 200) {
       attempt.retryable = RetryPolicy::retryable_status(result.http_status);
+      attempt.cause = result.http_status == 429  ? cause::rate_limited
+                      : result.http_status >= 500 ? cause::server_error
+                                                  : cause::other_status;
       result.error = fmt::format("HTTP {}", result.http_status);
       return attempt;
     }
     detail::read_response(response, result);
+    if (!result.ok) {
+      attempt.retryable = true;
+      attempt.cause = cause::bad_response;
+    }
     return attempt;
   }
 
@@ -213,12 +249,14 @@ class ChatClient {
     int to_child[2], from_child[2];
     if (::pipe2(to_child, O_CLOEXEC) != 0) {
       result.error = "cannot create a pipe";
+      attempt.cause = cause::command;
       return attempt;
     }
     if (::pipe2(from_child, O_CLOEXEC) != 0) {
       ::close(to_child[0]);
       ::close(to_child[1]);
       result.error = "cannot create a pipe";
+      attempt.cause = cause::command;
       return attempt;
     }
     std::vector<char*> argv;
@@ -239,6 +277,7 @@ class ChatClient {
       ::close(to_child[1]);
       ::close(from_child[0]);
       result.error = fmt::format("cannot start {}", command_label_);
+      attempt.cause = cause::command;
       return attempt;
     }
     // Write the input and read the output at the same time (no deadlock on
@@ -278,16 +317,22 @@ class ChatClient {
     ::waitpid(pid, &status, 0);
     if (timed_out) {
       attempt.retryable = true;
+      attempt.cause = cause::timeout;
       result.error = fmt::format("{} timed out", command_label_);
       return attempt;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       attempt.retryable = true;
+      attempt.cause = cause::command;
       result.error = fmt::format("{} failed (status {})", command_label_, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
       return attempt;
     }
     if (endpoint.command_input == CommandInput::request) {
       detail::read_response(output, result);
+      if (!result.ok) {
+        attempt.retryable = true;
+        attempt.cause = cause::bad_response;
+      }
     } else {
       result.ok = true;
       result.text = std::move(output);

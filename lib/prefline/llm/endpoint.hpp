@@ -27,6 +27,10 @@ inline constexpr std::string_view seed = "seed";
 inline constexpr std::string_view extra_body = "extra_body";
 inline constexpr std::string_view timeout = "timeout";
 inline constexpr std::string_view command_input = "command_input";
+inline constexpr std::string_view base_url = "base_url";  // the OpenAI SDK's name for "url"
+inline constexpr std::string_view concurrency = "concurrency";
+inline constexpr std::string_view rpm = "rpm";
+inline constexpr std::string_view tpm = "tpm";
 }  // namespace endpoint_field
 
 // What a local command reads on standard input: the prompt (the last
@@ -52,6 +56,11 @@ struct Endpoint {
   std::optional<std::uint64_t> seed;
   std::string extra_body;  // JSON members added to every request body, e.g. "stop":["\n"]
   std::optional<double> timeout_seconds;  // per attempt; else the retry policy's
+  // Limits of this endpoint, for the tools that honour them (generate):
+  // calls in flight, requests and tokens per minute; 0 = none.
+  int concurrency = 0;
+  double rpm = 0;
+  double tpm = 0;
 
   bool is_command() const { return !command.empty(); }
 };
@@ -96,6 +105,18 @@ inline Endpoint read_endpoint(simdjson::dom::object object, std::size_t index, c
     if (element.get_double().get(seconds) || !(seconds > 0)) throw fail("'timeout' must be a number of seconds > 0");
     endpoint.timeout_seconds = seconds;
   }
+  auto positive = [&](std::string_view name, double& value) {
+    if (object[name].get(element)) return;
+    if (element.get_double().get(value) || !(value > 0)) throw fail(fmt::format("'{}' must be a number > 0", name));
+  };
+  positive(endpoint_field::rpm, endpoint.rpm);
+  positive(endpoint_field::tpm, endpoint.tpm);
+  if (!object[endpoint_field::concurrency].get(element)) {
+    std::int64_t slots = 0;
+    if (element.get_int64().get(slots) || slots < 1 || slots > 4096)
+      throw fail("'concurrency' must be a whole number from 1 to 4096");
+    endpoint.concurrency = static_cast<int>(slots);
+  }
   if (!object[field::command].get(element)) {
     simdjson::dom::array argv;
     if (element.get_array().get(argv) || argv.size() == 0) throw fail("'command' must be a non-empty array of strings");
@@ -111,7 +132,8 @@ inline Endpoint read_endpoint(simdjson::dom::object object, std::size_t index, c
     endpoint.model = endpoint.command.front();
     return endpoint;
   }
-  if (object[field::url].get(element) || !element.is_string()) throw fail("needs 'url' and 'model', or 'command'");
+  if ((object[field::url].get(element) && object[endpoint_field::base_url].get(element)) || !element.is_string())
+    throw fail("needs 'url' (or 'base_url') and 'model', or 'command'");
   endpoint.url = chat_completions_url(std::string(element.get_string().value_unsafe()));
   if (object[field::model].get(element) || !element.is_string()) throw fail("'model' must be a string");
   endpoint.model = std::string(element.get_string().value_unsafe());

@@ -36,6 +36,8 @@ inline constexpr std::string_view finish_reason_field = "finish_reason";
 inline constexpr std::string_view usage_field = "usage";
 inline constexpr std::string_view prompt_tokens_field = "prompt_tokens";
 inline constexpr std::string_view completion_tokens_field = "completion_tokens";
+inline constexpr std::string_view latency_field = "latency_ms";
+inline constexpr std::string_view attempts_field = "attempts";
 }  // namespace detail
 
 class ReplyCache {
@@ -81,7 +83,17 @@ class ReplyCache {
     return fmt::format("{:016x}{:016x}", stable_hash(material, 1), stable_hash(material, 2));
   }
 
-  // The stored reply (ok, cached, no attempts), if any.
+  // The key of a call by the exact request body sent (which holds the
+  // model, messages and every sampling parameter) and `variant` (e.g. the
+  // sample number): the same call on another host or port finds it, and
+  // the API key (never in the body) is never part of it.
+  static std::string key_for_body(std::string_view body, std::uint64_t variant) {
+    return fmt::format("{:016x}{:016x}", stable_hash(body, 0x5eed0000 + variant), stable_hash(body, ~variant));
+  }
+
+  // The stored reply (ok, cached), if any. A text cache has no attempts (0);
+  // a reply_json cache gives back the latency and attempts of the call that
+  // made the reply.
   std::optional<ChatResult> find(const std::string& key) const {
     if (!enabled()) return std::nullopt;
     std::ifstream in(path(key), std::ios::binary);
@@ -106,6 +118,9 @@ class ReplyCache {
     if (!root[detail::usage_field][detail::prompt_tokens_field].get_int64().get(prompt) &&
         !root[detail::usage_field][detail::completion_tokens_field].get_int64().get(completion))
       result.usage = Usage{prompt, completion};
+    if (double latency = 0; !root[detail::latency_field].get_double().get(latency)) result.latency_ms = latency;
+    std::int64_t attempts = 0;
+    if (!root[detail::attempts_field].get_int64().get(attempts)) result.attempts = static_cast<int>(attempts);
     return result;
   }
 
@@ -130,6 +145,8 @@ class ReplyCache {
         json.key(detail::completion_tokens_field).integer(result.usage->completion_tokens);
         json.end_object();
       }
+      json.key(detail::latency_field).number(result.latency_ms);
+      json.key(detail::attempts_field).integer(result.attempts);
       json.end_object();
       json.end_record();
     }

@@ -257,4 +257,45 @@ inline constexpr std::string_view available = "available";
 inline constexpr std::string_view not_sampled = "not_sampled";
 }  // namespace balance_summary
 
+// Generated record (generate output): the answer field, then this object,
+// its keys in this order.
+namespace generation {
+inline constexpr std::string_view generation = "generation";
+inline constexpr std::string_view response = "response";  // the default answer field
+inline constexpr std::string_view model = "model";
+inline constexpr std::string_view endpoint = "endpoint";
+inline constexpr std::string_view temperature = "temperature";
+inline constexpr std::string_view top_p = "top_p";
+inline constexpr std::string_view max_tokens = "max_tokens";
+inline constexpr std::string_view system = "system";
+inline constexpr std::string_view sample = "sample";
+inline constexpr std::string_view seed = "seed";
+inline constexpr std::string_view finish_reason = "finish_reason";
+inline constexpr std::string_view usage = "usage";
+inline constexpr std::string_view prompt_tokens = "prompt_tokens";
+inline constexpr std::string_view completion_tokens = "completion_tokens";
+inline constexpr std::string_view latency_ms = "latency_ms";
+inline constexpr std::string_view attempts = "attempts";
+inline constexpr std::string_view cached = "cached";
+inline constexpr std::string_view duplicate_of = "duplicate_of";  // only on a duplicate
+inline constexpr std::string_view leak = "leak";                  // only with --leak-check
+inline constexpr std::string_view rejected = "rejected";          // only in --rejects: {rule, detail}
+inline constexpr std::string_view rule = "rule";
+inline constexpr std::string_view detail = "detail";
+inline constexpr std::string_view error = "error";                // only in --rejects: a failed call
+// A --system file's lines.
+inline constexpr std::string_view name = "name";
+inline constexpr std::string_view content = "content";
+// OpenAI Batch API files (input: custom_id, method, url, body; output:
+// custom_id, response {status_code, body}, error {code, message}).
+inline constexpr std::string_view custom_id = "custom_id";
+inline constexpr std::string_view method = "method";
+inline constexpr std::string_view url = "url";
+inline constexpr std::string_view body = "body";
+inline constexpr std::string_view response_object = "response";
+inline constexpr std::string_view status_code = "status_code";
+inline constexpr std::string_view code = "code";
+inline constexpr std::string_view message = "message";
+}  // namespace generation
+
 }  // namespace prefline::schema

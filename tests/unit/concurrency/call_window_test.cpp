@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -44,6 +45,61 @@ TEST(CallWindow, ReleasesInInputOrderAndRunsEveryTaskOnce) {
   window.finish();
   ASSERT_EQ(released.size(), 500u);
   for (std::size_t i = 0; i < released.size(); ++i) EXPECT_EQ(released[i], i);
+}
+
+TEST(CallWindow, CompletionOrderReleasesAFastItemBeforeASlowOneAndEveryItemOnce) {
+  std::vector<std::size_t> released;
+  std::atomic<bool> slow_may_finish{false};
+  {
+    prefline::CallWindow<Item> window(
+        4, 8,
+        [&](Item& item, std::size_t task, std::size_t) {
+          // Item 0 waits until item 1 has been released: only completion
+          // order can get past it.
+          if (item.index == 0)
+            while (!slow_may_finish) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          ++item.runs[task];
+        },
+        [&](Item& item) {
+          released.push_back(item.index);
+          if (item.index == 1) slow_may_finish = true;
+        },
+        prefline::CallWindow<Item>::Order::completion);
+    for (std::size_t i = 0; i < 6; ++i) {
+      auto item = std::make_unique<Item>(i == 5 ? 0 : 2);
+      item->index = i;
+      window.push(std::move(item), i == 5 ? 0 : 2);
+    }
+    window.finish();
+  }
+  ASSERT_EQ(released.size(), 6u);
+  EXPECT_NE(released.front(), 0u);
+  EXPECT_EQ(std::count(released.begin(), released.end(), 0u), 1);
+  std::vector<std::size_t> sorted = released;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5}));
+}
+
+TEST(CallWindow, CompletionOrderStillHoldsNoMoreThanTheWindow) {
+  constexpr std::size_t limit = 3;
+  std::atomic<std::size_t> max_held{0};
+  prefline::CallWindow<Item>* self = nullptr;
+  prefline::CallWindow<Item> window(
+      2, limit,
+      [&](Item& item, std::size_t task, std::size_t) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200 + (item.index % 3) * 300));
+        ++item.runs[task];
+      },
+      [&](Item&) { max_held = std::max(max_held.load(), self->held()); },
+      prefline::CallWindow<Item>::Order::completion);
+  self = &window;
+  for (std::size_t i = 0; i < 40; ++i) {
+    auto item = std::make_unique<Item>(1);
+    item->index = i;
+    window.push(std::move(item), 1);
+  }
+  window.finish();
+  EXPECT_LE(max_held.load(), limit);
 }
 
 TEST(CallWindow, HoldsNoMoreThanTheWindow) {

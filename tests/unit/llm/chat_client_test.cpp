@@ -155,12 +155,47 @@ TEST(ChatClient, ConnectionRefusedIsRetriedThenReported) {
   EXPECT_EQ(result.attempts, 3);
 }
 
-TEST(ChatClient, MalformedResponseFailsWithoutRetry) {
+TEST(ChatClient, MalformedResponseIsRetriedThenReported) {
   LoopbackServer server([](int) { return Scripted{200, R"({"choices":[{"message":{"content":42}}]})"}; });
-  const ChatResult result = ask(http_endpoint(server), quick_policy());
+  const ChatResult result = ask(http_endpoint(server), quick_policy(2));
   EXPECT_FALSE(result.ok);
   EXPECT_EQ(result.error, "the response has no choices[0].message.content");
-  EXPECT_EQ(result.attempts, 1);
+  EXPECT_EQ(result.attempts, 3);
+  EXPECT_EQ(server.requests(), 3);
+  EXPECT_EQ(result.failure_cause, prefline::llm::cause::bad_response);
+  ASSERT_EQ(result.retry_causes.size(), 2u);
+  EXPECT_EQ(result.retry_causes[0], prefline::llm::cause::bad_response);
+}
+
+TEST(ChatClient, GarbageThenAValidCompletionSucceeds) {
+  // A proxy's HTML page, a truncated body, a body without choices: each is
+  // asked again, and the reply that finally comes is the result.
+  LoopbackServer server([](int n) {
+    if (n == 0) return Scripted{200, "<html><body>Bad Gateway</body></html>"};
+    if (n == 1) return Scripted{200, R"({"choices":[{"message":{"content":"cut)"};
+    if (n == 2) return Scripted{200, R"({"object":"chat.completion"})"};
+    return Scripted{200, completion("finally")};
+  });
+  const ChatResult result = ask(http_endpoint(server), quick_policy(3));
+  ASSERT_TRUE(result.ok) << result.error;
+  EXPECT_EQ(result.text, "finally");
+  EXPECT_EQ(result.attempts, 4);
+  EXPECT_EQ(result.retry_causes, (std::vector<std::string_view>{"bad_response", "bad_response", "bad_response"}));
+  EXPECT_TRUE(result.failure_cause.empty());
+}
+
+TEST(ChatClient, RetryCausesNameStatusesAndTheBeforeAttemptHookRunsEachTime) {
+  LoopbackServer server([](int n) {
+    return n == 0 ? Scripted{429, "later"} : n == 1 ? Scripted{503, "busy"} : Scripted{200, completion("ok")};
+  });
+  const Endpoint endpoint = http_endpoint(server);
+  ChatClient client;
+  int hooks = 0;
+  const ChatResult result =
+      client.complete(endpoint, prefline::llm::request_for(endpoint, "x"), quick_policy(), 1, [&] { ++hooks; });
+  ASSERT_TRUE(result.ok);
+  EXPECT_EQ(hooks, 3);
+  EXPECT_EQ(result.retry_causes, (std::vector<std::string_view>{"http_429", "http_5xx"}));
 }
 
 TEST(ChatClient, SendsTheKeyFromTheEnvironmentAsABearerHeader) {

@@ -82,7 +82,7 @@ TEST(Endpoint, MessagesNameTheEntryAndTheProblem) {
   EXPECT_TRUE(not_array.ends_with("endpoints_bad.json' is not a JSON array of judges")) << not_array;
   EXPECT_EQ(usage_error("[1]"), "--judges: judge 1 is not an object");
   EXPECT_EQ(usage_error(R"([{"name":""}])"), "--judges: judge 1: 'name' must be a non-empty string");
-  EXPECT_EQ(usage_error(R"([{"name":"x"}])"), "--judges: judge 1 'x': needs 'url' and 'model', or 'command'");
+  EXPECT_EQ(usage_error(R"([{"name":"x"}])"), "--judges: judge 1 'x': needs 'url' (or 'base_url') and 'model', or 'command'");
   EXPECT_EQ(usage_error(R"([{"name":"x","command":[]}])"),
             "--judges: judge 1 'x': 'command' must be a non-empty array of strings");
   EXPECT_EQ(usage_error(R"([{"name":"x","url":"u","model":"m","max_tokens":0}])"),
@@ -124,6 +124,32 @@ TEST(Endpoint, NamesMustBeUnique) {
   } catch (const prefline::UsageError& error) {
     EXPECT_STREQ(error.what(), "judge 'same' is given twice");
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Endpoint, ReadsBaseUrlAndTheLimitsOfAnEndpoint) {
+  const auto endpoints = prefline::llm::read_endpoint_file(write_file("endpoints_limits.json", R"([
+    {"name": "a", "base_url": "http://h:1/v1", "model": "m", "concurrency": 4, "rpm": 600, "tpm": 90000},
+    {"name": "b", "url": "http://h:2/v1", "model": "n"}])"));
+  ASSERT_EQ(endpoints.size(), 2u);
+  EXPECT_EQ(endpoints[0].url, "http://h:1/v1/chat/completions");
+  EXPECT_EQ(endpoints[0].concurrency, 4);
+  EXPECT_DOUBLE_EQ(endpoints[0].rpm, 600);
+  EXPECT_DOUBLE_EQ(endpoints[0].tpm, 90000);
+  EXPECT_EQ(endpoints[1].concurrency, 0);
+  EXPECT_DOUBLE_EQ(endpoints[1].rpm, 0);
+}
+
+TEST(Endpoint, BadLimitsAreNamed) {
+  EXPECT_EQ(usage_error(R"([{"name":"a","url":"http://h/v1","model":"m","rpm":0}])"),
+            "--judges: judge 1 'a': 'rpm' must be a number > 0");
+  EXPECT_EQ(usage_error(R"([{"name":"a","url":"http://h/v1","model":"m","concurrency":1.5}])"),
+            "--judges: judge 1 'a': 'concurrency' must be a whole number from 1 to 4096");
+  EXPECT_EQ(usage_error(R"([{"name":"a","model":"m"}])"),
+            "--judges: judge 1 'a': needs 'url' (or 'base_url') and 'model', or 'command'");
 }
 
 }  // namespace

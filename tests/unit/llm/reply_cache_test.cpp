@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <dirent.h>
 #include <stdlib.h>
 
@@ -188,6 +190,38 @@ TEST(ReplyCache, NoFolderMeansNoCache) {
   ChatResult reply;
   reply.ok = true;
   EXPECT_FALSE(cache.store("abc", reply));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ReplyCache, KeyForBodyDependsOnTheBodyAndVariantOnly) {
+  const std::string body = R"({"model":"m","messages":[{"role":"user","content":"hi"}],"max_tokens":8,"temperature":0.7,"seed":5})";
+  const std::string key = prefline::llm::ReplyCache::key_for_body(body, 0);
+  EXPECT_EQ(key.size(), 32u);
+  EXPECT_EQ(key, prefline::llm::ReplyCache::key_for_body(body, 0));
+  EXPECT_NE(key, prefline::llm::ReplyCache::key_for_body(body, 1));
+  EXPECT_NE(key, prefline::llm::ReplyCache::key_for_body(body + " ", 0));
+}
+
+TEST(ReplyCache, ReplyJsonKeepsLatencyAndAttemptsOfTheOriginalCall) {
+  const std::string folder = ::testing::TempDir() + "reply_cache_latency";
+  std::filesystem::remove_all(folder);
+  const prefline::llm::ReplyCache cache(folder, prefline::llm::ReplyCache::Format::reply_json);
+  prefline::llm::ChatResult reply;
+  reply.ok = true;
+  reply.text = "answer";
+  reply.latency_ms = 123.5;
+  reply.attempts = 3;
+  ASSERT_TRUE(cache.store("k1", reply));
+  const auto found = cache.find("k1");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_TRUE(found->cached);
+  EXPECT_EQ(found->text, "answer");
+  EXPECT_DOUBLE_EQ(found->latency_ms, 123.5);
+  EXPECT_EQ(found->attempts, 3);
+  std::filesystem::remove_all(folder);
 }
 
 }  // namespace
