@@ -18,14 +18,16 @@ configure: deps
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-# The tools alone (CMake target 'tools'), in the same build folder as 'build',
-# so a later 'make test' compiles only what is left.
+# The tools alone (CMake target 'tools') and the stand-in model endpoint the
+# demo's generation stage asks (judge_server, a test server), in the same
+# build folder as 'build', so a later 'make test' compiles only what is left.
 build-tools: configure
-	cmake --build $(BUILD) -j$(JOBS) --target tools
+	cmake --build $(BUILD) -j$(JOBS) --target tools judge_server
 
 # Runs the example pipeline of examples/ (every stage of Makefile.pipeline:
-# the default grades -> pairs -> dataset chain, then its duel and sft targets)
-# and says where its outputs are.
+# the default grades -> pairs -> dataset chain, then its duel and sft targets,
+# then its generate target against the stand-in endpoint, started and stopped
+# by scripts/demo-generate) and says where its outputs are.
 # demo-run does the same with the tools already built (tests/readme/ runs it).
 DEMO := out/demo
 demo: build-tools
@@ -33,6 +35,7 @@ demo: build-tools
 
 demo-run:
 	$(MAKE) --no-print-directory -f Makefile.pipeline BIN=$(BUILD)/bin OUT=$(DEMO) all duel sft
+	scripts/demo-generate $(BUILD)/bin $(DEMO)
 	@echo
 	@echo "demo outputs (in $(DEMO)/):"
 	@for f in $(DEMO)/*.jsonl; do printf '  %-32s %6d records\n' "$$f" "$$(wc -l < "$$f")"; done
@@ -46,6 +49,9 @@ demo-run:
 	@printf '  %-32s duel summary: %s\n' $(DEMO)/duel.json "$$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print("challenger %.2f vs king %.2f, lcb %.4f, accepted %s" % (s["challenger_score"], s["king_score"], s["lcb"], s["accepted"]))' $(DEMO)/duel.json)"
 	@printf '  %-32s report (and $(DEMO)/report.html, one page with SVG charts)\n' $(DEMO)/report.md
 	@printf '  %-32s SFT mixes: %s\n' $(DEMO)/sft/ "$$(cd $(DEMO)/sft && printf '%s ' *.jsonl *.csv)"
+	@printf '  %-32s from the STAND-IN endpoint: %s answers, %s king/challenger turns judged and routed (%s)\n' $(DEMO)/gen/ \
+	  "$$(wc -l < $(DEMO)/gen/answers.jsonl)" "$$(wc -l < $(DEMO)/gen/judged.jsonl)" \
+	  "$$(python3 -c 'import json, sys, collections; print(", ".join("%s %d" % kv for kv in sorted(collections.Counter(json.loads(l)["bucket"] for l in open(sys.argv[1])).items())))' $(DEMO)/gen/judged.jsonl)"
 	@echo "first grade record ($(DEMO)/grades.jsonl):"
 	@head -n 1 $(DEMO)/grades.jsonl
 	@echo "first item record ($(DEMO)/items.jsonl):"
@@ -119,7 +125,7 @@ fuzz:
 # keeps binaries that run on any x86-64. Settings: see bench/run.sh (e.g. make
 # bench ROWS=100000).
 BENCH_BUILD ?= build-bench
-BENCH_BINARIES := csv2jsonl consensus pairup bucket duel-judge judge_server
+BENCH_BINARIES := csv2jsonl consensus pairup bucket duel-judge generate judge_server
 bench: deps
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DPREFLINE_NATIVE=ON $(CMAKE_FLAGS)
 	cmake --build $(BENCH_BUILD) -j$(JOBS) --target $(BENCH_BINARIES)

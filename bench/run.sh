@@ -12,6 +12,7 @@
 #   ITEM_COUNTS           bench/memory.sh item counts (default "10000 100000 1000000")
 #   CSVKIT_ROWS           rows of the csvjson comparison (default 100000)
 #   DUEL_TURNS, DUEL_AGGREGATE_TURNS   bench/duel.sh's arguments (default 6400 and 1000000)
+#   GENERATE_CALLS, GENERATE_CACHED    bench/generate.sh's arguments (default 20000 and 1000000)
 #   RESULTS               the results file (default bench/results.json)
 #   DOCS=0                do not regenerate docs/PERFORMANCE.md and docs/performance.svg
 #   BIN, BENCH_DATA       see bench/lib.bash
@@ -29,11 +30,13 @@ item_counts=${ITEM_COUNTS:-10000 100000 1000000}
 export CSVKIT_ROWS=${CSVKIT_ROWS:-100000}
 duel_turns=${DUEL_TURNS:-6400}
 duel_aggregate_turns=${DUEL_AGGREGATE_TURNS:-1000000}
+generate_calls=${GENERATE_CALLS:-20000}
+generate_cached=${GENERATE_CACHED:-1000000}
 results=${RESULTS:-bench/results.json}
 docs=${DOCS:-1}
 export BIN=$bin BENCH_DATA=$data_dir
 
-bench_need_bin csv2jsonl consensus pairup bucket duel-judge
+bench_need_bin csv2jsonl consensus pairup bucket duel-judge generate
 bench_install_time
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -64,6 +67,7 @@ step bucket env BENCH_NAME=bucket bench/bucket.sh "$rows"
 step memory env BENCH_NAME=memory ROWS="$rows" bench/memory.sh "$item_counts"
 step scaling env BENCH_NAME=scaling bench/scaling.sh "$sizes"
 step duel env DUEL_JUDGE="$bin/duel-judge" bench/duel.sh "$duel_turns" "$duel_aggregate_turns"
+step generate bench/generate.sh "$generate_calls" "$generate_cached"
 
 settings=$(printf '{"rows":%s,"runs":%s,"sizes":"%s","item_counts":"%s","csvkit_rows":%s,"duel_turns":%s,"duel_aggregate_turns":%s,"wall_s":%s}' \
   "$rows" "$RUNS" "$sizes" "$item_counts" "$CSVKIT_ROWS" "$duel_turns" "$duel_aggregate_turns" "$(($(date +%s) - start))")

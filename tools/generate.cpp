@@ -122,13 +122,17 @@ Answers:
                           generation). Chaining two runs (--as king, then --as
                           challenger) needs a second name, e.g.
                           challenger_generation
+      --model-field FIELD also write the model's name at the top level, under
+                          FIELD (e.g. model: the candidate field consensus
+                          and pairup key answers by)
       --files             the answer is a map of files {"index.html": ...},
                           read from the reply's bold file names each followed
                           by a fenced code block (**index.html** then
                           ```html ... ```); a reply without them is rejected
                           (rule files)
-      --overwrite         replace the --as and --generation-field fields a
-                          record has (otherwise such a record is bad)
+      --overwrite         replace the --as, --generation-field and
+                          --model-field fields a record has (otherwise such a
+                          record is bad)
 
 Filters (a rejected reply is asked again with the next try's seed, up to
 --filter-retries times; then its record goes to --rejects with
@@ -254,6 +258,7 @@ struct Options {
   std::uint64_t seed = 0;
   std::string as = "response";
   std::string generation_field = "generation";
+  std::string model_field;
   bool files = false;
   bool overwrite = false;
   bool strip_thinking = false;
@@ -356,6 +361,10 @@ Settings make_settings(const Options& options) {
   settings.fields.leak = options.leak_check;
   settings.fields.answer = options.as;
   settings.fields.generation = options.generation_field;
+  settings.fields.model_field = options.model_field;
+  if (!options.model_field.empty() &&
+      (options.model_field == options.as || options.model_field == options.generation_field))
+    throw prefline::UsageError("--model-field must differ from --as and --generation-field");
   settings.fields.overwrite = options.overwrite;
 
   for (const auto& pattern : options.reject_regex) settings.filter.add_reject_regex(pattern);
@@ -685,10 +694,11 @@ class AnswerWriter {
   // cut out with --overwrite), and whether a member needs a comma first.
   std::string_view record_head(const Prompt& prompt) {
     std::string_view text(prompt.text.data(), prompt.text.size());
-    if (prompt.record.has_answer || prompt.record.has_generation) {
+    if (prompt.record.has_answer || prompt.record.has_generation || prompt.record.has_model_field) {
       bool now_empty = false;
       scratch_ = std::string(text);
-      for (const std::string* name : {&settings_.fields.answer, &settings_.fields.generation}) {
+      for (const std::string* name : {&settings_.fields.answer, &settings_.fields.generation, &settings_.fields.model_field}) {
+        if (name->empty()) continue;
         simdjson::padded_string padded(scratch_);
         prefline::JsonlLine line{std::string_view(padded.data(), padded.size()), prompt.line,
                                  padded.size() + simdjson::SIMDJSON_PADDING};
@@ -709,6 +719,7 @@ class AnswerWriter {
     out.append(head);
     if (!empty_) out.push_back(',');
     prefline::JsonWriter json(out);
+    if (!settings_.fields.model_field.empty()) json.key(settings_.fields.model_field).string(model.name);
     json.key(settings_.fields.answer);
     if (!answer.reply.ok) {
       json.null();
@@ -887,6 +898,7 @@ int main(int argc, char** argv) {
         app.add_option("--seed", options.seed);
         app.add_option("--as", options.as);
         app.add_option("--generation-field", options.generation_field);
+        app.add_option("--model-field", options.model_field);
         app.add_flag("--files", options.files);
         app.add_flag("--overwrite", options.overwrite);
         app.add_flag("--strip-thinking", options.strip_thinking);

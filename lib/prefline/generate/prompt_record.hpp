@@ -27,6 +27,7 @@ struct PromptFields {
   std::string leak;              // dotted path of the hidden reference, or ""
   std::string answer;            // --as: the record must not have it (unless overwrite)
   std::string generation;        // likewise
+  std::string model_field;       // likewise, when given
   bool overwrite = false;
 };
 
@@ -34,7 +35,7 @@ struct PromptRecord {
   std::vector<llm::ChatMessage> messages;
   std::uint64_t key = 0;
   std::string reference;  // with a leak check
-  bool has_answer = false, has_generation = false;
+  bool has_answer = false, has_generation = false, has_model_field = false;
 };
 
 namespace detail {
@@ -94,6 +95,7 @@ inline std::string read_prompt(simdjson::dom::element record, const PromptFields
   simdjson::dom::element value;
   out.has_answer = !object.at_key(fields.answer).get(value);
   out.has_generation = !object.at_key(fields.generation).get(value);
+  out.has_model_field = !fields.model_field.empty() && !object.at_key(fields.model_field).get(value);
   if (!fields.overwrite) {
     if (out.has_answer)
       return fmt::format("the record has '{}' already: --overwrite replaces it, or --as NAME writes the answer elsewhere",
@@ -102,6 +104,10 @@ inline std::string read_prompt(simdjson::dom::element record, const PromptFields
       return fmt::format("the record has '{}' already (from an earlier generate?): --generation-field NAME "
                          "(e.g. {}_generation) keeps both, --overwrite replaces it",
                          fields.generation, fields.answer);
+    if (out.has_model_field)
+      return fmt::format("the record has '{}' already: --overwrite replaces it, or --model-field NAME names another "
+                         "field",
+                         fields.model_field);
   }
   bool have_messages = false;
   if (detail::find_path(record, fields.messages, value)) {
