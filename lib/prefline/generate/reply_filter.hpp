@@ -8,12 +8,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <pthread.h>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -115,6 +118,49 @@ inline std::string regex_problem(std::regex_constants::error_type code) {
   return "not a valid regular expression";
 }
 
+// libstdc++'s std::regex matches by recursion, about one stack frame per
+// character a repetition like `.*` consumes (~280 bytes each at -O2): a
+// 30 000-character line overflows a thread's default 8 MiB stack and kills
+// the process. Short texts are searched on the caller's stack; a longer one
+// on a thread of its own whose stack grows with the text (reserved, not
+// touched: only the pages the recursion reaches are used). Should that
+// thread not start, the search runs here as before.
+inline constexpr std::size_t inline_regex_bytes = 8 * 1024;
+inline constexpr std::size_t regex_stack_per_byte = 1024;
+
+inline bool regex_search_text(std::string_view text, const std::regex& regex) {
+  if (text.size() <= inline_regex_bytes) return std::regex_search(text.begin(), text.end(), regex);
+  struct Job {
+    std::string_view text;
+    const std::regex* regex;
+    bool found = false;
+    std::exception_ptr error;
+  } job{text, &regex, false, nullptr};
+  pthread_attr_t attributes;
+  if (pthread_attr_init(&attributes) != 0) return std::regex_search(text.begin(), text.end(), regex);
+  const std::size_t stack = 8 * 1024 * 1024 + text.size() * regex_stack_per_byte;
+  pthread_t thread;
+  const bool started =
+      pthread_attr_setstacksize(&attributes, stack) == 0 &&
+      pthread_create(
+          &thread, &attributes,
+          [](void* argument) -> void* {
+            Job& work = *static_cast<Job*>(argument);
+            try {
+              work.found = std::regex_search(work.text.begin(), work.text.end(), *work.regex);
+            } catch (...) {
+              work.error = std::current_exception();
+            }
+            return nullptr;
+          },
+          &job) == 0;
+  pthread_attr_destroy(&attributes);
+  if (!started) return std::regex_search(text.begin(), text.end(), regex);
+  pthread_join(thread, nullptr);
+  if (job.error) std::rethrow_exception(job.error);
+  return job.found;
+}
+
 }  // namespace detail
 
 // The first JSON object the reply holds: the whole reply (after trimming
@@ -167,8 +213,11 @@ struct Rejection {
 class ReplyFilter {
  public:
   // ECMAScript std::regex, searched for anywhere in the reply (anchor with ^
-  // or $ to match at an end; ^ and $ match only at the reply's ends). A bad
-  // pattern throws UsageError "--reject-regex 'X': <why>".
+  // or $ to match at an end; ^ and $ match only at the reply's ends; '.'
+  // does not match a line break). A bad pattern throws UsageError
+  // "--reject-regex 'X': <why>". std::regex backtracks: a pattern such as
+  // `.*x` (unanchored, a repetition then a literal) takes time quadratic in
+  // a long line; prefer anchored or literal patterns.
   void add_reject_regex(const std::string& pattern) {
     try {
       patterns_.emplace_back(pattern, std::regex(pattern, std::regex::ECMAScript | std::regex::optimize));
@@ -185,7 +234,7 @@ class ReplyFilter {
 
   std::optional<Rejection> check(std::string_view reply) const {
     for (const auto& [text, regex] : patterns_)
-      if (std::regex_search(reply.begin(), reply.end(), regex))
+      if (detail::regex_search_text(reply, regex))
         return Rejection{"reject-regex", fmt::format("matches '{}'", text)};
     if (min_chars_ > 0 || max_chars_) {
       const std::size_t length = code_points(reply);

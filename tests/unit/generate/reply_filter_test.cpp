@@ -83,6 +83,18 @@ TEST(GenerateReplyFilter, RulesAreCheckedInOrderRegexMinMaxJson) {
   EXPECT_EQ(filter_verdict(filter, "{}"), "pass");
 }
 
+TEST(GenerateReplyFilter, LongLinesDoNotOverflowTheRegexStack) {
+  // libstdc++ recurses once per character `.*` takes: 100 000 characters on
+  // one line would overflow an 8 MiB stack if searched on it.
+  ReplyFilter filter;
+  filter.add_reject_regex("^.*MARKER");
+  filter.add_reject_regex("^<tool_call>");
+  const std::string line(100000, 'a');
+  EXPECT_EQ(filter_verdict(filter, line), "pass");
+  EXPECT_EQ(filter_verdict(filter, line + "MARKER"), "reject-regex: matches '^.*MARKER'");
+  EXPECT_EQ(filter_verdict(filter, "<tool_call>" + line), "reject-regex: matches '^<tool_call>'");
+}
+
 TEST(GenerateReplyFilter, BadPatternIsAUsageErrorInOurWords) {
   const auto message = [](const std::string& pattern) -> std::string {
     ReplyFilter filter;
