@@ -16,34 +16,13 @@
 #include "prefline/duel/metric.hpp"
 #include "prefline/text/same_text.hpp"
 #include "prefline/text/string_map.hpp"
+#include "prefline/text/thinking.hpp"
 
 namespace prefline::duel {
 
-namespace detail {
-// Removes every `open` ... `close` block (an unclosed one to the end), in
-// one pass: the text is copied, and when the copy ends with `open` (which
-// may form anew where a block was cut out, as "<thi" + "nk>") that tag is
-// taken back and the input skipped to after the next `close`. (`close` cannot
-// overlap `open`: it starts with "</".)
-inline std::string strip_blocks(std::string_view text, std::string_view open, std::string_view close) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t p = 0; p < text.size();) {
-    const char c = text[p++];
-    out.push_back(c);
-    if (c != open.back() || out.size() < open.size() || !std::string_view(out).ends_with(open)) continue;
-    out.resize(out.size() - open.size());
-    const std::size_t end = text.find(close, p);
-    if (end == std::string_view::npos) break;  // an unclosed block: everything after it is still thinking
-    p = end + close.size();
-  }
-  return out;
-}
-}  // namespace detail
-
-inline std::string strip_thinking(std::string_view reply) {
-  return detail::strip_blocks(detail::strip_blocks(reply, "<think>", "</think>"), "<thinking>", "</thinking>");
-}
+// Thinking blocks are removed the same way for judges' replies and for
+// generated answers (text/thinking.hpp); the name stays callable here.
+using prefline::strip_thinking;
 
 // A verdict object: every metric at 0, 1 or 2 (numbers, or strings "0".."2").
 // A metric given twice counts by its first occurrence (a judge's reply), or,

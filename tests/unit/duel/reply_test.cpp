@@ -1,6 +1,6 @@
 // duel/reply.hpp: verdict objects, and whole replies checked against the
-// plain definition (try every '{' in turn) on random texts; strip_thinking
-// against erasing block by block.
+// plain definition (try every '{' in turn) on random texts. (strip_thinking
+// is tested in text/thinking_test.cpp.)
 #include "prefline/duel/reply.hpp"
 
 #include <gtest/gtest.h>
@@ -11,7 +11,6 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include <simdjson.h>
@@ -91,37 +90,6 @@ TEST(DuelParseReply, TakesTheLastVerdictAroundProseFencesAndThinking) {
       "```json\n{\"correctness\":0,\"grounding\":1,\"progress\":2,\"protocol\":0,\"efficiency\":1}\n```\n"
       "and a broken one {\"correctness\":2,";
   EXPECT_EQ(prefline::duel::parse_reply(reply, metrics), (prefline::duel::Verdict{0, 1, 2, 0, 1}));
-}
-
-// strip_thinking by its definition: erase the first block until none is left.
-std::string naive_strip_thinking(std::string text) {
-  for (const auto& [open, close] : {std::pair<std::string, std::string>{"<think>", "</think>"},
-                                    std::pair<std::string, std::string>{"<thinking>", "</thinking>"}}) {
-    for (;;) {
-      const std::size_t start = text.find(open);
-      if (start == std::string::npos) break;
-      const std::size_t end = text.find(close, start);
-      text.erase(start, end == std::string::npos ? std::string::npos : end + close.size() - start);
-    }
-  }
-  return text;
-}
-
-TEST(DuelStripThinking, AgreesWithErasingBlockByBlockOnRandomTexts) {
-  static const std::vector<std::string> pieces = {"<think>", "</think>", "<thinking>", "</thinking>", "<thi", "nk>",
-                                                  "ng>", "</", "<", ">", "x", "{\"a\":1}", "think"};
-  std::mt19937_64 random(5);
-  std::size_t changed = 0;
-  for (int round = 0; round < 20000; ++round) {
-    std::string text;
-    const std::size_t count = random() % 30;
-    for (std::size_t i = 0; i < count; ++i) text += pieces[random() % pieces.size()];
-    const std::string expected = naive_strip_thinking(text);
-    ASSERT_EQ(prefline::duel::strip_thinking(text), expected) << text;
-    changed += expected != text;
-  }
-  EXPECT_GT(changed, 10000u);
-  EXPECT_EQ(prefline::duel::strip_thinking("a<thi<think>x</think>nk>b</think>c<thinking>d"), "ac");
 }
 
 }  // namespace
