@@ -675,6 +675,7 @@ class AnswerWriter {
       return true;
     }
     summary.set_read(stats_.prompts - bad_->skipped());
+    summary.set_left_out_unit("answers");
     summary.set_written(stats_.answers);
     const std::string_view keep = rejects_ != nullptr ? std::string_view() : std::string_view("--rejects FILE keeps them");
     summary.left_out("rejected", stats_.rejected, "a filter rejected every try", keep);

@@ -33,7 +33,8 @@ FENCE = re.compile(r"^(```|~~~)\s*([A-Za-z0-9_+-]*)\s*$")
 MARKER = re.compile(r"^<!--\s*readme-test:\s*(.*?)\s*-->\s*$")
 SKIP = re.compile(r"^skip\s*\((.+)\)$")
 # What the examples read, copied from the repository into the scratch folder.
-SCRATCH_COPIES = ["examples", "tests/fixtures", "Makefile.pipeline", "Makefile"]
+SCRATCH_COPIES = ["examples", "tests/fixtures", "tests/support/judge_server.bash", "tests/generate/answer_batch.py",
+                  "scripts/demo-generate", "Makefile.pipeline", "Makefile"]
 BLOCK_TIMEOUT_SECONDS = 300
 # Bash runs each block after this prelude; the ERR trap names the failing
 # command and its line (relative to the block) in a file the runner reads.

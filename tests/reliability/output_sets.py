@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """All files or none: a tool with side files (consensus --stats, pairup
 --stats, bucket --stats and --out-dir, report --html, duel-judge --stats,
---rejects of every tool) publishes
+generate --stats, --rejects of every tool) publishes
 them only when every one of them is written. A full disk (/dev/full) on the
 -o file or on a side file, with the options in either order on the command
 line, must end with exit 1, 'TOOL: write error: '/dev/full': No space left
@@ -11,6 +11,7 @@ file) in the folder.
 Usage: output_sets.py --bin DIR
 """
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -42,6 +43,17 @@ def verdict_turn(i):
                         "judgements": judgements}, separators=(",", ":")) + "\n").encode()
 
 
+def prompt_record(i):
+    return (json.dumps({"id": i, "prompt": f"question {i}"}) + "\n").encode()
+
+
+# generate's model: a local command that answers with the prompt (no server needed).
+MODELS_DIR = tempfile.mkdtemp(prefix="output-sets-models-")
+atexit.register(shutil.rmtree, MODELS_DIR, True)
+MODELS = os.path.join(MODELS_DIR, "models.json")
+with open(MODELS, "w") as models_file:
+    json.dump([{"name": "echo", "command": ["cat"]}], models_file)
+
 GRADES_CSV = relib.GRADES_HEADER + b"".join(relib.grade_row(i) for i in range(COUNT))
 SKIP = ["--skip-invalid", "--rejects"]
 
@@ -60,6 +72,7 @@ CASES = [
     ("balance", [], jsonl(relib.candidate_record), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
     ("report", [], jsonl(relib.judged_record), ["-o", "{}"], [["--html", "{}"], [*SKIP, "{}"]]),
     ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
+    ("generate", ["--models", MODELS], jsonl(prompt_record), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
 ]
 
 

@@ -28,6 +28,9 @@ class RunSummary {
       : tool_(tool), read_unit_(read_unit), written_unit_(written_unit) {}
 
   void set_read(std::uint64_t n) { read_ = n; }
+  // What is left out, when it is neither what is read nor what is written
+  // alone (generate reads prompts, writes answers and leaves out answers).
+  void set_left_out_unit(std::string_view unit) { left_out_unit_ = unit; }
   void set_written(std::uint64_t n) { written_ = n; }
 
   // Records left out by one rule: its name (as in the output's flags or
@@ -55,7 +58,9 @@ class RunSummary {
                                    written_unit_.empty() ? std::string() : unit(written_unit_, written_) + " ");
     if (!reasons_.empty()) {
       text += fmt::format(", {} {}left out: ", left_out_total(),
-                          written_unit_.empty() ? std::string() : unit(read_unit_, left_out_total()) + " ");
+                          written_unit_.empty() ? std::string()
+                                                : unit(left_out_unit_.empty() ? read_unit_ : left_out_unit_,
+                                                       left_out_total()) + " ");
       if (reasons_.size() == 1) {
         const Reason& reason = reasons_.front();
         text += reason.name;
@@ -129,7 +134,7 @@ class RunSummary {
     std::string detail;
     std::string fix;
   };
-  std::string tool_, read_unit_, written_unit_;
+  std::string tool_, read_unit_, written_unit_, left_out_unit_;
   std::uint64_t read_ = 0, written_ = 0;
   std::vector<Reason> reasons_;
   std::string empty_reason_;
