@@ -1,11 +1,13 @@
-// judge_server: a loopback stand-in for an LLM judge, speaking the OpenAI
-// chat-completions API, for the duel-judge tests and bench/duel.sh. Its
+// judge_server: a loopback stand-in for an LLM judge (or, with --role model,
+// for the model that answers prompts), speaking the OpenAI chat-completions
+// API, for the duel-judge and generate tests, the demo and the benchmarks. Its
 // verdicts follow from the prompt text alone (so tests know them in advance),
 // and it can be told to answer slowly, fail with 429/500/401 (the 401 echoing
 // the key, as OpenAI's does), drop, truncate or reset the connection, answer
 // with HTML or a verdict missing a metric, or wrap its verdict in prose,
-// thinking blocks, code fences or broken JSON. Not a tool: it is built with
-// the tests and never installed.
+// thinking blocks, code fences or broken JSON. Its answers (model role)
+// follow from the request, and directives in the prompt choose a behaviour per
+// prompt. Not a tool: it is built with the tests and never installed.
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -23,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -51,8 +54,10 @@ namespace {
 constexpr std::string_view tool = "judge_server";
 
 constexpr std::string_view help = R"(Usage: judge_server [OPTIONS]
-A loopback judge for the duel-judge tests and benchmark: an HTTP server that
-speaks the OpenAI chat-completions API with verdicts derived from the prompt.
+A loopback judge for the duel-judge tests and benchmark (or, with --role model,
+a stand-in model for the generate tests, demo and benchmark): an HTTP server
+that speaks the OpenAI chat-completions API with verdicts (answers) derived
+from the request.
 
 Endpoints:
   POST /v1/chat/completions  (also /chat/completions) {"model","messages":[{"role",
@@ -62,10 +67,12 @@ Endpoints:
                         "usage":{...}}; 400 on a malformed body or "stream":true
   GET  /stats           {"requests":N,"by_status":{"200":n,"429":n,"drop":n,...},
                         "faults":{"429":n,...},"prompts":P,"in_flight":k,
-                        "max_in_flight":m}, chat-completions requests only.
-                        requests counts them on arrival; by_status and faults
-                        when answered (a request still sleeping is in in_flight);
-                        prompts = distinct model + prompt pairs seen
+                        "max_in_flight":m,"max_per_second":r}, chat-completions
+                        requests only. requests counts them on arrival; by_status
+                        and faults when answered (a request still sleeping is in
+                        in_flight); prompts = distinct model + prompt pairs seen;
+                        max_per_second = the most arrivals within any 1000 ms
+                        (a sliding window: checks a client's rate limit)
   GET  /v1/models       one model, "judge-server"
   GET  /health          {"ok":true}
   POST /shutdown        {"ok":true}, then the server stops (as on SIGTERM/SIGINT).
@@ -73,6 +80,8 @@ Endpoints:
                         send a body (curl -d '') or use GET /shutdown
 
 Options:
+      --role judge|model  judge (default): the reply is a verdict (below).
+                        model: the reply is an answer (see 'The model role')
       --host ADDR       address to listen on (default 127.0.0.1)
       --port N          port (default 0: a free port). The first line on stdout is
                         'listening on PORT', flushed, once the socket accepts
@@ -106,7 +115,8 @@ Options:
                                   401       status 401 whose error message echoes
                                             the bearer token presented, as OpenAI's
                                             does ('Incorrect API key provided: KEY')
-                        e.g. --mode thinking,429
+                        e.g. --mode thinking,429. With --role model only 'ok'
+                        and the faults other than nometrics apply
       --fail-first N    a fault hits only the first N requests of each distinct
                         prompt (model + messages); later ones are answered.
                         'all' = every request. Default: all for broken, nometrics
@@ -120,18 +130,22 @@ Options:
                         on a kept-alive connection may never reach the client
       --retry-after S   Retry-After value of a 429, in seconds (default 1;
                         'none' omits the header)
-      --metrics LIST    metrics of the verdict (default: the ones the prompt asks
+      --metrics LIST    judge role: metrics of the verdict (default: the ones the prompt asks
                         for in a shape {"name":1|2|0,...}, else correctness,
                         grounding,progress,protocol,efficiency)
-      --verdict RULE    good (default), invert (the opposite of good: a contrary
+      --verdict RULE    judge role: good (default), invert (the opposite of good: a contrary
                         judge), first (always 1: a position-biased judge),
                         second (always 2), draw (always 0)
       --api-key KEY     require 'Authorization: Bearer KEY' (401 otherwise)
       --log FILE        append one line per request, flushed:
-                          METHOD PATH STATUS HASH model=M attempt=N fault=F
+                          METHOD PATH STATUS HASH model=M attempt=N fault=F ms=T seed=S
                         STATUS is the code sent, or 'drop'; HASH is the XXH3-64
                         (seed 0, 16 hex digits) of the prompt text, '-' when there is
                         none; attempt counts requests of the same model + prompt
+                        (a retry with a new seed is the same prompt); T is the
+                        arrival time in ms since the server started; S is the
+                        request's seed, '-' when it has none. Requests other than
+                        chat completions: METHOD PATH STATUS - ms=T seed=-
       --requests FILE   append every chat request body, minified, one per line
   -h, --help            show this help and exit
 
@@ -142,11 +156,63 @@ MODEL 1 section has a GOOD, else 2 if the MODEL 2 section has one, else 0.
 GOOD[correctness,progress] counts for the listed metrics only. Text before the
 first label (the context) does not count.
 
+The model role (--role model): the reply is one line
+  Answer H from MODEL (t=T, seed=S): SNIPPET
+H is 8 hex digits of the XXH3-64 of (model, the prompt text, temperature, top_p,
+seed, max_tokens), so the same request gets the same answer and another seed,
+temperature, top_p or max_tokens another one; T and S are the request's
+temperature and seed as sent ('-' when absent); SNIPPET is the first 60
+characters of the last user message, its directives removed, line breaks and
+tabs as spaces, trimmed. finish_reason is "stop" (with the broken fault
+"length" and the answer's first half); usage: prompt and completion tokens are
+the bytes / 4, rounded up.
+
+Directives, in the last user message (model role only), each [[...]]; they
+combine, e.g. "[[think]][[fault:429:2]] Write a haiku.":
+  [[reply:TEXT]]        the reply is TEXT exactly (up to the next ']]'; a
+                        backslash followed by n is a newline)
+  [[same]]              the answer as if the request had no temperature, top_p
+                        or seed: samples of the prompt are duplicates
+  [[think]]             '<think>pondering H</think>' and a newline before the
+                        answer
+  [[json]]              the answer inside prose, as a JSON object:
+                          Here is my answer as JSON: {"answer":"Answer H from ...","hash":"H"} I hope it helps.
+  [[files]]             a multi-file answer (the vizhub layout):
+                          **index.html**
+                          ```html
+                          <html><body>Answer H</body></html>
+                          ```
+                          (a blank line)
+                          **data.csv**
+                          ```csv
+                          a,b
+                          1,2
+                          ```
+  [[bad-first:N]]       the first N requests of this model + prompt get
+                        '<tool_call>{"name":"x"}</tool_call>' (a malformed
+                        output), later ones the answer
+  [[leak]]              the answer, a newline, then 'From the reference: ' and
+                        the text after 'REFERENCE:' in the prompt up to the end
+                        of its line, verbatim (leading spaces dropped)
+  [[fault:F]], [[fault:F:N]]
+                        fault F (429, 500, drop, truncate, reset, nonjson,
+                        broken, slow or 401, as in --mode) on the first N
+                        requests of this model + prompt (default 1), instead of
+                        --mode's fault. A drop on a kept-alive connection may be
+                        re-sent by libcurl unseen: use --keep-alive off with it
+  [[latency:MS]]        sleep MS ms instead of --latency-ms
+bad-first and fault count the same attempts (model + prompt, as --fail-first).
+A bad-first reply comes before reply:TEXT, which comes before files, then
+json; think and leak apply to every reply but those of reply:TEXT and
+bad-first. A known directive with a bad argument (e.g. [[fault:404]]) is a
+400; other text in brackets, such as [[note]], is left alone.
+
 Exit status: 0 after /shutdown or a signal, 1 runtime error (e.g. the port is
 taken), 2 bad option.
 
-Example:
+Examples:
   judge_server --latency-ms 50 --mode prose,429 --fail-first 2 --log judge.log &
+  judge_server --role model --latency-ms 50 --api-key sk-test --log model.log &
 )";
 
 // ---------------------------------------------------------------------------
@@ -174,6 +240,7 @@ std::string_view fault_name(Fault fault) {
 }
 
 struct Options {
+  std::string role = "judge";
   std::string host = "127.0.0.1";
   int port = 0;
   int threads = 128;
@@ -191,6 +258,7 @@ struct Options {
 };
 
 struct Config {
+  bool model = false;  // --role model: answers, directives
   Style style = Style::ok;
   Fault fault = Fault::none;
   std::int64_t fail_first = -1;  // -1 = every request
@@ -211,8 +279,23 @@ std::vector<std::string> split_list(std::string_view text) {
   return items;
 }
 
+// The fault a --mode word or a [[fault:F]] directive names.
+std::optional<Fault> fault_named(std::string_view word) {
+  static const std::map<std::string_view, Fault> faults = {
+      {"broken", Fault::broken}, {"429", Fault::status429}, {"500", Fault::status500},
+      {"drop", Fault::drop},     {"truncate", Fault::truncate}, {"slow", Fault::slow},
+      {"reset", Fault::reset},   {"nonjson", Fault::nonjson},   {"nometrics", Fault::nometrics},
+      {"401", Fault::status401}};
+  const auto found = faults.find(word);
+  if (found == faults.end()) return std::nullopt;
+  return found->second;
+}
+
 Config validate(const Options& options) {
   Config config;
+  if (options.role != "judge" && options.role != "model")
+    throw prefline::UsageError(fmt::format("--role takes judge or model, not '{}'", options.role));
+  config.model = options.role == "model";
   if (options.port < 0 || options.port > 65535) throw prefline::UsageError(fmt::format("bad --port '{}'", options.port));
   if (options.threads < 1 || options.threads > 4096)
     throw prefline::UsageError(fmt::format("--threads must be 1..4096, not '{}'", options.threads));
@@ -222,18 +305,17 @@ Config validate(const Options& options) {
   for (const auto& word : split_list(options.mode)) {
     static const std::map<std::string_view, Style> styles = {
         {"ok", Style::ok}, {"prose", Style::prose}, {"thinking", Style::thinking}, {"fenced", Style::fenced}};
-    static const std::map<std::string_view, Fault> faults = {
-        {"broken", Fault::broken}, {"429", Fault::status429}, {"500", Fault::status500},
-        {"drop", Fault::drop},     {"truncate", Fault::truncate}, {"slow", Fault::slow},
-        {"reset", Fault::reset},   {"nonjson", Fault::nonjson},   {"nometrics", Fault::nometrics},
-        {"401", Fault::status401}};
     if (auto style = styles.find(word); style != styles.end()) {
       if (have_style) throw prefline::UsageError(fmt::format("--mode '{}' has two reply styles", options.mode));
+      if (config.model && style->second != Style::ok)
+        throw prefline::UsageError(fmt::format("--mode '{}' is a judge's reply style, not for --role model", word));
       have_style = true;
       config.style = style->second;
-    } else if (auto fault = faults.find(word); fault != faults.end()) {
+    } else if (auto fault = fault_named(word)) {
       if (config.fault != Fault::none) throw prefline::UsageError(fmt::format("--mode '{}' has two faults", options.mode));
-      config.fault = fault->second;
+      if (config.model && *fault == Fault::nometrics)
+        throw prefline::UsageError("--mode 'nometrics' is a judge's fault, not for --role model");
+      config.fault = *fault;
     } else {
       throw prefline::UsageError(fmt::format("unknown --mode '{}'", word));
     }
@@ -383,6 +465,182 @@ std::string reply_text(Style style, bool broken, const std::vector<std::string>&
 }
 
 // ---------------------------------------------------------------------------
+// Answers (--role model)
+
+// The sampling parameters of a request as sent (their JSON numbers' shortest
+// text), "-" when absent or null: the answer's hash and text depend on them.
+struct Sampling {
+  std::string temperature = "-";
+  std::string top_p = "-";
+  std::string seed = "-";
+  std::string max_tokens = "-";
+};
+
+// The directives of a prompt's last user message (see --help).
+struct Directives {
+  std::optional<std::string> reply;
+  bool same = false;
+  bool think = false;
+  bool json = false;
+  bool files = false;
+  bool leak = false;
+  std::int64_t bad_first = 0;
+  Fault fault = Fault::none;
+  std::int64_t fault_count = 1;
+  std::optional<int> latency_ms;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // [begin, end) of each, left out of the snippet
+};
+
+bool parse_count(std::string_view text, std::int64_t& value) {
+  if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  value = std::stoll(std::string(text));
+  return true;
+}
+
+// Reads the directives in the text; returns what is wrong, or "".
+std::string parse_directives(std::string_view text, Directives& found) {
+  std::size_t open = text.find("[[");
+  while (open != std::string_view::npos) {
+    const std::size_t close = text.find("]]", open + 2);
+    if (close == std::string_view::npos) break;
+    const std::string_view inner = text.substr(open + 2, close - open - 2);
+    const std::size_t colon = inner.find(':');
+    const std::string_view name = inner.substr(0, colon);
+    const bool has_argument = colon != std::string_view::npos;
+    const std::string_view argument = has_argument ? inner.substr(colon + 1) : std::string_view();
+    const std::string bad = fmt::format("bad directive '[[{}]]'", inner);
+    bool known = true;
+    if (name == "reply") {
+      if (!has_argument) return bad;
+      std::string reply;
+      for (std::size_t i = 0; i < argument.size(); ++i) {
+        if (argument[i] == '\\' && i + 1 < argument.size() && argument[i + 1] == 'n') {
+          reply.push_back('\n');
+          ++i;
+        } else {
+          reply.push_back(argument[i]);
+        }
+      }
+      found.reply = std::move(reply);
+    } else if (name == "same" || name == "think" || name == "json" || name == "files" || name == "leak") {
+      if (has_argument) return bad;
+      bool& flag = name == "same"    ? found.same
+                   : name == "think" ? found.think
+                   : name == "json"  ? found.json
+                   : name == "files" ? found.files
+                                     : found.leak;
+      flag = true;
+    } else if (name == "bad-first") {
+      if (!parse_count(argument, found.bad_first)) return bad;
+    } else if (name == "fault") {
+      const std::size_t second = argument.find(':');
+      const auto fault = fault_named(argument.substr(0, second));
+      if (!fault || *fault == Fault::nometrics) return bad;
+      found.fault = *fault;
+      found.fault_count = 1;
+      if (second != std::string_view::npos && !parse_count(argument.substr(second + 1), found.fault_count)) return bad;
+    } else if (name == "latency") {
+      std::int64_t ms = 0;
+      if (!parse_count(argument, ms) || ms > 3'600'000) return bad;
+      found.latency_ms = static_cast<int>(ms);
+    } else {
+      known = false;
+    }
+    if (known) {
+      found.spans.emplace_back(open, close + 2);
+      open = text.find("[[", close + 2);
+    } else {
+      open = text.find("[[", open + 1);
+    }
+  }
+  return "";
+}
+
+// The first 60 characters (code points) of the text without its directives,
+// on one line, trimmed.
+std::string snippet_of(std::string_view text, const Directives& directives) {
+  std::string kept;
+  std::size_t from = 0;
+  for (const auto& [begin, end] : directives.spans) {
+    kept.append(text.substr(from, begin - from));
+    from = end;
+  }
+  kept.append(text.substr(from));
+  for (char& c : kept)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  const std::size_t first = kept.find_first_not_of(' ');
+  if (first == std::string::npos) return "";
+  std::size_t end = first;
+  for (int characters = 0; end < kept.size(); ++end) {
+    if ((static_cast<unsigned char>(kept[end]) & 0xC0) != 0x80 && characters++ == 60) break;
+  }
+  std::string snippet = kept.substr(first, end - first);
+  while (!snippet.empty() && snippet.back() == ' ') snippet.pop_back();
+  return snippet;
+}
+
+// The text after "REFERENCE:" up to the end of its line, leading blanks dropped.
+std::string reference_of(std::string_view prompt) {
+  constexpr std::string_view label = "REFERENCE:";
+  const std::size_t at = prompt.find(label);
+  if (at == std::string_view::npos) return "";
+  std::string_view rest = prompt.substr(at + label.size());
+  rest = rest.substr(0, rest.find('\n'));
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+  return std::string(rest);
+}
+
+std::string answer_hash(std::string_view model, std::string_view prompt, const Sampling& sampling) {
+  std::string key(model);
+  key.push_back('\0');
+  key.append(prompt);
+  for (const std::string* part : {&sampling.temperature, &sampling.top_p, &sampling.seed, &sampling.max_tokens}) {
+    key.push_back('\0');
+    key.append(*part);
+  }
+  return fmt::format("{:08x}", prefline::stable_hash(key, 0) >> 32);
+}
+
+constexpr std::string_view malformed_reply = R"(<tool_call>{"name":"x"}</tool_call>)";
+
+// The model role's reply to the attempt-th request of this model + prompt.
+std::string answer_text(std::string_view model, std::string_view prompt, std::string_view last_user, Sampling sampling,
+                        const Directives& directives, std::uint64_t attempt) {
+  if (attempt <= static_cast<std::uint64_t>(directives.bad_first)) return std::string(malformed_reply);
+  if (directives.reply) return *directives.reply;
+  if (directives.same) sampling.temperature = sampling.top_p = sampling.seed = "-";
+  const std::string hash = answer_hash(model, prompt, sampling);
+  const std::string snippet = snippet_of(last_user, directives);
+  const std::string line = fmt::format("Answer {} from {} (t={}, seed={}):{}{}", hash, model, sampling.temperature,
+                                       sampling.seed, snippet.empty() ? "" : " ", snippet);
+  std::string reply;
+  if (directives.think) reply = "<think>pondering " + hash + "</think>\n";
+  if (directives.files) {
+    reply += "**index.html**\n```html\n<html><body>Answer " + hash +
+             "</body></html>\n```\n\n**data.csv**\n```csv\na,b\n1,2\n```\n";
+  } else if (directives.json) {
+    reply += "Here is my answer as JSON: {\"answer\":" + prefline::json_quoted(line) + ",\"hash\":\"" + hash +
+             "\"} I hope it helps.";
+  } else {
+    reply += line;
+  }
+  if (directives.leak) {
+    if (reply.back() != '\n') reply.push_back('\n');
+    reply += "From the reference: " + reference_of(prompt);
+  }
+  return reply;
+}
+
+// The first half of the text, not cutting a UTF-8 character.
+std::string first_half(std::string_view text) {
+  std::size_t end = text.size() / 2;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
+// ---------------------------------------------------------------------------
 // The server
 
 class JudgeServer {
@@ -481,20 +739,20 @@ class JudgeServer {
     server_.Post("/chat/completions", chat);
     server_.Get("/stats", [this](const httplib::Request& request, httplib::Response& response) {
       response.set_content(stats_json(), "application/json");
-      log_line(request, "200", "-", "");
+      log_line(request, "200", "-", "", now_ms(), "-");
     });
     server_.Get("/health", [this](const httplib::Request& request, httplib::Response& response) {
       response.set_content("{\"ok\":true}", "application/json");
-      log_line(request, "200", "-", "");
+      log_line(request, "200", "-", "", now_ms(), "-");
     });
     server_.Get("/v1/models", [this](const httplib::Request& request, httplib::Response& response) {
       response.set_content(R"({"object":"list","data":[{"id":"judge-server","object":"model","created":0,"owned_by":"prefline"}]})",
                            "application/json");
-      log_line(request, "200", "-", "");
+      log_line(request, "200", "-", "", now_ms(), "-");
     });
     auto shutdown = [this](const httplib::Request& request, httplib::Response& response) {
       response.set_content("{\"ok\":true}", "application/json");
-      log_line(request, "200", "-", "");
+      log_line(request, "200", "-", "", now_ms(), "-");
       // The signal waiter stops the server; the reply is written before the
       // workers are joined.
       kill(getpid(), SIGTERM);
@@ -510,7 +768,7 @@ class JudgeServer {
       } catch (...) {
       }
       error_response(response, 500, "server_error", "judge_server: " + message);
-      log_line(request, "500", "-", "");
+      log_line(request, "500", "-", "", now_ms(), "-");
     });
   }
 
@@ -537,22 +795,30 @@ class JudgeServer {
 
   void chat_completion(const httplib::Request& request, httplib::Response& response) {
     InFlight in_flight(*this);
+    std::int64_t arrival;
     {
       std::lock_guard lock(state_mutex_);
       ++requests_count_;
+      arrival = now_ms();
+      count_arrival(arrival);
     }
     if (!options_.api_key.empty() && request.get_header_value("Authorization") != "Bearer " + options_.api_key) {
       error_response(response, 401, "invalid_request_error", "invalid or missing API key");
-      count_and_log(request, "401", Fault::none, "-", "", 0);
+      count_and_log(request, "401", Fault::none, "-", "", 0, arrival, "-");
       return;
     }
-    std::string model = "judge-server";
-    std::string prompt;
-    if (const std::string problem = read_request(request.body, model, prompt); !problem.empty()) {
+    ChatRequest chat;
+    std::string problem = read_request(request.body, chat);
+    Directives directives;
+    if (problem.empty() && config_.model) problem = parse_directives(chat.last_user, directives);
+    if (!problem.empty()) {
       error_response(response, 400, "invalid_request_error", problem);
-      count_and_log(request, "400", Fault::none, "-", model, 0);
+      count_and_log(request, "400", Fault::none, "-", chat.model, 0, arrival, chat.sampling.seed);
       return;
     }
+    const std::string& model = chat.model;
+    const std::string& prompt = chat.prompt;
+    const std::string& seed = chat.sampling.seed;
     if (requests_) {
       std::string minified(request.body.size(), '\0');
       std::size_t size = 0;
@@ -571,28 +837,35 @@ class JudgeServer {
       std::lock_guard lock(state_mutex_);
       attempt = ++attempts_[key];
     }
-    const bool faulted = config_.fault != Fault::none &&
-                         (config_.fail_first < 0 || attempt <= static_cast<std::uint64_t>(config_.fail_first));
-    const Fault fault = faulted ? config_.fault : Fault::none;
+    bool faulted;
+    Fault fault;
+    if (directives.fault != Fault::none) {
+      faulted = attempt <= static_cast<std::uint64_t>(directives.fault_count);
+      fault = faulted ? directives.fault : Fault::none;
+    } else {
+      faulted = config_.fault != Fault::none &&
+                (config_.fail_first < 0 || attempt <= static_cast<std::uint64_t>(config_.fail_first));
+      fault = faulted ? config_.fault : Fault::none;
+    }
 
-    sleep_ms(fault == Fault::slow ? options_.slow_ms : options_.latency_ms);
+    sleep_ms(fault == Fault::slow ? options_.slow_ms : directives.latency_ms.value_or(options_.latency_ms));
 
     switch (fault) {
       case Fault::status429:
         error_response(response, 429, "rate_limit_error", "rate limited (judge_server fault)");
         if (options_.retry_after != "none") response.set_header("Retry-After", options_.retry_after);
-        count_and_log(request, "429", fault, prompt_hash, model, attempt);
+        count_and_log(request, "429", fault, prompt_hash, model, attempt, arrival, seed);
         return;
       case Fault::status500:
         error_response(response, 500, "server_error", "internal error (judge_server fault)");
-        count_and_log(request, "500", fault, prompt_hash, model, attempt);
+        count_and_log(request, "500", fault, prompt_hash, model, attempt, arrival, seed);
         return;
       case Fault::drop:
         // Both directions shut before httplib writes: the client reads EOF
         // without a byte of response (curl: "Empty reply from server").
         shutdown_connection(request);
         error_response(response, 500, "server_error", "dropped");
-        count_and_log(request, "drop", fault, prompt_hash, model, attempt);
+        count_and_log(request, "drop", fault, prompt_hash, model, attempt, arrival, seed);
         return;
       case Fault::status401: {
         // As OpenAI's API does, the message repeats the key it was given: a
@@ -603,7 +876,7 @@ class JudgeServer {
                        fmt::format("Incorrect API key provided: {}. You can find your API key at "
                                    "https://platform.openai.com/account/api-keys.",
                                    token.empty() ? "(none)" : token));
-        count_and_log(request, "401", fault, prompt_hash, model, attempt);
+        count_and_log(request, "401", fault, prompt_hash, model, attempt, arrival, seed);
         return;
       }
       case Fault::nonjson:
@@ -612,14 +885,21 @@ class JudgeServer {
             "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
             "<p>The upstream judge did not answer (judge_server fault).</p></body></html>\n",
             "text/html");
-        count_and_log(request, "200", fault, prompt_hash, model, attempt);
+        count_and_log(request, "200", fault, prompt_hash, model, attempt, arrival, seed);
         return;
       default: break;
     }
 
-    const std::vector<std::string>& metrics = metrics_for(prompt);
-    std::string reply = reply_text(config_.style, fault == Fault::broken, metrics, decide(prompt, metrics, config_.rule));
+    std::string reply;
+    if (config_.model) {
+      reply = answer_text(model, prompt, chat.last_user, chat.sampling, directives, attempt);
+      if (fault == Fault::broken) reply = first_half(reply);
+    } else {
+      const std::vector<std::string>& metrics = metrics_for(prompt);
+      reply = reply_text(config_.style, fault == Fault::broken, metrics, decide(prompt, metrics, config_.rule));
+    }
     if (fault == Fault::nometrics) {
+      const std::vector<std::string>& metrics = metrics_for(prompt);
       // A well-formed verdict that lacks the last metric (with one metric: no metric at all).
       std::vector<std::string> fewer(metrics.begin(), metrics.end() - (metrics.empty() ? 0 : 1));
       if (fewer.empty()) fewer.push_back("verdict");
@@ -662,11 +942,20 @@ class JudgeServer {
     } else {
       response.set_content(std::string(body.view()), "application/json");
     }
-    count_and_log(request, "200", fault, prompt_hash, model, attempt);
+    count_and_log(request, "200", fault, prompt_hash, model, attempt, arrival, seed);
   }
 
-  // Reads model and the prompt text (contents joined by '\n'); returns what is wrong, or "".
-  static std::string read_request(const std::string& body, std::string& model, std::string& prompt) {
+  struct ChatRequest {
+    std::string model = "judge-server";
+    std::string prompt;     // the messages' contents joined by '\n'
+    std::string last_user;  // the content of the last message whose role is "user"
+    Sampling sampling;
+  };
+
+  // Reads a chat-completions body; returns what is wrong, or "".
+  static std::string read_request(const std::string& body, ChatRequest& chat) {
+    std::string& model = chat.model;
+    std::string& prompt = chat.prompt;
     thread_local simdjson::dom::parser parser;
     simdjson::dom::element root;
     if (parser.parse(body).get(root)) return "the body is not JSON";
@@ -679,6 +968,20 @@ class JudgeServer {
     }
     if (bool stream = false; !object["stream"].get_bool().get(stream) && stream)
       return "'stream' is not supported by judge_server";
+    for (auto [name, text_of] : {std::pair{"temperature", &chat.sampling.temperature}, {"top_p", &chat.sampling.top_p},
+                                 {"seed", &chat.sampling.seed}, {"max_tokens", &chat.sampling.max_tokens}}) {
+      simdjson::dom::element value;
+      if (object[name].get(value)) continue;
+      if (std::int64_t whole; !value.get_int64().get(whole)) {
+        *text_of = fmt::format("{}", whole);
+      } else if (std::uint64_t big; !value.get_uint64().get(big)) {
+        *text_of = fmt::format("{}", big);
+      } else if (double number; !value.get_double().get(number)) {
+        *text_of = fmt::format("{}", number);
+      } else if (!value.is_null()) {
+        return fmt::format("'{}' is not a number", name);
+      }
+    }
     simdjson::dom::array messages;
     if (object["messages"].get_array().get(messages)) return "'messages' is missing or not an array";
     if (messages.size() == 0) return "'messages' is empty";
@@ -687,8 +990,10 @@ class JudgeServer {
       simdjson::dom::element content;
       if (!message.is_object() || message["role"].get_string().get(text)) return "a message has no string 'role'";
       if (message["content"].get(content)) return "a message has no 'content'";
+      const bool user = text == "user";
       if (!first) prompt.push_back('\n');
       first = false;
+      const std::size_t start = prompt.size();
       if (!content.get_string().get(text)) {
         prompt.append(text);
       } else if (simdjson::dom::array parts; !content.get_array().get(parts)) {
@@ -698,6 +1003,7 @@ class JudgeServer {
       } else if (!content.is_null()) {
         return "a message's 'content' is neither a string nor an array of parts";
       }
+      if (user) chat.last_user = prompt.substr(start);
     }
     return "";
   }
@@ -756,18 +1062,21 @@ class JudgeServer {
   }
 
   void count_and_log(const httplib::Request& request, std::string_view status, Fault fault, std::string_view hash,
-                     std::string_view model, std::uint64_t attempt) {
+                     std::string_view model, std::uint64_t attempt, std::int64_t arrival, std::string_view seed) {
     {
       std::lock_guard lock(state_mutex_);
       ++by_status_[std::string(status)];
       if (fault != Fault::none) ++faults_[std::string(fault_name(fault))];
     }
-    log_line(request, status, hash, fmt::format(" model={} attempt={} fault={}", model, attempt, fault_name(fault)));
+    log_line(request, status, hash, fmt::format(" model={} attempt={} fault={}", model, attempt, fault_name(fault)), arrival,
+             seed);
   }
 
-  void log_line(const httplib::Request& request, std::string_view status, std::string_view hash, std::string_view extra) {
+  void log_line(const httplib::Request& request, std::string_view status, std::string_view hash, std::string_view extra,
+                std::int64_t arrival, std::string_view seed) {
     if (!log_) return;
-    const std::string line = fmt::format("{} {} {} {}{}\n", request.method, request.path, status, hash, extra);
+    const std::string line =
+        fmt::format("{} {} {} {}{} ms={} seed={}\n", request.method, request.path, status, hash, extra, arrival, seed);
     std::lock_guard lock(log_mutex_);
     std::fputs(line.c_str(), log_);
     std::fflush(log_);
@@ -786,12 +1095,25 @@ class JudgeServer {
     json.key("prompts").integer(static_cast<std::int64_t>(attempts_.size()));
     json.key("in_flight").integer(in_flight_.load());
     json.key("max_in_flight").integer(max_in_flight_.load());
+    json.key("max_per_second").integer(static_cast<std::int64_t>(max_per_second_));
     json.end_object();
     return std::string(body.view());
   }
 
+  // Milliseconds since the server started.
+  std::int64_t now_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_).count();
+  }
+  // Keeps the arrivals of the last 1000 ms and the most there ever were; under state_mutex_.
+  void count_arrival(std::int64_t arrival) {
+    recent_.push_back(arrival);
+    while (recent_.front() <= arrival - 1000) recent_.pop_front();
+    max_per_second_ = std::max(max_per_second_, recent_.size());
+  }
+
   const Options& options_;
   const Config config_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   httplib::Server server_;
   socket_t listen_socket_ = -1;
 
@@ -802,6 +1124,8 @@ class JudgeServer {
   std::mutex state_mutex_;
   std::unordered_map<std::uint64_t, std::uint64_t> attempts_;  // per hash of model + prompt
   std::uint64_t requests_count_ = 0;
+  std::deque<std::int64_t> recent_;  // arrival times (ms) within the last second
+  std::size_t max_per_second_ = 0;
   std::map<std::string, std::uint64_t> by_status_;
   std::map<std::string, std::uint64_t> faults_;
   std::atomic<int> in_flight_{0};
@@ -819,6 +1143,7 @@ int main(int argc, char** argv) {
   return prefline::run_tool(
       tool, help, argc, argv,
       [&](CLI::App& app) {
+        app.add_option("--role", options.role);
         app.add_option("--host", options.host);
         app.add_option("--port", options.port);
         app.add_option("--threads", options.threads);
