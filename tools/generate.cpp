@@ -77,7 +77,8 @@ Prompts:
       --template FILE     build the user message from record fields:
                           {{field}} or {{a.b}} (a string inserted as is, other
                           values as JSON; a missing field makes the record
-                          bad, named with its line; \{{ is a literal {{). It
+                          bad, named with its line; \{{ is a literal {{; the
+                          file's final line end is not part of it). It
                           follows the record's messages when it has any
       --system FILE       named system prompts, JSON Lines {"name",
                           "content"}: each is one more variant of every
@@ -85,7 +86,8 @@ Prompts:
                           has). Default: no system message
       --system-template FILE  one system message built from record fields
       --key FIELDS        fields whose values identify a prompt for its seeds
-                          (default: the messages sent, minus the system one)
+                          (default: the record's messages or prompt, and the
+                          --template message; never the --system variant)
 
 Models:
       --model NAME=URL#MODEL  an OpenAI-compatible endpoint (repeatable): URL
@@ -292,11 +294,15 @@ struct Settings {
   std::map<std::string, gen::Price> prices;
 };
 
+// A template file's text, without the one line end an editor puts at its end.
 std::string read_text_file(std::string_view option, const std::string& path) {
   simdjson::padded_string text;
   if (simdjson::padded_string::load(path).get(text))
     throw prefline::UsageError(fmt::format("{}: cannot read '{}'", option, path));
-  return std::string(text.data(), text.size());
+  std::string_view view(text.data(), text.size());
+  if (view.ends_with("\r\n")) view.remove_suffix(2);
+  else if (view.ends_with('\n')) view.remove_suffix(1);
+  return std::string(view);
 }
 
 gen::Price parse_price(const std::string& spec, const std::vector<llm::Endpoint>& models, std::string& name) {
@@ -680,8 +686,9 @@ class AnswerWriter {
     const std::string_view keep = rejects_ != nullptr ? std::string_view() : std::string_view("--rejects FILE keeps them");
     summary.left_out("rejected", stats_.rejected, "a filter rejected every try", keep);
     summary.left_out("failed", stats_.failed, "the call failed after its retries",
-                     options_.cache.empty() ? "rerun with --cache DIR to ask only for these next time"
-                                            : "rerun with the same --cache to ask only for these");
+                     !options_.from_batch.empty() ? "the batch has no answer for them: run them in a new batch"
+                     : options_.cache.empty()     ? "rerun with --cache DIR to ask only for these next time"
+                                                  : "rerun with the same --cache to ask only for these");
     if (stats_.prompts > 0 && stats_.answers == 0 && stats_.rejected + stats_.failed == 0)
       summary.set_empty_reason("every prompt record was bad");
     summary.print(options_.common.quiet);
@@ -890,7 +897,7 @@ int main(int argc, char** argv) {
         app.add_option("--system", options.system_file);
         app.add_option("--system-template", options.system_template_file);
         app.add_option("--key", options.key);
-        app.add_option("--model", options.model_specs);
+        app.add_option("--model", options.model_specs)->allow_extra_args(false);
         app.add_option("--models", options.models_file);
         app.add_option("--samples", options.samples);
         app.add_option("--temperature", options.temperatures);
@@ -903,7 +910,7 @@ int main(int argc, char** argv) {
         app.add_flag("--files", options.files);
         app.add_flag("--overwrite", options.overwrite);
         app.add_flag("--strip-thinking", options.strip_thinking);
-        app.add_option("--reject-regex", options.reject_regex);
+        app.add_option("--reject-regex", options.reject_regex)->allow_extra_args(false);
         app.add_option("--min-chars", options.min_chars);
         app.add_option("--max-chars", options.max_chars);
         app.add_flag("--require-json", options.require_json);
@@ -921,7 +928,7 @@ int main(int argc, char** argv) {
         app.add_option("--emit-batch", options.emit_batch);
         app.add_option("--from-batch", options.from_batch);
         app.add_option("--stats", options.stats);
-        app.add_option("--price", options.prices);
+        app.add_option("--price", options.prices)->allow_extra_args(false);
       },
       [&] {
         const Settings settings = make_settings(options);
