@@ -168,9 +168,12 @@ inline Existence check_existence(std::span<const PairOutcomes> pairs, std::size_
 }
 
 struct FitOptions {
-  // W >= 0: W virtual games of every model against a reference fixed at theta = 0, half won and half
-  // lost, i.e. L gains  sum_i (W / 2) (log sigma(theta_i) + log sigma(-theta_i)).  A Gaussian-like
-  // pull of every theta towards the reference's that makes the estimate exist for any battles.
+  // W: 0 (the default) fits the battles alone; W > 0 adds W virtual games of every model against a
+  // reference fixed at theta = 0 (rating 1000 before normalisation), half won and half lost, i.e. L gains
+  //   sum_i (W / 2) (log sigma(theta_i) + log sigma(-theta_i)),
+  // a pull of every theta towards the reference's that makes the estimate exist for any battles
+  // (L is then strictly concave). The ratings are normalised afterwards like any fit (mean 1000 or the
+  // anchor), which moves the virtual reference to base - (400 / ln 10) centre: 1000 only when centre = 0.
   double prior = 0;
   std::optional<std::size_t> anchor;  // model whose rating is fixed at anchor_rating; else the mean is 1000
   double anchor_rating = 1000;
@@ -364,7 +367,8 @@ inline double percentile_of_sorted(std::span<const double> sorted, double q) {
 // round), adds each drawn battle's outcome to its (pair, outcome) count and refits on those counts
 // (starting from the full fit, which changes the number of steps, not the answer). Each round's
 // ratings are normalised as the fit's are (so with an anchor the anchor's interval is a point).
-// Interval ends: percentile_of_sorted at 0.025 and 0.975 over the rounds that fitted.
+// Interval ends: percentile_of_sorted at 0.025 and 0.975 over the rounds that fitted. The draws pick
+// battle indexes, so the intervals (not the fit) depend on the order of the battles as well as the seed.
 inline BootstrapResult bootstrap_bradley_terry(std::span<const Battle> battles, std::size_t models,
                                                const FitOptions& options, std::size_t rounds, std::uint64_t seed) {
   detail::check_options(models, options);

@@ -79,11 +79,9 @@ inline Vote majority(std::size_t votes_a, std::size_t votes_b) {
 // fewer than 2 votes. Nominal treats the three codes as unordered categories; ordinal uses the order
 // a < tie < b (a tie is closer to either side than a and b are to each other).
 inline agreement::Alpha vote_alpha(std::span<const RatedVote> votes, std::size_t comparisons, agreement::Metric metric) {
+  detail::check_votes(votes, comparisons, std::numeric_limits<std::size_t>::max(), "vote_alpha");
   std::vector<std::vector<double>> units(comparisons);
-  for (const RatedVote& v : votes) {
-    if (v.comparison >= comparisons) throw std::invalid_argument("vote_alpha: comparison index out of range");
-    units[v.comparison].push_back(static_cast<double>(index_of(v.vote)));
-  }
+  for (const RatedVote& v : votes) units[v.comparison].push_back(static_cast<double>(index_of(v.vote)));
   return agreement::krippendorff_alpha(units, metric);
 }
 
