@@ -10,6 +10,7 @@ definitions, with numpy/scipy (Debian python3-numpy, python3-scipy):
 Usage: oracle.py PATH/TO/votes_oracle_driver"""
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -38,7 +39,10 @@ def run(mode, text):
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write(text)
         name = f.name
-    out = subprocess.run([DRIVER, mode, name], capture_output=True, text=True, check=True).stdout
+    try:
+        out = subprocess.run([DRIVER, mode, name], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(name)
     return json.loads(out)
 
 

@@ -132,6 +132,7 @@ TEST(VotesRaters, AgreementCountsMatchingMajority) {
 TEST(VotesChecks, RejectDuplicatesAndIndexesOutOfRange) {
   const std::vector<RatedVote> twice{{0, 0, Vote::a}, {0, 0, Vote::b}};
   EXPECT_THROW(rater_votes(twice, 1, 1), std::invalid_argument);
+  EXPECT_THROW(vote_alpha(twice, 1, Metric::nominal), std::invalid_argument);
   const std::vector<RatedVote> outside{{1, 0, Vote::a}};
   EXPECT_THROW(pairwise_cohen_kappa(outside, 1, 1, 1), std::invalid_argument);
   EXPECT_THROW(vote_alpha(outside, 1, Metric::nominal), std::invalid_argument);
