@@ -1,0 +1,397 @@
+// votes: pairwise votes ("a is better", "b is better", "tie") from several raters
+// -> one decided comparison per (key, unordered pair of sides).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "prefline/cli/help.hpp"
+#include "prefline/cli/progress.hpp"
+#include "prefline/cli/run_summary.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/io/input.hpp"
+#include "prefline/io/jsonl_reader.hpp"
+#include "prefline/io/output.hpp"
+#include "prefline/io/output_set.hpp"
+#include "prefline/json/dom_value.hpp"
+#include "prefline/json/field_census.hpp"
+#include "prefline/json/typed_key.hpp"
+#include "prefline/json/validate.hpp"
+#include "prefline/json/writer.hpp"
+#include "prefline/votes/pairwise_agreement.hpp"
+
+namespace {
+
+namespace votes = prefline::votes;
+using votes::Vote;
+
+constexpr std::string_view tool = "votes";
+
+constexpr std::string_view help_head = R"HELP(Usage: votes [OPTIONS] [FILE...]
+
+Combine pairwise votes ("a is better", "b is better", "tie") from several
+raters into one decision per comparison. Reads JSON Lines from the FILEs or
+standard input, one vote per record (the long layout: a record names the
+comparison, its two sides, the winner and optionally the rater); writes one
+record per comparison, in the order comparisons are first seen.
+
+A comparison is the --item key together with the unordered pair of sides:
+{"id":1,"model_a":"x","model_b":"y"} and {"id":1,"model_a":"y","model_b":"x"}
+are votes on the same comparison, the second with its sides swapped back to
+the order first seen.
+
+Input fields:
+      --item FIELDS       fields forming the comparison key, comma-separated
+                          (default id); any JSON value
+      --a FIELD           the first side's id (default model_a)
+      --b FIELD           the second side's id (default model_b); a side id
+                          is a string or a number, and the two differ
+      --winner FIELD      the vote (default winner), a string or a number
+                          read through --codes
+      --codes MAP         CODE=VOTE pairs, comma-separated, VOTE one of a, b,
+                          tie (default a=a,b=b,tie=tie). A CODE with a comma
+                          or '=' is written in double quotes, e.g.
+                          model_a=a,model_b=b,tie=tie,"tie (bothbad)"=tie.
+                          A number's code is its JSON text (1, not 1.0)
+      --rater FIELD       the rater, a string or a number (default: none,
+                          every record is a different rater). A rater votes
+                          at most once per comparison
+
+Decision (majority): the side with strictly more votes than the other side
+wins; equal votes for a and b give a tie. Tie votes never decide and never
+block: {a: 1, b: 0, tie: 5} is a win for a.
+
+)HELP";
+
+constexpr prefline::CommonHelp common_help{
+    .tool = tool,
+    .skip_invalid = "skip bad vote records instead of stopping at the first one; at the end "
+                    "'votes: skipped N invalid records' goes to stderr, exit 0"};
+
+constexpr std::string_view help_tail = R"HELP(
+Output record: {<--item fields>, "a", "b", "votes": {"a", "b", "tie", "n"},
+"winner", "margin", "agreement", "raters"}: "a" and "b" are the side ids in
+the order first seen; "winner" is "a", "b" or "tie"; "margin" is |votes for
+a - votes for b|; "agreement" the share of the n votes that equal the
+decision (a tie decision counts the tie votes); "raters" the --rater values
+in input order (left out without --rater).
+
+Bad records: not a JSON object, invalid JSON, an --item field missing, a side
+or rater missing or not a string or number, the same id on both sides, a
+winner missing or not in --codes, a rater voting twice on one comparison.
+A field that no record has is an error (exit 1) naming what records have.
+
+Exit status:
+  0  success (also when the reader of standard output goes away early)
+  1  bad input (message 'votes: FILE:LINE: reason') or a runtime error
+  2  bad option or option value (nothing is read)
+
+Example:
+  votes --item question_id --codes model_a=a,model_b=b,tie=tie,"tie (bothbad)"=tie battles.jsonl > decisions.jsonl
+)HELP";
+
+struct Options {
+  prefline::CommonOptions common;
+  std::string item = "id";
+  std::string a = "model_a";
+  std::string b = "model_b";
+  std::string winner = "winner";
+  std::string codes = "a=a,b=b,tie=tie";
+  std::string rater;
+};
+
+struct Settings {
+  std::vector<std::string> item_fields;
+  std::unordered_map<std::string, Vote> codes;  // by the winner's text
+};
+
+// Splits CODE=VOTE pairs; a double-quoted CODE may hold commas and '='.
+std::unordered_map<std::string, Vote> parse_codes(std::string_view text) {
+  std::unordered_map<std::string, Vote> codes;
+  std::size_t i = 0;
+  const auto bad = [&](std::string_view why) {
+    return prefline::UsageError(fmt::format("--codes: {} in '{}' (expected CODE=VOTE,..., VOTE one of a, b, tie)", why, text));
+  };
+  while (i <= text.size()) {
+    std::string code;
+    if (i < text.size() && text[i] == '"') {
+      const std::size_t close = text.find('"', i + 1);
+      if (close == std::string_view::npos) throw bad("an unclosed quote");
+      code = std::string(text.substr(i + 1, close - i - 1));
+      i = close + 1;
+      if (i >= text.size() || text[i] != '=') throw bad(fmt::format("no '=' after \"{}\"", code));
+    } else {
+      const std::size_t eq = text.find('=', i);
+      const std::size_t comma = text.find(',', i);
+      if (eq == std::string_view::npos || (comma != std::string_view::npos && comma < eq))
+        throw bad(fmt::format("no '=' in '{}'", text.substr(i, comma == std::string_view::npos ? text.npos : comma - i)));
+      code = std::string(text.substr(i, eq - i));
+      i = eq;
+    }
+    ++i;  // '='
+    const std::size_t comma = std::min(text.find(',', i), text.size());
+    const std::string_view value = text.substr(i, comma - i);
+    Vote vote;
+    if (value == "a") vote = Vote::a;
+    else if (value == "b") vote = Vote::b;
+    else if (value == "tie") vote = Vote::tie;
+    else throw bad(fmt::format("'{}' is not a, b or tie", value));
+    if (code.empty()) throw bad("an empty code");
+    if (!codes.emplace(code, vote).second) throw bad(fmt::format("the code '{}' twice", code));
+    i = comma + 1;
+  }
+  return codes;
+}
+
+Settings make_settings(const Options& options) {
+  prefline::check_common_options(options.common);
+  Settings settings;
+  settings.item_fields = prefline::parse_name_list("--item", options.item, false);
+  if (options.a.empty()) throw prefline::UsageError("--a needs a field name");
+  if (options.b.empty()) throw prefline::UsageError("--b needs a field name");
+  if (options.winner.empty()) throw prefline::UsageError("--winner needs a field name");
+  if (options.a == options.b) throw prefline::UsageError("--a and --b must be different fields");
+  settings.codes = parse_codes(options.codes);
+  return settings;
+}
+
+struct Comparison {
+  std::vector<std::string> key_json;  // the --item values, compact JSON, from the first vote
+  std::string a_json, b_json;
+  std::string a_key;                  // typed key of side a, to recognise swapped votes
+  std::array<std::size_t, votes::vote_kinds> counts{0, 0, 0};
+  std::vector<std::string> raters_json;
+};
+
+std::string side_key(simdjson::dom::element value) {
+  std::string key;
+  prefline::append_key_part(key, value);
+  return key;
+}
+
+bool is_id(simdjson::dom::element value) { return value.is_string() || value.is_number(); }
+
+class Tally {
+ public:
+  Tally(const Options& options, const Settings& settings) : options_(options), settings_(settings) {}
+
+  // Adds one vote record; returns why it is bad, or "" when it counted.
+  std::string add(simdjson::dom::object record) {
+    std::string key;
+    std::vector<std::string> key_json;
+    key_json.reserve(settings_.item_fields.size());
+    for (const auto& field : settings_.item_fields) {
+      simdjson::dom::element value;
+      if (record[field].get(value)) return fmt::format("the --item field '{}' is missing", field);
+      prefline::append_key_part(key, value);
+      key_json.emplace_back(simdjson::minify(value));
+    }
+    simdjson::dom::element a, b, winner, rater;
+    if (record[options_.a].get(a)) return fmt::format("the side field '{}' (--a) is missing", options_.a);
+    if (record[options_.b].get(b)) return fmt::format("the side field '{}' (--b) is missing", options_.b);
+    if (!is_id(a)) return fmt::format("'{}' is {}, not a string or number", options_.a, prefline::type_name(a));
+    if (!is_id(b)) return fmt::format("'{}' is {}, not a string or number", options_.b, prefline::type_name(b));
+    if (record[options_.winner].get(winner)) return fmt::format("the winner field '{}' is missing", options_.winner);
+    const bool has_rater = !options_.rater.empty();
+    if (has_rater) {
+      if (record[options_.rater].get(rater)) return fmt::format("the rater field '{}' is missing", options_.rater);
+      if (!is_id(rater))
+        return fmt::format("'{}' is {}, not a string or number", options_.rater, prefline::type_name(rater));
+    }
+    std::string code;
+    if (winner.is_string()) code = std::string(winner.get_string().value_unsafe());
+    else if (winner.is_number()) code = std::string(simdjson::minify(winner));
+    else return fmt::format("'{}' is {}, not a string or number", options_.winner, prefline::type_name(winner));
+    const auto found = settings_.codes.find(code);
+    if (found == settings_.codes.end())
+      return fmt::format("'{}' is {}, which --codes {} does not name", options_.winner, simdjson::minify(winner),
+                         options_.codes);
+    Vote vote = found->second;
+
+    std::string a_key = side_key(a);
+    std::string b_key = side_key(b);
+    if (a_key == b_key) return fmt::format("the same side {} on both sides", simdjson::minify(a));
+    // The unordered pair: the smaller typed key first.
+    const bool swapped_key = b_key < a_key;
+    prefline::append_key_part(key, prefline::key_tag::json, swapped_key ? b_key : a_key);
+    prefline::append_key_part(key, prefline::key_tag::json, swapped_key ? a_key : b_key);
+
+    auto [it, inserted] = index_.try_emplace(std::move(key), comparisons_.size());
+    if (inserted) {
+      Comparison& c = comparisons_.emplace_back();
+      c.key_json = std::move(key_json);
+      c.a_json = std::string(simdjson::minify(a));
+      c.b_json = std::string(simdjson::minify(b));
+      c.a_key = a_key;
+    }
+    Comparison& c = comparisons_[it->second];
+    if (has_rater) {
+      std::string seen = std::to_string(it->second);
+      prefline::append_key_part(seen, rater);
+      if (!rater_votes_.insert(std::move(seen)).second)
+        return fmt::format("the rater {} voted twice on this comparison", simdjson::minify(rater));
+      c.raters_json.emplace_back(simdjson::minify(rater));
+    }
+    // A vote given with the sides in the other order counts for the same side by id.
+    if (a_key != c.a_key) {
+      if (vote == Vote::a) vote = Vote::b;
+      else if (vote == Vote::b) vote = Vote::a;
+    }
+    ++c.counts[votes::index_of(vote)];
+    ++votes_;
+    return {};
+  }
+
+  const std::vector<Comparison>& comparisons() const { return comparisons_; }
+  std::size_t vote_count() const { return votes_; }
+
+ private:
+  const Options& options_;
+  const Settings& settings_;
+  std::vector<Comparison> comparisons_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::unordered_set<std::string> rater_votes_;
+  std::size_t votes_ = 0;
+};
+
+void write_comparison(prefline::JsonWriter& json, const Settings& settings, const Comparison& c, bool with_raters) {
+  const std::size_t va = c.counts[votes::index_of(Vote::a)];
+  const std::size_t vb = c.counts[votes::index_of(Vote::b)];
+  const std::size_t vt = c.counts[votes::index_of(Vote::tie)];
+  const std::size_t n = va + vb + vt;
+  const Vote decision = votes::majority(va, vb);
+  json.begin_object();
+  for (std::size_t i = 0; i < settings.item_fields.size(); ++i) json.key(settings.item_fields[i]).raw(c.key_json[i]);
+  json.key("a").raw(c.a_json);
+  json.key("b").raw(c.b_json);
+  json.key("votes").begin_object();
+  json.key("a").integer(static_cast<std::int64_t>(va));
+  json.key("b").integer(static_cast<std::int64_t>(vb));
+  json.key("tie").integer(static_cast<std::int64_t>(vt));
+  json.key("n").integer(static_cast<std::int64_t>(n));
+  json.end_object();
+  json.key("winner").string(decision == Vote::a ? "a" : decision == Vote::b ? "b" : "tie");
+  json.key("margin").integer(static_cast<std::int64_t>(va > vb ? va - vb : vb - va));
+  json.key("agreement").number(static_cast<double>(c.counts[votes::index_of(decision)]) / static_cast<double>(n));
+  if (with_raters) {
+    json.key("raters").begin_array();
+    for (const auto& rater : c.raters_json) json.raw(rater);
+    json.end_array();
+  }
+  json.end_object();
+  json.end_record();
+}
+
+void run(const Options& options) {
+  const Settings settings = make_settings(options);
+  prefline::OutputSet outputs;  // -o, --rejects: all or none
+  prefline::Output& out = outputs.add(options.common.output);
+  prefline::BadRecords bad(options.common, outputs);
+  prefline::Progress progress(std::string(tool), options.common.quiet);
+
+  prefline::FieldCensus census;
+  std::vector<std::pair<std::string, std::size_t>> watched;  // field, census id
+  const auto watch = [&](const std::string& field, std::string what) {
+    watched.emplace_back(field, census.watch(field, std::move(what)));
+  };
+  for (const auto& field : settings.item_fields)
+    watch(field, fmt::format("item field '{}' (--item {})", field, options.item));
+  watch(options.a, fmt::format("side field '{}' (--a)", options.a));
+  watch(options.b, fmt::format("side field '{}' (--b)", options.b));
+  watch(options.winner, fmt::format("winner field '{}' (--winner)", options.winner));
+  if (!options.rater.empty()) watch(options.rater, fmt::format("rater field '{}' (--rater)", options.rater));
+
+  // A record without a field that no record has had yet may mean a misspelt option: its error
+  // waits for the end of the input, where the census names what the records have instead.
+  struct Deferred {
+    std::string file;
+    std::uint64_t line = 0;
+    std::string reason, text;
+  };
+  std::optional<Deferred> deferred;
+
+  Tally tally(options, settings);
+  std::size_t records = 0;
+  {
+    simdjson::dom::parser parser;
+    for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
+      prefline::InputFile input(name);
+      prefline::JsonlReader lines(input);
+      prefline::JsonlLine line;
+      while (lines.next(line)) {
+        simdjson::dom::element record;
+        std::string reason;
+        if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(record)) {
+          reason = prefline::json_error_reason(error);
+        } else if (!record.is_object()) {
+          reason = "expected a JSON object";
+        } else {
+          ++records;
+          census.record();
+          if (census.wants_sample()) census.sample(line.text);
+          const simdjson::dom::object object = record.get_object().value_unsafe();
+          bool missing_unseen = false;
+          for (const auto& [field, id] : watched) {
+            simdjson::dom::element value;
+            if (!object[field].get(value)) census.found(id);
+            else if (census.found_count(id) == 0) missing_unseen = true;
+          }
+          reason = tally.add(object);
+          if (!reason.empty() && missing_unseen && !options.common.skip_invalid) {
+            if (!deferred) deferred = Deferred{name, line.number, std::move(reason), std::string(line.text)};
+            reason.clear();
+          }
+        }
+        if (!reason.empty()) {
+          if (deferred) bad.handle(deferred->file, deferred->line, deferred->reason, deferred->text);
+          bad.handle(name, line.number, reason, line.text);
+        }
+        progress.tick();
+      }
+    }
+  }
+  progress.finish();
+  census.check();
+  if (deferred) bad.handle(deferred->file, deferred->line, deferred->reason, deferred->text);
+
+  for (const Comparison& c : tally.comparisons()) {
+    prefline::JsonWriter json(out.buffer());
+    write_comparison(json, settings, c, !options.rater.empty());
+    out.maybe_flush();
+  }
+  outputs.commit();
+  bad.finish(tool);
+
+  prefline::RunSummary summary(tool, "votes", "comparisons");
+  summary.set_read(records);
+  summary.set_written(tally.comparisons().size());
+  summary.set_empty_reason("every vote record was bad (skipped)");
+  summary.print(options.common.quiet);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  return prefline::run_tool(
+      tool, prefline::help_text(help_head, common_help, help_tail), argc, argv,
+      [&](CLI::App& app) {
+        prefline::add_common_options(app, options.common);
+        app.add_option("--item", options.item);
+        app.add_option("--a", options.a);
+        app.add_option("--b", options.b);
+        app.add_option("--winner", options.winner);
+        app.add_option("--codes", options.codes);
+        app.add_option("--rater", options.rater);
+      },
+      [&] { run(options); });
+}
