@@ -1,6 +1,7 @@
 // votes: pairwise votes ("a is better", "b is better", "tie") from several raters
 // -> one decided comparison per (key, unordered pair of sides).
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -66,6 +67,28 @@ Input fields:
                           every record is a different rater). A rater votes
                           at most once per comparison
 
+Agreement:
+      --stats FILE        write the raters' agreement as one JSON object (FILE
+                          appears with the output, only when the whole run
+                          succeeds): comparisons, votes, raters (null without
+                          --rater), decisions {a, b, tie}; alpha {nominal,
+                          ordinal, comparisons, votes}: Krippendorff's alpha
+                          over the comparisons with >= 2 votes, votes coded
+                          a < tie < b for ordinal; fleiss_kappa {kappa,
+                          reason, comparisons, votes_per_comparison}: kappa
+                          is null, with the reason, unless every comparison
+                          has the same number (>= 2) of votes; cohen_kappa:
+                          [{raters, shared, agreement, kappa}] for every pair
+                          of raters sharing >= --min-overlap comparisons;
+                          per_rater: [{rater, votes, ties, tie_rate,
+                          compared, agreed, agreement}], agreement with the
+                          majority of the other raters' votes on the same
+                          comparison (comparisons voted on alone are not
+                          compared). cohen_kappa and per_rater need --rater
+                          (empty without it). An undefined value is null
+      --min-overlap N     shared comparisons a pair of raters needs for
+                          Cohen's kappa (default 5)
+
 Decision (majority): the side with strictly more votes than the other side
 wins; equal votes for a and b give a tie. Tie votes never decide and never
 block: {a: 1, b: 0, tie: 5} is a win for a.
@@ -107,6 +130,8 @@ struct Options {
   std::string winner = "winner";
   std::string codes = "a=a,b=b,tie=tie";
   std::string rater;
+  std::string stats;
+  long long min_overlap = 5;
 };
 
 struct Settings {
@@ -160,6 +185,7 @@ Settings make_settings(const Options& options) {
   if (options.b.empty()) throw prefline::UsageError("--b needs a field name");
   if (options.winner.empty()) throw prefline::UsageError("--winner needs a field name");
   if (options.a == options.b) throw prefline::UsageError("--a and --b must be different fields");
+  if (options.min_overlap < 1) throw prefline::UsageError("--min-overlap must be 1 or more");
   settings.codes = parse_codes(options.codes);
   return settings;
 }
@@ -234,12 +260,16 @@ class Tally {
       c.a_key = a_key;
     }
     Comparison& c = comparisons_[it->second];
+    std::size_t rater_index = votes_;  // without --rater every vote is its own rater
     if (has_rater) {
       std::string seen = std::to_string(it->second);
       prefline::append_key_part(seen, rater);
       if (!rater_votes_.insert(std::move(seen)).second)
         return fmt::format("the rater {} voted twice on this comparison", simdjson::minify(rater));
       c.raters_json.emplace_back(simdjson::minify(rater));
+      auto [r, new_rater] = rater_index_.try_emplace(side_key(rater), rater_names_.size());
+      if (new_rater) rater_names_.emplace_back(simdjson::minify(rater));
+      rater_index = r->second;
     }
     // A vote given with the sides in the other order counts for the same side by id.
     if (a_key != c.a_key) {
@@ -247,12 +277,19 @@ class Tally {
       else if (vote == Vote::b) vote = Vote::a;
     }
     ++c.counts[votes::index_of(vote)];
+    if (keep_votes_) rated_.push_back(votes::RatedVote{it->second, rater_index, vote});
     ++votes_;
     return {};
   }
 
   const std::vector<Comparison>& comparisons() const { return comparisons_; }
   std::size_t vote_count() const { return votes_; }
+  // The votes one by one (comparison, rater, vote), kept only when asked: the tallies alone need
+  // memory per comparison, not per vote.
+  void keep_votes() { keep_votes_ = true; }
+  const std::vector<votes::RatedVote>& rated() const { return rated_; }
+  const std::vector<std::string>& rater_names() const { return rater_names_; }
+  std::size_t rater_count() const { return options_.rater.empty() ? votes_ : rater_names_.size(); }
 
  private:
   const Options& options_;
@@ -260,6 +297,10 @@ class Tally {
   std::vector<Comparison> comparisons_;
   std::unordered_map<std::string, std::size_t> index_;
   std::unordered_set<std::string> rater_votes_;
+  std::unordered_map<std::string, std::size_t> rater_index_;
+  std::vector<std::string> rater_names_;  // compact JSON, first-seen order
+  std::vector<votes::RatedVote> rated_;
+  bool keep_votes_ = false;
   std::size_t votes_ = 0;
 };
 
@@ -287,6 +328,95 @@ void write_comparison(prefline::JsonWriter& json, const Settings& settings, cons
     for (const auto& rater : c.raters_json) json.raw(rater);
     json.end_array();
   }
+  json.end_object();
+  json.end_record();
+}
+
+// A statistic that may be undefined (NaN) is written as null.
+void number_or_null(prefline::JsonWriter& json, double value) {
+  if (std::isfinite(value)) json.number(value);
+  else json.null();
+}
+
+void write_stats(prefline::Buffer& out, const Options& options, const Tally& tally) {
+  const auto& rated = tally.rated();
+  const std::size_t comparisons = tally.comparisons().size();
+  const std::size_t raters = tally.rater_count();
+  const bool named_raters = !options.rater.empty();
+  prefline::JsonWriter json(out);
+  json.begin_object();
+  json.key("comparisons").integer(static_cast<std::int64_t>(comparisons));
+  json.key("votes").integer(static_cast<std::int64_t>(tally.vote_count()));
+  json.key("raters");
+  if (named_raters) json.integer(static_cast<std::int64_t>(raters));
+  else json.null();
+  std::array<std::size_t, votes::vote_kinds> decisions{0, 0, 0};
+  for (const Comparison& c : tally.comparisons())
+    ++decisions[votes::index_of(votes::majority(c.counts[votes::index_of(Vote::a)], c.counts[votes::index_of(Vote::b)]))];
+  json.key("decisions").begin_object();
+  json.key("a").integer(static_cast<std::int64_t>(decisions[votes::index_of(Vote::a)]));
+  json.key("b").integer(static_cast<std::int64_t>(decisions[votes::index_of(Vote::b)]));
+  json.key("tie").integer(static_cast<std::int64_t>(decisions[votes::index_of(Vote::tie)]));
+  json.end_object();
+
+  const auto nominal = votes::vote_alpha(rated, comparisons, prefline::agreement::Metric::nominal);
+  const auto ordinal = votes::vote_alpha(rated, comparisons, prefline::agreement::Metric::ordinal);
+  json.key("alpha").begin_object();
+  json.key("nominal");
+  number_or_null(json, nominal.alpha);
+  json.key("ordinal");
+  number_or_null(json, ordinal.alpha);
+  json.key("comparisons").integer(static_cast<std::int64_t>(nominal.units));
+  json.key("votes").integer(static_cast<std::int64_t>(nominal.pairable_values));
+  json.end_object();
+
+  const votes::FleissKappa fleiss = votes::vote_fleiss_kappa(rated, comparisons, raters);
+  json.key("fleiss_kappa").begin_object();
+  json.key("kappa");
+  if (fleiss.kappa) number_or_null(json, *fleiss.kappa);
+  else json.null();
+  json.key("reason");
+  if (fleiss.reason.empty()) json.null();
+  else json.string(fleiss.reason);
+  json.key("comparisons").integer(static_cast<std::int64_t>(fleiss.subjects));
+  json.key("votes_per_comparison").integer(static_cast<std::int64_t>(fleiss.raters_per_subject));
+  json.end_object();
+
+  // Cohen's kappa and per-rater figures need to know who voted: only with --rater.
+  json.key("min_overlap").integer(options.min_overlap);
+  json.key("cohen_kappa").begin_array();
+  if (named_raters) {
+    for (const votes::PairKappa& pair :
+         votes::pairwise_cohen_kappa(rated, comparisons, raters, static_cast<std::size_t>(options.min_overlap))) {
+      json.begin_object();
+      json.key("raters").begin_array().raw(tally.rater_names()[pair.first]).raw(tally.rater_names()[pair.second]).end_array();
+      json.key("shared").integer(static_cast<std::int64_t>(pair.shared));
+      json.key("agreement").number(pair.agreement);
+      json.key("kappa");
+      number_or_null(json, pair.kappa);
+      json.end_object();
+    }
+  }
+  json.end_array();
+  json.key("per_rater").begin_array();
+  if (named_raters) {
+    const auto per_rater = votes::rater_votes(rated, comparisons, raters);
+    for (std::size_t r = 0; r < raters; ++r) {
+      const votes::RaterVotes& v = per_rater[r];
+      json.begin_object();
+      json.key("rater").raw(tally.rater_names()[r]);
+      json.key("votes").integer(static_cast<std::int64_t>(v.votes));
+      json.key("ties").integer(static_cast<std::int64_t>(v.ties));
+      json.key("tie_rate");
+      number_or_null(json, v.tie_rate);
+      json.key("compared").integer(static_cast<std::int64_t>(v.compared));
+      json.key("agreed").integer(static_cast<std::int64_t>(v.agreed));
+      json.key("agreement");
+      number_or_null(json, v.agreement);
+      json.end_object();
+    }
+  }
+  json.end_array();
   json.end_object();
   json.end_record();
 }
@@ -320,6 +450,7 @@ void run(const Options& options) {
   std::optional<Deferred> deferred;
 
   Tally tally(options, settings);
+  if (!options.stats.empty()) tally.keep_votes();
   std::size_t records = 0;
   {
     simdjson::dom::parser parser;
@@ -368,6 +499,7 @@ void run(const Options& options) {
     write_comparison(json, settings, c, !options.rater.empty());
     out.maybe_flush();
   }
+  if (!options.stats.empty()) write_stats(outputs.add(options.stats).buffer(), options, tally);
   outputs.commit();
   bad.finish(tool);
 
@@ -392,6 +524,8 @@ int main(int argc, char** argv) {
         app.add_option("--winner", options.winner);
         app.add_option("--codes", options.codes);
         app.add_option("--rater", options.rater);
+        app.add_option("--stats", options.stats);
+        app.add_option("--min-overlap", options.min_overlap);
       },
       [&] { run(options); });
 }
