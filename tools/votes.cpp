@@ -1,5 +1,6 @@
 // votes: pairwise votes ("a is better", "b is better", "tie") from several raters
 // -> one decided comparison per (key, unordered pair of sides).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -28,6 +29,7 @@
 #include "prefline/json/typed_key.hpp"
 #include "prefline/json/validate.hpp"
 #include "prefline/json/writer.hpp"
+#include "prefline/votes/bradley_terry.hpp"
 #include "prefline/votes/pairwise_agreement.hpp"
 
 namespace {
@@ -89,6 +91,38 @@ Agreement:
       --min-overlap N     shared comparisons a pair of raters needs for
                           Cohen's kappa (default 5)
 
+Ratings:
+      --ratings FILE      write model ratings as one JSON object (FILE appears
+                          with the output): Bradley-Terry fitted by maximum
+                          likelihood to every vote, a tie half a win for each
+                          side, on the Elo scale (400 / ln 10 points per
+                          logit), mean rating 1000 unless --anchor; Newton
+                          steps until every log-strength moves < 1e-10.
+                          {battles, prior, anchor, iterations, bootstrap
+                          {rounds, failed_rounds, seed}, models: [{model,
+                          rating, low, high, battles, wins, losses, ties}]
+                          by rating (equal ratings in first-seen order),
+                          win_rate: rows and columns in the models' order,
+                          (wins + ties / 2) / battles, null if none}. When
+                          the estimate does not exist (a model never lost
+                          or never won, or models split into groups that
+                          never lose to one another) exit 1 naming them
+      --bootstrap N       95 % percentile intervals (low, high) from N
+                          resamples of the votes with replacement (default
+                          0: low and high null); a resample without an
+                          estimate is counted in failed_rounds
+      --seed N            the resampling's splitmix64 seed (default 0); the
+                          same votes in the same order give the same
+                          intervals on any machine
+      --anchor MODEL=R    fix MODEL's rating at R instead of a mean of 1000
+                          (a number's MODEL is its JSON text)
+      --prior W           add W virtual games of every model against a
+                          reference of log-strength 0, half won and half
+                          lost: the log-likelihood gains
+                          sum_i (W/2) (log s(t_i) + log s(-t_i)), s the
+                          logistic function, so the estimate always exists
+                          (default 0: votes only)
+
 Decision (majority): the side with strictly more votes than the other side
 wins; equal votes for a and b give a tie. Tie votes never decide and never
 block: {a: 1, b: 0, tie: 5} is a win for a.
@@ -132,11 +166,18 @@ struct Options {
   std::string rater;
   std::string stats;
   long long min_overlap = 5;
+  std::string ratings;
+  long long bootstrap = 0;
+  std::uint64_t seed = 0;
+  std::string anchor;
+  double prior = 0;
 };
 
 struct Settings {
   std::vector<std::string> item_fields;
   std::unordered_map<std::string, Vote> codes;  // by the winner's text
+  std::string anchor_model;                     // empty: the mean rating is 1000
+  double anchor_rating = 1000;
 };
 
 // Splits CODE=VOTE pairs; a double-quoted CODE may hold commas and '='.
@@ -186,6 +227,15 @@ Settings make_settings(const Options& options) {
   if (options.winner.empty()) throw prefline::UsageError("--winner needs a field name");
   if (options.a == options.b) throw prefline::UsageError("--a and --b must be different fields");
   if (options.min_overlap < 1) throw prefline::UsageError("--min-overlap must be 1 or more");
+  if (options.bootstrap < 0) throw prefline::UsageError("--bootstrap must be 0 or more");
+  if (!std::isfinite(options.prior) || options.prior < 0) throw prefline::UsageError("--prior must be a number >= 0");
+  if (!options.anchor.empty()) {
+    const std::size_t eq = options.anchor.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+      throw prefline::UsageError(fmt::format("--anchor: '{}' is not MODEL=RATING", options.anchor));
+    settings.anchor_model = options.anchor.substr(0, eq);
+    settings.anchor_rating = prefline::parse_number("--anchor", options.anchor.substr(eq + 1));
+  }
   settings.codes = parse_codes(options.codes);
   return settings;
 }
@@ -194,6 +244,7 @@ struct Comparison {
   std::vector<std::string> key_json;  // the --item values, compact JSON, from the first vote
   std::string a_json, b_json;
   std::string a_key;                  // typed key of side a, to recognise swapped votes
+  std::size_t a_model = 0, b_model = 0;  // indexes into Tally::model_names()
   std::array<std::size_t, votes::vote_kinds> counts{0, 0, 0};
   std::vector<std::string> raters_json;
 };
@@ -258,6 +309,8 @@ class Tally {
       c.a_json = std::string(simdjson::minify(a));
       c.b_json = std::string(simdjson::minify(b));
       c.a_key = a_key;
+      c.a_model = model_index(a_key, a);
+      c.b_model = model_index(b_key, b);
     }
     Comparison& c = comparisons_[it->second];
     std::size_t rater_index = votes_;  // without --rater every vote is its own rater
@@ -289,9 +342,16 @@ class Tally {
   void keep_votes() { keep_votes_ = true; }
   const std::vector<votes::RatedVote>& rated() const { return rated_; }
   const std::vector<std::string>& rater_names() const { return rater_names_; }
+  const std::vector<std::string>& model_names() const { return model_names_; }
   std::size_t rater_count() const { return options_.rater.empty() ? votes_ : rater_names_.size(); }
 
  private:
+  std::size_t model_index(const std::string& key, simdjson::dom::element value) {
+    auto [it, inserted] = model_index_.try_emplace(key, model_names_.size());
+    if (inserted) model_names_.emplace_back(simdjson::minify(value));
+    return it->second;
+  }
+
   const Options& options_;
   const Settings& settings_;
   std::vector<Comparison> comparisons_;
@@ -299,6 +359,8 @@ class Tally {
   std::unordered_set<std::string> rater_votes_;
   std::unordered_map<std::string, std::size_t> rater_index_;
   std::vector<std::string> rater_names_;  // compact JSON, first-seen order
+  std::unordered_map<std::string, std::size_t> model_index_;
+  std::vector<std::string> model_names_;  // compact JSON, first-seen order
   std::vector<votes::RatedVote> rated_;
   bool keep_votes_ = false;
   std::size_t votes_ = 0;
@@ -421,6 +483,129 @@ void write_stats(prefline::Buffer& out, const Options& options, const Tally& tal
   json.end_record();
 }
 
+// A model id as --anchor names it: a string's text, a number's JSON text.
+std::string model_text(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element value;
+  if (!parser.parse(json.data(), json.size()).get(value) && value.is_string())
+    return std::string(value.get_string().value_unsafe());
+  return std::string(json);
+}
+
+std::string model_list(const Tally& tally, const std::vector<std::size_t>& models) {
+  std::string text;
+  for (std::size_t m : models) text += (text.empty() ? "" : ", ") + tally.model_names()[m];
+  return text;
+}
+
+// Why the maximum likelihood ratings do not exist, naming the models.
+std::string no_estimate_message(const Tally& tally, const votes::Existence& existence) {
+  std::string text = "the Bradley-Terry ratings do not exist (some model's strength is unbounded):";
+  if (!existence.never_lost.empty()) text += " never lost nor tied: " + model_list(tally, existence.never_lost) + ";";
+  if (!existence.never_won.empty()) text += " never won nor tied: " + model_list(tally, existence.never_won) + ";";
+  if (existence.components.size() > 1) {
+    text += " models split into groups, one of which never loses to another:";
+    for (const auto& component : existence.components) text += " [" + model_list(tally, component) + "]";
+    text += ";";
+  }
+  return text + " --prior W (e.g. 1) makes them exist";
+}
+
+void write_ratings(prefline::Buffer& out, const Options& options, const Settings& settings, const Tally& tally) {
+  const std::size_t models = tally.model_names().size();
+  std::vector<votes::Battle> battles;
+  battles.reserve(tally.rated().size());
+  for (const votes::RatedVote& v : tally.rated()) {
+    const Comparison& c = tally.comparisons()[v.comparison];
+    battles.push_back(votes::Battle{c.a_model, c.b_model, v.vote});
+  }
+  votes::FitOptions fit_options;
+  fit_options.prior = options.prior;
+  if (!settings.anchor_model.empty()) {
+    for (std::size_t m = 0; m < models; ++m)
+      if (model_text(tally.model_names()[m]) == settings.anchor_model) fit_options.anchor = m;
+    if (!fit_options.anchor) {
+      std::vector<std::size_t> all(models);
+      for (std::size_t m = 0; m < models; ++m) all[m] = m;
+      throw prefline::DataError(fmt::format("--anchor: no model '{}' in the votes; models: {}", settings.anchor_model,
+                                            model_list(tally, all)));
+    }
+    fit_options.anchor_rating = settings.anchor_rating;
+  }
+  const std::vector<votes::PairOutcomes> pairs = votes::aggregate_battles(battles, models);
+  const votes::Fit fit = votes::fit_bradley_terry(pairs, models, fit_options);
+  if (!fit.fitted) throw prefline::DataError(no_estimate_message(tally, fit.existence));
+  const votes::BootstrapResult boot = votes::bootstrap_bradley_terry(
+      battles, models, fit_options, static_cast<std::size_t>(options.bootstrap), options.seed);
+
+  // wins[i][j]: wins of i over j, ties counted apart.
+  std::vector<std::vector<double>> wins(models, std::vector<double>(models, 0)), ties = wins;
+  for (const votes::PairOutcomes& p : pairs) {
+    wins[p.first][p.second] = p.counts[votes::index_of(Vote::a)];
+    wins[p.second][p.first] = p.counts[votes::index_of(Vote::b)];
+    ties[p.first][p.second] = ties[p.second][p.first] = p.counts[votes::index_of(Vote::tie)];
+  }
+  // Leaderboard order: rating descending, equal ratings in first-seen order.
+  std::vector<std::size_t> order(models);
+  for (std::size_t m = 0; m < models; ++m) order[m] = m;
+  std::ranges::stable_sort(order, [&](std::size_t x, std::size_t y) { return fit.ratings[x] > fit.ratings[y]; });
+
+  prefline::JsonWriter json(out);
+  json.begin_object();
+  json.key("battles").integer(static_cast<std::int64_t>(battles.size()));
+  json.key("prior").number(options.prior);
+  json.key("anchor");
+  if (fit_options.anchor) {
+    json.begin_object();
+    json.key("model").raw(tally.model_names()[*fit_options.anchor]);
+    json.key("rating").number(fit_options.anchor_rating);
+    json.end_object();
+  } else {
+    json.null();
+  }
+  json.key("iterations").integer(static_cast<std::int64_t>(fit.iterations));
+  json.key("bootstrap").begin_object();
+  json.key("rounds").integer(static_cast<std::int64_t>(boot.rounds));
+  json.key("failed_rounds").integer(static_cast<std::int64_t>(boot.failed_rounds));
+  json.key("seed").integer(static_cast<std::int64_t>(options.seed));
+  json.end_object();
+  json.key("models").begin_array();
+  for (std::size_t m : order) {
+    double won = 0, lost = 0, tied = 0;
+    for (std::size_t o = 0; o < models; ++o) {
+      won += wins[m][o];
+      lost += wins[o][m];
+      tied += ties[m][o];
+    }
+    json.begin_object();
+    json.key("model").raw(tally.model_names()[m]);
+    json.key("rating").number(fit.ratings[m]);
+    json.key("low");
+    number_or_null(json, boot.intervals[m].low);
+    json.key("high");
+    number_or_null(json, boot.intervals[m].high);
+    json.key("battles").number(won + lost + tied);
+    json.key("wins").number(won);
+    json.key("losses").number(lost);
+    json.key("ties").number(tied);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("win_rate").begin_array();
+  for (std::size_t m : order) {
+    json.begin_array();
+    for (std::size_t o : order) {
+      const double n = wins[m][o] + wins[o][m] + ties[m][o];
+      if (n > 0) json.number((wins[m][o] + ties[m][o] / 2) / n);
+      else json.null();
+    }
+    json.end_array();
+  }
+  json.end_array();
+  json.end_object();
+  json.end_record();
+}
+
 void run(const Options& options) {
   const Settings settings = make_settings(options);
   prefline::OutputSet outputs;  // -o, --rejects: all or none
@@ -450,7 +635,7 @@ void run(const Options& options) {
   std::optional<Deferred> deferred;
 
   Tally tally(options, settings);
-  if (!options.stats.empty()) tally.keep_votes();
+  if (!options.stats.empty() || !options.ratings.empty()) tally.keep_votes();
   std::size_t records = 0;
   {
     simdjson::dom::parser parser;
@@ -500,6 +685,7 @@ void run(const Options& options) {
     out.maybe_flush();
   }
   if (!options.stats.empty()) write_stats(outputs.add(options.stats).buffer(), options, tally);
+  if (!options.ratings.empty()) write_ratings(outputs.add(options.ratings).buffer(), options, settings, tally);
   outputs.commit();
   bad.finish(tool);
 
@@ -526,6 +712,11 @@ int main(int argc, char** argv) {
         app.add_option("--rater", options.rater);
         app.add_option("--stats", options.stats);
         app.add_option("--min-overlap", options.min_overlap);
+        app.add_option("--ratings", options.ratings);
+        app.add_option("--bootstrap", options.bootstrap);
+        app.add_option("--seed", options.seed);
+        app.add_option("--anchor", options.anchor);
+        app.add_option("--prior", options.prior);
       },
       [&] { run(options); });
 }
