@@ -153,7 +153,10 @@ Exit status:
   2  bad option or option value (nothing is read)
 
 Example:
-  votes --item question_id --codes model_a=a,model_b=b,tie=tie,"tie (bothbad)"=tie battles.jsonl > decisions.jsonl
+  votes --item question_id --rater judge --stats agreement.json \
+    --ratings ratings.json --bootstrap 1000 \
+    --codes 'model_a=a,model_b=b,tie=tie,"tie (bothbad)"=tie' \
+    battles.jsonl > decisions.jsonl
 )HELP";
 
 struct Options {
