@@ -201,15 +201,22 @@ inline std::string_view expected_value(const CLI::Option* option) {
 }
 
 // CLI11's parse errors in our words: the option, the value, what it must be.
-inline std::string parse_error_message(const CLI::App& app, const CLI::ParseError& error) {
+// A typo of an old spelling ("--feild") suggests the option's new name.
+inline std::string parse_error_message(const CLI::App& app, const CLI::ParseError& error,
+                                       const std::vector<RenamedOption>& renamed = {}) {
   const std::string text = error.what();
   if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
     const std::vector<std::string> extras = app.remaining();
-    const std::vector<std::string> names = option_names(app);
+    std::vector<std::string> names = option_names(app);
+    for (const RenamedOption& option : renamed) names.emplace_back(option.old_name);
     for (const std::string& extra : extras) {
       if (extra.size() < 2 || extra[0] != '-') continue;
       const std::string name = extra.substr(0, extra.find('='));
       const std::string near = nearest_name(name, names);
+      for (const RenamedOption& option : renamed)
+        if (near == option.old_name)
+          return fmt::format("unknown option '{}'; did you mean '{}' (formerly '{}')?", name, option.new_name,
+                             option.old_name);
       if (!near.empty()) return fmt::format("unknown option '{}'; did you mean '{}'?", name, near);
       return fmt::format("unknown option '{}'", name);
     }
@@ -275,7 +282,7 @@ inline int run_tool(std::string_view tool, std::string_view help, int argc, char
       for (const std::string& arg : args) pointers.push_back(arg.c_str());
       app.parse(static_cast<int>(pointers.size()), pointers.data());
     } catch (const CLI::ParseError& error) {
-      return usage_error(detail::parse_error_message(app, error));
+      return usage_error(detail::parse_error_message(app, error, renamed));
     }
     main();
     return exit_success;

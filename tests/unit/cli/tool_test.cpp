@@ -172,6 +172,9 @@ TEST(RunTool, RenamedOptionsStillWorkWithANote) {
   EXPECT_EQ(result.exit, 2);  // -q is not an option of this demo, but it silences the note first
   EXPECT_EQ(result.err.find("deprecated"), std::string::npos);
 
+  result = run({"--cuont", "7"}, define, [] {}, renamed);
+  EXPECT_EQ(result.err, "demo: unknown option '--cuont'; did you mean '--total' (formerly '--count')?\n" + try_help);
+
   result = run({"--help"}, define, [] {}, renamed);
   EXPECT_NE(result.out.find("Deprecated spellings"), std::string::npos);
   EXPECT_NE(result.out.find("  --count               now --total\n"), std::string::npos) << result.out;
