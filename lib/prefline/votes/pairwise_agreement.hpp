@@ -74,6 +74,28 @@ inline Vote majority(std::size_t votes_a, std::size_t votes_b) {
   return Vote::tie;
 }
 
+// How a comparison's votes become its decision (`votes --rule`).
+enum class Rule : std::uint8_t {
+  majority,   // the side ahead by at least min_margin votes wins; tie votes neither decide nor block
+  unanimous,  // as majority, and every vote (ties included) must be for the winning side
+};
+
+// The decision of one comparison under `rule`: side s wins when
+//   votes_s - votes_other >= min_margin   (inclusive; min_margin 0 is taken as 1)
+// and, under Rule::unanimous, no vote went to the other side or to a tie. Otherwise the decision is a
+// tie: no side won. With min_margin 1, Rule::majority is majority(); with Rule::unanimous, min_margin
+// is the number of votes a unanimous side needs.
+inline Vote decide(const std::array<std::size_t, vote_kinds>& counts, Rule rule, std::size_t min_margin) {
+  const std::size_t needed = std::max<std::size_t>(min_margin, 1);
+  const std::size_t a = counts[index_of(Vote::a)];
+  const std::size_t b = counts[index_of(Vote::b)];
+  const std::size_t tie = counts[index_of(Vote::tie)];
+  if (rule == Rule::unanimous && tie > 0) return Vote::tie;
+  if (a >= b + needed && (rule == Rule::majority || b == 0)) return Vote::a;
+  if (b >= a + needed && (rule == Rule::majority || a == 0)) return Vote::b;
+  return Vote::tie;
+}
+
 // Krippendorff's alpha over the comparisons as units, each vote a value coded a = 0, tie = 1, b = 2;
 // computed by agreement::krippendorff_alpha (Krippendorff 2011), which leaves out comparisons with
 // fewer than 2 votes. Nominal treats the three codes as unordered categories; ordinal uses the order

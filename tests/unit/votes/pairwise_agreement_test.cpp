@@ -97,6 +97,30 @@ TEST(VotesMajority, TiesNeitherDecideNorBlock) {
   EXPECT_EQ(majority(0, 0), Vote::tie);
 }
 
+TEST(VotesDecide, MajorityWithMinMarginIsInclusive) {
+  using Counts = std::array<std::size_t, vote_kinds>;  // a, tie, b
+  EXPECT_EQ(decide(Counts{1, 5, 0}, Rule::majority, 1), Vote::a);
+  EXPECT_EQ(decide(Counts{2, 0, 2}, Rule::majority, 1), Vote::tie);
+  EXPECT_EQ(decide(Counts{3, 0, 1}, Rule::majority, 2), Vote::a);    // margin 2 >= 2
+  EXPECT_EQ(decide(Counts{3, 0, 2}, Rule::majority, 2), Vote::tie);  // margin 1 < 2
+  EXPECT_EQ(decide(Counts{0, 0, 3}, Rule::majority, 3), Vote::b);
+  EXPECT_EQ(decide(Counts{1, 0, 0}, Rule::majority, 0), Vote::a);    // 0 is taken as 1
+  EXPECT_EQ(decide(Counts{0, 0, 0}, Rule::majority, 1), Vote::tie);
+  for (std::size_t a = 0; a < 4; ++a)
+    for (std::size_t t = 0; t < 3; ++t)
+      for (std::size_t b = 0; b < 4; ++b) EXPECT_EQ(decide(Counts{a, t, b}, Rule::majority, 1), majority(a, b));
+}
+
+TEST(VotesDecide, UnanimousNeedsEveryVoteAndMinMarginVotes) {
+  using Counts = std::array<std::size_t, vote_kinds>;  // a, tie, b
+  EXPECT_EQ(decide(Counts{3, 0, 0}, Rule::unanimous, 1), Vote::a);
+  EXPECT_EQ(decide(Counts{0, 0, 2}, Rule::unanimous, 1), Vote::b);
+  EXPECT_EQ(decide(Counts{3, 0, 1}, Rule::unanimous, 1), Vote::tie);  // one dissent
+  EXPECT_EQ(decide(Counts{3, 1, 0}, Rule::unanimous, 1), Vote::tie);  // a tie vote blocks
+  EXPECT_EQ(decide(Counts{2, 0, 0}, Rule::unanimous, 3), Vote::tie);  // too few votes
+  EXPECT_EQ(decide(Counts{3, 0, 0}, Rule::unanimous, 3), Vote::a);
+}
+
 TEST(VotesRaters, LeaveOneOutMajorityAndTieRate) {
   // Comparison 0: a, a, b. Comparison 1: tie, b, (none). Comparison 2: rater 0 alone.
   const std::vector<RatedVote> votes{{0, 0, Vote::a}, {0, 1, Vote::a}, {0, 2, Vote::b},
