@@ -1161,7 +1161,8 @@ void run(const Options& options) {
     summary.print(options.common.quiet);
     return;
   }
-  prefline::RunSummary summary(tool, "votes", "comparisons");
+  // A wide record holds several votes: the summary counts what was read, records.
+  prefline::RunSummary summary(tool, settings.wide_columns.empty() ? "votes" : "records", "comparisons");
   summary.set_read(records);
   summary.set_written(written);
   summary.set_empty_reason("every vote record was bad (skipped)");
