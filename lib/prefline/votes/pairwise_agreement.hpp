@@ -111,7 +111,7 @@ inline agreement::Alpha vote_alpha(std::span<const RatedVote> votes, std::size_t
 struct FleissKappa {
   std::optional<double> kappa;  // empty when not defined; `reason` says why
   std::string reason;           // empty when defined
-  std::size_t subjects = 0;     // subjects (comparisons) with at least one rating
+  std::size_t subjects = 0;     // subjects (comparisons) with at least one rating, all of them
   std::size_t raters_per_subject = 0;  // n, when every subject has the same number (else 0)
 };
 
@@ -138,12 +138,12 @@ FleissKappa fleiss_kappa(std::span<const Row> counts) {
     ++result.subjects;
     categories = std::max<std::size_t>(categories, std::size(row));
     if (n == 0) n = m;
-    if (m != n) {
+    if (m != n && result.reason.empty())
       result.reason = "comparisons have different numbers of votes (" + std::to_string(n) + " and " +
                       std::to_string(m) + ")";
-      return result;
-    }
   }
+  // Counted to the end, so that `subjects` is every rated subject whatever the reason.
+  if (!result.reason.empty()) return result;
   if (result.subjects == 0) {
     result.reason = "no comparison has a vote";
     return result;

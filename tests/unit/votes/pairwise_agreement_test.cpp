@@ -33,6 +33,8 @@ TEST(VotesFleiss, NotDefinedSaysWhy) {
   FleissKappa kappa = vote_fleiss_kappa(uneven, 3, 3);
   EXPECT_FALSE(kappa.kappa.has_value());
   EXPECT_EQ(kappa.reason, "comparisons have different numbers of votes (2 and 3)");
+  EXPECT_EQ(kappa.subjects, 2u);
+  EXPECT_EQ(kappa.raters_per_subject, 0u);
 
   const std::vector<RatedVote> same{{0, 0, Vote::a}, {0, 1, Vote::a}, {1, 0, Vote::a}, {1, 1, Vote::a}};
   kappa = vote_fleiss_kappa(same, 3, 2);
