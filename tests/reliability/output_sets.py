@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """All files or none: a tool with side files (consensus --stats, pairup
 --stats, bucket --stats and --out-dir, report --html, duel-judge --stats,
---rejects of every tool) publishes
+votes --stats, --ratings and --ratings-md, --rejects of every tool) publishes
 them only when every one of them is written. A full disk (/dev/full) on the
 -o file or on a side file, with the options in either order on the command
 line, must end with exit 1, 'TOOL: write error: '/dev/full': No space left
@@ -42,6 +42,14 @@ def verdict_turn(i):
                         "judgements": judgements}, separators=(",", ":")) + "\n").encode()
 
 
+def vote_record(i):
+    """A vote on one of three models' pairs; every model wins and loses some (the ratings exist)."""
+    models = ("x", "y", "z")
+    return (json.dumps({"id": i % 10, "model_a": models[i % 3], "model_b": models[(i + 1) % 3],
+                        "winner": ("a", "b", "tie")[(i // 3) % 3], "judge": f"j{i % 4}"},
+                       separators=(",", ":")) + "\n").encode()
+
+
 GRADES_CSV = relib.GRADES_HEADER + b"".join(relib.grade_row(i) for i in range(COUNT))
 SKIP = ["--skip-invalid", "--rejects"]
 
@@ -60,6 +68,8 @@ CASES = [
     ("balance", [], jsonl(relib.candidate_record), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
     ("report", [], jsonl(relib.judged_record), ["-o", "{}"], [["--html", "{}"], [*SKIP, "{}"]]),
     ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
+    ("votes", ["--rater", "judge"], jsonl(vote_record), ["-o", "{}"],
+     [["--stats", "{}"], ["--ratings", "{}"], ["--ratings-md", "{}"], [*SKIP, "{}"]]),
 ]
 
 
