@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -43,6 +45,14 @@ namespace votes = prefline::votes;
 using votes::Vote;
 
 constexpr std::string_view tool = "votes";
+
+// A hash map keyed by strings that is searched with a string_view, without making a string.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+template <class Value>
+using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
 
 constexpr std::string_view help_head = R"HELP(Usage: votes [OPTIONS] [FILE...]
 
@@ -272,7 +282,7 @@ struct Settings {
   std::vector<std::string> wide_columns;        // empty: the long layout
   std::string winner;                           // the long layout's vote field
   bool named_raters = false;                    // --rater or --wide
-  std::unordered_map<std::string, Vote> codes;  // by the winner's text
+  StringMap<Vote> codes;  // by the winner's text
   votes::Rule rule = votes::Rule::majority;
   std::size_t min_margin = 1;
   std::string anchor_model;                     // empty: the mean rating is 1000
@@ -280,8 +290,8 @@ struct Settings {
 };
 
 // Splits CODE=VOTE pairs; a double-quoted CODE may hold commas and '='.
-std::unordered_map<std::string, Vote> parse_codes(std::string_view text) {
-  std::unordered_map<std::string, Vote> codes;
+StringMap<Vote> parse_codes(std::string_view text) {
+  StringMap<Vote> codes;
   std::size_t i = 0;
   const auto bad = [&](std::string_view why) {
     return prefline::UsageError(fmt::format("--codes: {} in '{}' (expected CODE=VOTE,..., VOTE one of a, b, tie)", why, text));
@@ -374,8 +384,22 @@ struct Comparison {
   std::string a_key;                  // typed key of side a, to recognise swapped votes
   std::size_t a_model = 0, b_model = 0;  // indexes into Tally::model_names()
   std::array<std::size_t, votes::vote_kinds> counts{0, 0, 0};
-  std::vector<std::string> raters_json;
+  std::vector<std::uint32_t> raters;  // rater indexes, in input order
   Text prompt, text_a, text_b;  // with --pairs, in the comparison's order of sides
+
+  // Whether a rater voted here already: a scan of the few raters a comparison usually has, a set once
+  // it has many (one key voted on by thousands of raters would make the scan quadratic).
+  bool has_rater(std::size_t rater) const {
+    if (rater_set) return rater_set->contains(static_cast<std::uint32_t>(rater));
+    return std::ranges::find(raters, static_cast<std::uint32_t>(rater)) != raters.end();
+  }
+  void add_rater(std::uint32_t rater) {
+    raters.push_back(rater);
+    if (rater_set) rater_set->insert(rater);
+    else if (raters.size() > rater_scan_limit) rater_set = std::make_unique<std::unordered_set<std::uint32_t>>(raters.begin(), raters.end());
+  }
+  static constexpr std::size_t rater_scan_limit = 32;
+  std::unique_ptr<std::unordered_set<std::uint32_t>> rater_set;
 };
 
 std::string typed_key(simdjson::dom::element value) {
@@ -390,70 +414,66 @@ Vote flipped(Vote vote) { return vote == Vote::a ? Vote::b : vote == Vote::b ? V
 
 class Tally {
  public:
-  Tally(const Options& options, const Settings& settings) : options_(options), settings_(settings) {}
+  Tally(const Options& options, const Settings& settings) : options_(options), settings_(settings) {
+    for (const auto& column : settings.wide_columns)
+      wide_keys_.push_back(prefline::single_value_key(prefline::key_tag::string, column));
+  }
 
   // Adds one vote record (the long layout) or the votes of one record (the wide layout); returns why
-  // the record is bad, or "" when it counted. A bad record changes nothing.
+  // the record is bad, or "" when it counted. A bad record changes nothing. The scratch strings are
+  // members so that a record that adds no comparison allocates nothing.
   std::string add(simdjson::dom::object record) {
-    std::string key;
-    std::vector<std::string> key_json;
-    key_json.reserve(settings_.item_fields.size());
+    key_.clear();
+    item_values_.clear();
     for (const auto& field : settings_.item_fields) {
       simdjson::dom::element value;
       if (record[field].get(value)) return fmt::format("the --item field '{}' is missing", field);
-      prefline::append_key_part(key, value);
-      key_json.emplace_back(simdjson::minify(value));
+      prefline::append_key_part(key_, value);
+      item_values_.push_back(value);
     }
-    std::string criterion_key, criterion_json;
+    simdjson::dom::element criterion;
     if (!options_.criterion.empty()) {
-      simdjson::dom::element value;
-      if (record[options_.criterion].get(value))
+      if (record[options_.criterion].get(criterion))
         return fmt::format("the criterion field '{}' (--criterion) is missing", options_.criterion);
-      if (!is_id(value))
-        return fmt::format("'{}' is {}, not a string or number", options_.criterion, prefline::type_name(value));
-      criterion_key = typed_key(value);
-      criterion_json = std::string(simdjson::minify(value));
-      prefline::append_key_part(key, prefline::key_tag::json, criterion_key);
+      if (!is_id(criterion))
+        return fmt::format("'{}' is {}, not a string or number", options_.criterion, prefline::type_name(criterion));
+      set_typed_key(criterion_key_, criterion);
+      prefline::append_key_part(key_, prefline::key_tag::json, criterion_key_);
     }
     simdjson::dom::element a, b;
     if (record[options_.a].get(a)) return fmt::format("the side field '{}' (--a) is missing", options_.a);
     if (record[options_.b].get(b)) return fmt::format("the side field '{}' (--b) is missing", options_.b);
     if (!is_id(a)) return fmt::format("'{}' is {}, not a string or number", options_.a, prefline::type_name(a));
     if (!is_id(b)) return fmt::format("'{}' is {}, not a string or number", options_.b, prefline::type_name(b));
-    std::string a_key = typed_key(a);
-    std::string b_key = typed_key(b);
-    if (a_key == b_key) return fmt::format("the same side {} on both sides", simdjson::minify(a));
+    set_typed_key(a_key_, a);
+    set_typed_key(b_key_, b);
+    if (a_key_ == b_key_) return fmt::format("the same side {} on both sides", simdjson::minify(a));
 
     // The votes of the record, in the record's order of sides.
-    struct RecordVote {
-      std::string rater_key, rater_json;
-      Vote vote;
-    };
-    std::vector<RecordVote> record_votes;
+    record_votes_.clear();
     if (settings_.wide_columns.empty()) {
       simdjson::dom::element winner;
       if (record[settings_.winner].get(winner)) return fmt::format("the winner field '{}' is missing", settings_.winner);
       Vote vote;
       if (auto reason = read_vote(winner, settings_.winner, vote); !reason.empty()) return reason;
-      RecordVote& v = record_votes.emplace_back(RecordVote{{}, {}, vote});
+      RecordVote& v = record_votes_.emplace_back(RecordVote{{}, {}, nullptr, vote});
       if (settings_.named_raters) {
-        simdjson::dom::element rater;
-        if (record[options_.rater].get(rater)) return fmt::format("the rater field '{}' is missing", options_.rater);
-        if (!is_id(rater))
-          return fmt::format("'{}' is {}, not a string or number", options_.rater, prefline::type_name(rater));
-        v.rater_key = typed_key(rater);
-        v.rater_json = std::string(simdjson::minify(rater));
+        if (record[options_.rater].get(v.rater)) return fmt::format("the rater field '{}' is missing", options_.rater);
+        if (!is_id(v.rater))
+          return fmt::format("'{}' is {}, not a string or number", options_.rater, prefline::type_name(v.rater));
+        set_typed_key(rater_key_, v.rater);
+        v.rater_key = rater_key_;
       }
     } else {
-      for (const auto& column : settings_.wide_columns) {
+      for (std::size_t k = 0; k < settings_.wide_columns.size(); ++k) {
+        const std::string& column = settings_.wide_columns[k];
         simdjson::dom::element value;
         if (record[column].get(value) || value.is_null()) continue;
         Vote vote;
         if (auto reason = read_vote(value, column, vote); !reason.empty()) return reason;
-        record_votes.push_back(RecordVote{prefline::single_value_key(prefline::key_tag::string, column),
-                                          prefline::json_quoted(column), vote});
+        record_votes_.push_back(RecordVote{wide_keys_[k], {}, &column, vote});
       }
-      if (record_votes.empty())
+      if (record_votes_.empty())
         return fmt::format("none of the --wide columns {} has a vote (all missing or null)", options_.wide);
     }
 
@@ -462,9 +482,10 @@ class Tally {
     if (!options_.shown.empty()) {
       simdjson::dom::element value;
       if (!record[options_.shown].get(value) && !value.is_null()) {
-        const std::string shown_key = is_id(value) ? typed_key(value) : std::string();
-        if (shown_key == a_key) shown = votes::Shown::a_first;
-        else if (shown_key == b_key) shown = votes::Shown::b_first;
+        if (is_id(value)) set_typed_key(shown_key_, value);
+        else shown_key_.clear();
+        if (shown_key_ == a_key_) shown = votes::Shown::a_first;
+        else if (shown_key_ == b_key_) shown = votes::Shown::b_first;
         else if (value.is_string() && value.get_string().value_unsafe() == "a") shown = votes::Shown::a_first;
         else if (value.is_string() && value.get_string().value_unsafe() == "b") shown = votes::Shown::b_first;
         else
@@ -486,19 +507,22 @@ class Tally {
     }
 
     // The unordered pair: the smaller typed key first.
-    const bool swapped_key = b_key < a_key;
-    prefline::append_key_part(key, prefline::key_tag::json, swapped_key ? b_key : a_key);
-    prefline::append_key_part(key, prefline::key_tag::json, swapped_key ? a_key : b_key);
+    const bool swapped_key = b_key_ < a_key_;
+    prefline::append_key_part(key_, prefline::key_tag::json, swapped_key ? b_key_ : a_key_);
+    prefline::append_key_part(key_, prefline::key_tag::json, swapped_key ? a_key_ : b_key_);
 
     // Checks against the comparison's earlier votes, before anything changes.
-    const auto found = index_.find(key);
+    const auto found = index_.find(std::string_view(key_));
     const std::size_t index = found == index_.end() ? comparisons_.size() : found->second;
     if (found != index_.end()) {
       const Comparison& c = comparisons_[index];
-      if (a_key != c.a_key) std::swap(text_a, text_b);
-      for (const RecordVote& v : record_votes)
-        if (!v.rater_key.empty() && rater_votes_.contains(rater_vote_key(index, v.rater_key)))
-          return fmt::format("the rater {} voted twice on this comparison", v.rater_json);
+      if (a_key_ != c.a_key) std::swap(text_a, text_b);
+      for (const RecordVote& v : record_votes_) {
+        if (v.rater_key.empty()) continue;
+        const auto rater = rater_index_.find(v.rater_key);
+        if (rater != rater_index_.end() && c.has_rater(rater->second))
+          return fmt::format("the rater {} voted twice on this comparison", rater_names_[rater->second]);
+      }
       const std::pair<const Text*, const std::string*> texts[] = {
           {&c.prompt, &options_.prompt}, {&c.text_a, &options_.text_a}, {&c.text_b, &options_.text_b}};
       const Text* given[] = {&prompt, &text_a, &text_b};
@@ -508,18 +532,19 @@ class Tally {
     }
 
     if (found == index_.end()) {
-      index_.emplace(std::move(key), index);
+      index_.emplace(key_, index);
       Comparison& c = comparisons_.emplace_back();
-      c.key_json = std::move(key_json);
+      c.key_json.reserve(item_values_.size());
+      for (simdjson::dom::element value : item_values_) c.key_json.emplace_back(simdjson::minify(value));
       c.a_json = std::string(simdjson::minify(a));
       c.b_json = std::string(simdjson::minify(b));
-      c.a_key = a_key;
-      c.a_model = model_index(a_key, a);
-      c.b_model = model_index(b_key, b);
+      c.a_key = a_key_;
+      c.a_model = model_index(a_key_, a);
+      c.b_model = model_index(b_key_, b);
       if (!options_.criterion.empty()) {
-        c.criterion_json = criterion_json;
-        auto [it, inserted] = criterion_index_.try_emplace(criterion_key, criterion_names_.size());
-        if (inserted) criterion_names_.push_back(std::move(criterion_json));
+        c.criterion_json = std::string(simdjson::minify(criterion));
+        auto [it, inserted] = criterion_index_.try_emplace(criterion_key_, criterion_names_.size());
+        if (inserted) criterion_names_.push_back(c.criterion_json);
         c.criterion = it->second;
       }
     }
@@ -528,16 +553,18 @@ class Tally {
                                std::pair{&c.text_b, &text_b}})
       if (!*text && *given) *text = std::move(*given);
     // A vote given with the sides in the other order counts for the same side by id.
-    const bool swapped = a_key != c.a_key;
+    const bool swapped = a_key_ != c.a_key;
     if (swapped && shown) shown = *shown == votes::Shown::a_first ? votes::Shown::b_first : votes::Shown::a_first;
-    for (RecordVote& v : record_votes) {
+    for (const RecordVote& v : record_votes_) {
       std::size_t rater_index = votes_;  // without named raters every vote is its own rater
       if (!v.rater_key.empty()) {
-        rater_votes_.insert(rater_vote_key(index, v.rater_key));
-        c.raters_json.push_back(v.rater_json);
-        auto [r, new_rater] = rater_index_.try_emplace(v.rater_key, rater_names_.size());
-        if (new_rater) rater_names_.push_back(v.rater_json);
-        rater_index = r->second;
+        auto found_rater = rater_index_.find(v.rater_key);
+        if (found_rater == rater_index_.end()) {
+          found_rater = rater_index_.emplace(std::string(v.rater_key), rater_names_.size()).first;
+          rater_names_.push_back(v.column ? prefline::json_quoted(*v.column) : std::string(simdjson::minify(v.rater)));
+        }
+        rater_index = found_rater->second;
+        c.add_rater(static_cast<std::uint32_t>(rater_index));
       }
       const Vote vote = swapped ? flipped(v.vote) : v.vote;
       ++c.counts[votes::index_of(vote)];
@@ -569,10 +596,16 @@ class Tally {
 
  private:
   std::string read_vote(simdjson::dom::element value, std::string_view field, Vote& vote) const {
-    std::string code;
-    if (value.is_string()) code = std::string(value.get_string().value_unsafe());
-    else if (value.is_number()) code = std::string(simdjson::minify(value));
-    else return fmt::format("'{}' is {}, not a string or number", field, prefline::type_name(value));
+    std::string number;
+    std::string_view code;
+    if (value.is_string()) {
+      code = value.get_string().value_unsafe();
+    } else if (value.is_number()) {
+      number = simdjson::minify(value);
+      code = number;
+    } else {
+      return fmt::format("'{}' is {}, not a string or number", field, prefline::type_name(value));
+    }
     const auto found = settings_.codes.find(code);
     if (found == settings_.codes.end())
       return fmt::format("'{}' is {}, which --codes {} does not name", field, simdjson::minify(value), options_.codes);
@@ -580,10 +613,9 @@ class Tally {
     return {};
   }
 
-  static std::string rater_vote_key(std::size_t comparison, const std::string& rater_key) {
-    std::string key = std::to_string(comparison);
-    prefline::append_key_part(key, prefline::key_tag::json, rater_key);
-    return key;
+  static void set_typed_key(std::string& key, simdjson::dom::element value) {
+    key.clear();
+    prefline::append_key_part(key, value);
   }
 
   std::size_t model_index(const std::string& key, simdjson::dom::element value) {
@@ -594,14 +626,26 @@ class Tally {
 
   const Options& options_;
   const Settings& settings_;
+  // A vote of the record being read: its rater's typed key (empty without named raters), and the
+  // rater as read (the long layout) or its column (the wide layout).
+  struct RecordVote {
+    std::string_view rater_key;
+    simdjson::dom::element rater;
+    const std::string* column;
+    Vote vote;
+  };
+  std::string key_, a_key_, b_key_, criterion_key_, rater_key_, shown_key_;
+  std::vector<simdjson::dom::element> item_values_;
+  std::vector<RecordVote> record_votes_;
+  std::vector<std::string> wide_keys_;  // the typed key of each --wide column's name
+
   std::vector<Comparison> comparisons_;
-  std::unordered_map<std::string, std::size_t> index_;
-  std::unordered_set<std::string> rater_votes_;
-  std::unordered_map<std::string, std::size_t> rater_index_;
+  StringMap<std::size_t> index_;
+  StringMap<std::size_t> rater_index_;
   std::vector<std::string> rater_names_;  // compact JSON, first-seen order
-  std::unordered_map<std::string, std::size_t> model_index_;
+  StringMap<std::size_t> model_index_;
   std::vector<std::string> model_names_;  // compact JSON, first-seen order
-  std::unordered_map<std::string, std::size_t> criterion_index_;
+  StringMap<std::size_t> criterion_index_;
   std::vector<std::string> criterion_names_;  // compact JSON, first-seen order
   std::vector<votes::RatedVote> rated_;
   std::vector<votes::ShownVote> shown_;
@@ -617,7 +661,7 @@ Vote decision_of(const Settings& settings, const Comparison& c) {
 std::string_view vote_name(Vote vote) { return vote == Vote::a ? "a" : vote == Vote::b ? "b" : "tie"; }
 
 void write_comparison(prefline::JsonWriter& json, const Options& options, const Settings& settings,
-                      const Comparison& c) {
+                      const std::vector<std::string>& rater_names, const Comparison& c) {
   const std::size_t va = c.counts[votes::index_of(Vote::a)];
   const std::size_t vb = c.counts[votes::index_of(Vote::b)];
   const std::size_t vt = c.counts[votes::index_of(Vote::tie)];
@@ -639,7 +683,7 @@ void write_comparison(prefline::JsonWriter& json, const Options& options, const 
   json.key("agreement").number(static_cast<double>(c.counts[votes::index_of(decision)]) / static_cast<double>(n));
   if (settings.named_raters) {
     json.key("raters").begin_array();
-    for (const auto& rater : c.raters_json) json.raw(rater);
+    for (std::uint32_t rater : c.raters) json.raw(rater_names[rater]);
     json.end_array();
   }
   json.end_object();
@@ -1131,7 +1175,7 @@ void run(const Options& options) {
       ++no_pair[static_cast<std::size_t>(why)];
       if (why == NoPair::none) ++written;
     } else {
-      write_comparison(json, options, settings, c);
+      write_comparison(json, options, settings, tally.rater_names(), c);
       ++written;
     }
     out.maybe_flush();
