@@ -33,7 +33,7 @@ results=${RESULTS:-bench/results.json}
 docs=${DOCS:-1}
 export BIN=$bin BENCH_DATA=$data_dir
 
-bench_need_bin csv2jsonl consensus pairup bucket duel-judge
+bench_need_bin csv2jsonl consensus pairup bucket duel-judge votes
 bench_install_time
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -64,6 +64,7 @@ step bucket env BENCH_NAME=bucket bench/bucket.sh "$rows"
 step memory env BENCH_NAME=memory ROWS="$rows" bench/memory.sh "$item_counts"
 step scaling env BENCH_NAME=scaling bench/scaling.sh "$sizes"
 step duel env DUEL_JUDGE="$bin/duel-judge" bench/duel.sh "$duel_turns" "$duel_aggregate_turns"
+step votes env BENCH_NAME=votes bench/votes.sh "$rows"
 
 settings=$(printf '{"rows":%s,"runs":%s,"sizes":"%s","item_counts":"%s","csvkit_rows":%s,"duel_turns":%s,"duel_aggregate_turns":%s,"wall_s":%s}' \
   "$rows" "$RUNS" "$sizes" "$item_counts" "$CSVKIT_ROWS" "$duel_turns" "$duel_aggregate_turns" "$(($(date +%s) - start))")
