@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -34,6 +33,7 @@
 #include "prefline/json/writer.hpp"
 #include "prefline/report/markdown.hpp"
 #include "prefline/schema/records.hpp"
+#include "prefline/text/string_map.hpp"
 #include "prefline/text/timestamp.hpp"
 #include "prefline/votes/bradley_terry.hpp"
 #include "prefline/votes/pairwise_agreement.hpp"
@@ -46,13 +46,7 @@ using votes::Vote;
 
 constexpr std::string_view tool = "votes";
 
-// A hash map keyed by strings that is searched with a string_view, without making a string.
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
-template <class Value>
-using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+using prefline::StringMap;  // searched with a string_view, without making a string
 
 constexpr std::string_view help_head = R"HELP(Usage: votes [OPTIONS] [FILE...]
 
