@@ -58,7 +58,7 @@ records for export), in the order comparisons are first seen.
 
 Which layout do you have?
   long  one record per vote (arena battles, label --compare, LLM judges):
-        {"id":1,"model_a":"x","model_b":"y","winner":"model_a","judge":"j1"}
+        {"id":1,"model_a":"x","model_b":"y","winner":"a","judge":"j1"}
         read with --winner (default winner) and --rater
   wide  one record per comparison, one column per rater (annotator1..3):
         {"id":1,"model_a":"x","model_b":"y","annotator1":1,"annotator2":0}
