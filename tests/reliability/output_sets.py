@@ -42,14 +42,6 @@ def verdict_turn(i):
                         "judgements": judgements}, separators=(",", ":")) + "\n").encode()
 
 
-def vote_record(i):
-    """A vote on one of three models' pairs; every model wins and loses some (the ratings exist)."""
-    models = ("x", "y", "z")
-    return (json.dumps({"id": i % 10, "model_a": models[i % 3], "model_b": models[(i + 1) % 3],
-                        "winner": ("a", "b", "tie")[(i // 3) % 3], "judge": f"j{i % 4}"},
-                       separators=(",", ":")) + "\n").encode()
-
-
 GRADES_CSV = relib.GRADES_HEADER + b"".join(relib.grade_row(i) for i in range(COUNT))
 SKIP = ["--skip-invalid", "--rejects"]
 
@@ -68,7 +60,7 @@ CASES = [
     ("balance", [], jsonl(relib.candidate_record), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
     ("report", [], jsonl(relib.judged_record), ["-o", "{}"], [["--html", "{}"], [*SKIP, "{}"]]),
     ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
-    ("votes", ["--rater", "judge"], jsonl(vote_record), ["-o", "{}"],
+    ("votes", ["--rater", "judge"], jsonl(relib.vote_record), ["-o", "{}"],
      [["--stats", "{}"], ["--ratings", "{}"], ["--ratings-md", "{}"], [*SKIP, "{}"]]),
 ]
 
