@@ -232,7 +232,8 @@ records have.
 Exit status:
   0  success (also when the reader of standard output goes away early)
   1  bad input (message 'votes: FILE:LINE: reason') or a runtime error
-  2  bad option or option value (nothing is read)
+  2  bad option or option value, or a key field named like a field votes
+     writes (nothing is read)
 
 Example:
   votes --item question_id --rater judge --stats agreement.json \
@@ -363,6 +364,25 @@ Settings make_settings(const Options& options) {
                                       std::pair{"--text-b", &options.text_b}})
       if (!value->empty()) throw prefline::UsageError(fmt::format("{} is for --pairs", name));
   }
+  // The key fields are written beside the tool's own fields: a name in both would be written twice.
+  std::vector<std::string_view> written = {"a", "b", "votes", "winner", "margin", "agreement", "raters"};
+  if (options.pairs)
+    written = {"chosen_model", "rejected_model", "chosen_scores", "rejected_scores", "score_difference",
+               "dataset_version", "generated_at"};
+  std::vector<std::pair<std::string, std::string>> key_fields;  // field, option
+  for (const auto& field : settings.item_fields) key_fields.emplace_back(field, "--item");
+  if (!options.criterion.empty()) {
+    if (std::ranges::find(settings.item_fields, options.criterion) != settings.item_fields.end())
+      throw prefline::UsageError(fmt::format("--criterion '{}' is one of the --item fields", options.criterion));
+    key_fields.emplace_back(options.criterion, "--criterion");
+  }
+  for (const auto& [field, option] : key_fields)
+    if (std::ranges::find(written, field) != written.end()) {
+      std::string names;
+      for (std::string_view name : written) names += (names.empty() ? "" : ", ") + std::string(name);
+      throw prefline::UsageError(fmt::format("{}: '{}' is also a field that votes writes{} ({}); rename it first",
+                                             option, field, options.pairs ? " in metadata" : "", names));
+    }
   settings.codes = parse_codes(options.codes);
   return settings;
 }
