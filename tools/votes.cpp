@@ -862,7 +862,14 @@ void write_agreement(prefline::JsonWriter& json, const Options& options, const S
   json.end_array();
 
   if (!options.shown.empty()) {
-    const votes::PositionBias bias = votes::position_bias(set.shown, raters);
+    // Without named raters only the overall share is written: every vote counts as one rater's.
+    std::vector<votes::ShownVote> unnamed;
+    if (!settings.named_raters) {
+      unnamed = set.shown;
+      for (votes::ShownVote& v : unnamed) v.rater = 0;
+    }
+    const votes::PositionBias bias = settings.named_raters ? votes::position_bias(set.shown, raters)
+                                                           : votes::position_bias(unnamed, 1);
     json.key("position_bias").begin_object();
     json.key("votes").integer(static_cast<std::int64_t>(set.shown.size()));
     json.key("unknown").integer(static_cast<std::int64_t>(set.rated.size() - set.shown.size()));
