@@ -416,12 +416,6 @@ struct Comparison {
   std::unique_ptr<std::unordered_set<std::uint32_t>> rater_set;
 };
 
-std::string typed_key(simdjson::dom::element value) {
-  std::string key;
-  prefline::append_key_part(key, value);
-  return key;
-}
-
 bool is_id(simdjson::dom::element value) { return value.is_string() || value.is_number(); }
 
 Vote flipped(Vote vote) { return vote == Vote::a ? Vote::b : vote == Vote::b ? Vote::a : Vote::tie; }
