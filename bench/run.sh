@@ -36,7 +36,7 @@ results=${RESULTS:-bench/results.json}
 docs=${DOCS:-1}
 export BIN=$bin BENCH_DATA=$data_dir
 
-bench_need_bin csv2jsonl consensus pairup bucket duel-judge generate
+bench_need_bin csv2jsonl consensus pairup bucket duel-judge generate votes
 bench_install_time
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -68,6 +68,7 @@ step memory env BENCH_NAME=memory ROWS="$rows" bench/memory.sh "$item_counts"
 step scaling env BENCH_NAME=scaling bench/scaling.sh "$sizes"
 step duel env DUEL_JUDGE="$bin/duel-judge" bench/duel.sh "$duel_turns" "$duel_aggregate_turns"
 step generate bench/generate.sh "$generate_calls" "$generate_cached"
+step votes env BENCH_NAME=votes bench/votes.sh "$rows"
 
 settings=$(printf '{"rows":%s,"runs":%s,"sizes":"%s","item_counts":"%s","csvkit_rows":%s,"duel_turns":%s,"duel_aggregate_turns":%s,"wall_s":%s}' \
   "$rows" "$RUNS" "$sizes" "$item_counts" "$CSVKIT_ROWS" "$duel_turns" "$duel_aggregate_turns" "$(($(date +%s) - start))")

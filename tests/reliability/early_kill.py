@@ -37,6 +37,8 @@ TOOLS = [
     ("pairup", ["--stats", "meta.json", "-o", "pairs.jsonl"], relib.item_record),
     ("csv2jsonl", ["--skip-invalid", "--rejects", "rejects.csv", "-o", "grades.jsonl"], None),
     ("export", ["--to", "trl", "--dataset-dir", "dataset"], relib.pair_record),
+    ("votes", ["--rater", "judge", "--stats", "s.json", "--ratings", "r.json", "-o", "decisions.jsonl"],
+     relib.vote_record),
 ]
 
 

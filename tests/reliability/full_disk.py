@@ -53,6 +53,8 @@ TOOLS = [
     ("balance", [], lambda n: records(relib.candidate_record, n), relib.BAD_JSON_LINE,
      {"--append-csv": [], "--stats": []}),
     ("duel-judge", [], lambda n: records(aggregate_turn, n), relib.BAD_JSON_LINE, {"--stats": []}),
+    ("votes", ["--rater", "judge"], lambda n: records(relib.vote_record, n), relib.BAD_JSON_LINE,
+     {"--stats": [], "--ratings": [], "--ratings-md": []}),
 ]
 
 SMALL, LARGE = 40, 20000

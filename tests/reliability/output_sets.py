@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """All files or none: a tool with side files (consensus --stats, pairup
 --stats, bucket --stats and --out-dir, report --html, duel-judge --stats,
-generate --stats, --rejects of every tool) publishes
+generate --stats, votes --stats, --ratings and --ratings-md, --rejects of every tool) publishes
 them only when every one of them is written. A full disk (/dev/full) on the
 -o file or on a side file, with the options in either order on the command
 line, must end with exit 1, 'TOOL: write error: '/dev/full': No space left
@@ -73,6 +73,8 @@ CASES = [
     ("report", [], jsonl(relib.judged_record), ["-o", "{}"], [["--html", "{}"], [*SKIP, "{}"]]),
     ("duel-judge", [], jsonl(verdict_turn), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
     ("generate", ["--models", MODELS], jsonl(prompt_record), ["-o", "{}"], [["--stats", "{}"], [*SKIP, "{}"]]),
+    ("votes", ["--rater", "judge"], jsonl(relib.vote_record), ["-o", "{}"],
+     [["--stats", "{}"], ["--ratings", "{}"], ["--ratings-md", "{}"], [*SKIP, "{}"]]),
 ]
 
 

@@ -102,6 +102,15 @@ def judged_record(i):
                        separators=(",", ":")) + "\n").encode()
 
 
+def vote_record(i):
+    """A vote (votes' long layout): each record its own comparison, three models in a cycle of
+    pairs, every outcome on every pair (so the ratings exist); judge jN never votes twice."""
+    models = ("x", "y", "z")
+    return (json.dumps({"id": i // 3, "model_a": models[i % 3], "model_b": models[(i + 1) % 3],
+                        "winner": ("a", "b", "tie")[(i // 3) % 3], "judge": f"j{i % 4}"},
+                       separators=(",", ":")) + "\n").encode()
+
+
 def candidate_record(i):
     return (json.dumps({"problem_id": f"p{i}", "difficulty": ("easy", "medium", "hard")[i % 3], "model": "m",
                         "run": 1, "passed": i % 4 != 0, "prompt": f"Write function {i}.",
