@@ -41,7 +41,9 @@
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/io/output.hpp"
 #include "prefline/io/output_set.hpp"
+#include "prefline/json/dom_value.hpp"
 #include "prefline/json/splice.hpp"
+#include "prefline/json/validate.hpp"
 #include "prefline/json/writer.hpp"
 #include "prefline/llm/chat_client.hpp"
 #include "prefline/llm/chat_request.hpp"
@@ -861,7 +863,7 @@ bool run(const Options& options, const Settings& settings) {
       prompt->text = simdjson::padded_string(line.text);
       simdjson::dom::element record;
       if (auto error = parser.parse(prompt->text).get(record)) {
-        prompt->bad = fmt::format("not valid JSON ({})", simdjson::error_message(error));
+        prompt->bad = prefline::json_error_reason(error);
       } else {
         prompt->bad = gen::read_prompt(record, settings.fields,
                                        settings.user_template ? &*settings.user_template : nullptr, prompt->record);

@@ -14,6 +14,7 @@
 #include <simdjson.h>
 
 #include "prefline/generate/template.hpp"
+#include "prefline/json/dom_value.hpp"
 #include "prefline/llm/chat_request.hpp"
 #include "prefline/random/hashing.hpp"
 #include "prefline/text/split.hpp"
@@ -91,7 +92,7 @@ inline std::string read_prompt(simdjson::dom::element record, const PromptFields
                                PromptRecord& out) {
   out = PromptRecord{};
   simdjson::dom::object object;
-  if (record.get_object().get(object)) return "not a JSON object";
+  if (record.get_object().get(object)) return fmt::format("expected a JSON object, found {}", type_name(record));
   simdjson::dom::element value;
   out.has_answer = !object.at_key(fields.answer).get(value);
   out.has_generation = !object.at_key(fields.generation).get(value);
