@@ -432,6 +432,7 @@ struct Prompt {
   gen::PromptRecord record;
   std::string system;  // from --system-template
   std::vector<Answer> answers;
+  std::vector<std::size_t> pending;  // answers left to the workers (the others were in the cache)
   std::string bad;
 };
 
@@ -475,26 +476,57 @@ class Asker {
 
   int in_flight() const { return in_flight_.load(); }
 
-  // Task `task` of a prompt: one answer, or with --distinct one cell's samples.
+  // Task `task` of a prompt: the answer prompt.pending[task], or with
+  // --distinct the samples of cell `task` in turn.
   void run(llm::ChatClient& client, Prompt& prompt, std::size_t task) {
     const std::size_t samples = settings_.grid.samples;
-    if (!options_.distinct) return answer(client, prompt, task / samples, task % samples);
-    for (std::size_t s = 0; s < samples; ++s) answer(client, prompt, task, s);
+    if (!options_.distinct) {
+      const std::size_t index = prompt.pending[task];
+      answer(&client, prompt, index / samples, index % samples);
+      return;
+    }
+    for (std::size_t s = 0; s < samples; ++s) answer(&client, prompt, task, s);
+  }
+
+  // On the reading thread, before any worker: the answers whose every try
+  // is in the cache (or the batch output) are made here, without a call and
+  // without a hand-over to a worker (a fully cached rerun is then one
+  // thread's loop); the others are left in prompt.pending for the workers.
+  void answer_known(Prompt& prompt) {
+    prompt.pending.clear();
+    const std::size_t samples = settings_.grid.samples;
+    const bool inline_possible = !options_.distinct && (cache_.enabled() || !options_.from_batch.empty());
+    for (std::size_t i = 0; i < prompt.answers.size(); ++i)
+      if (!inline_possible || !answer(nullptr, prompt, i / samples, i % samples)) prompt.pending.push_back(i);
   }
 
  private:
-  void answer(llm::ChatClient& client, Prompt& prompt, std::size_t c, std::size_t sample) {
+  // What one answer's tries did, counted only once the answer is made.
+  struct Tally {
+    std::size_t cache_hits = 0;
+    std::uint64_t asked_again = 0;
+    std::vector<std::string> filtered;
+    std::vector<llm::ChatResult> batch_results;
+  };
+
+  // One answer: its tries until the filters accept one. Without a client
+  // (the reading thread), only from the cache or the batch output: false,
+  // and nothing changed, when a try would need a call.
+  bool answer(llm::ChatClient* client, Prompt& prompt, std::size_t c, std::size_t sample) {
     const gen::Cell& cell = settings_.cells[c];
     const llm::Endpoint& model = settings_.grid.models[cell.model];
-    Answer& out = prompt.answers[c * settings_.grid.samples + sample];
+    Answer out;
+    Tally tally;
     const int tries = options_.from_batch.empty() ? options_.filter_retries + 1 : 1;
     int requests = 0;
     for (int attempt = 0; attempt < tries; ++attempt) {
-      if (attempt > 0) ++stats_.asked_again;
+      if (attempt > 0) ++tally.asked_again;
       out.seed = gen::request_seed(prompt.record.key, model.name, settings_.grid.systems[cell.system].name,
                                    cell.temperature, sample, attempt, options_.seed);
       const llm::ChatRequest request = make_request(settings_, prompt, cell, out.seed);
-      out.reply = call(client, prompt, cell, sample, request);
+      std::optional<llm::ChatResult> reply = call(client, prompt, cell, sample, request, tally);
+      if (!reply) return false;
+      out.reply = std::move(*reply);
       requests += out.reply.attempts;
       if (!out.reply.ok) break;
       out.text = options_.strip_thinking ? trimmed(prefline::strip_thinking(out.reply.text)) : out.reply.text;
@@ -509,11 +541,17 @@ class Asker {
         if (out.rejected && attempt + 1 == tries) out.rejected.reset();  // kept, marked duplicate_of when written
       }
       if (!out.rejected) break;
-      stats_.count_filtered(out.rejected->rule);
+      tally.filtered.push_back(out.rejected->rule);
     }
     out.reply.attempts = requests;
     if (out.reply.ok && !out.rejected && settings_.leak)
       out.leak = settings_.leak->find(prompt.record.reference, out.text).has_value();
+    for (std::size_t h = 0; h < tally.cache_hits; ++h) stats_.count_cache_hit(cell.model);
+    for (const auto& result : tally.batch_results) stats_.count_call(cell.model, result);
+    for (const auto& rule : tally.filtered) stats_.count_filtered(rule);
+    stats_.asked_again += tally.asked_again;
+    prompt.answers[c * settings_.grid.samples + sample] = std::move(out);
+    return true;
   }
 
   std::optional<gen::Rejection> check(Answer& out) const {
@@ -534,22 +572,25 @@ class Asker {
     return text.substr(start, end - start + 1);
   }
 
-  llm::ChatResult call(llm::ChatClient& client, const Prompt& prompt, const gen::Cell& cell, std::size_t sample,
-                       const llm::ChatRequest& request) {
+  // The reply of one try: from the batch output, the cache, or (with a
+  // client) a call; nullopt when there is no client and the cache lacks it.
+  std::optional<llm::ChatResult> call(llm::ChatClient* client, const Prompt& prompt, const gen::Cell& cell,
+                                      std::size_t sample, const llm::ChatRequest& request, Tally& tally) {
     const llm::Endpoint& model = settings_.grid.models[cell.model];
     if (!options_.from_batch.empty()) {
       llm::ChatResult result = batch_.result(gen::custom_id(prompt.number, settings_.grid, cell, sample));
-      stats_.count_call(cell.model, result);
+      tally.batch_results.push_back(result);
       return result;
     }
     std::string key;
     if (cache_.enabled()) {
       key = llm::ReplyCache::key_for_body(llm::request_body(model.model, request), sample);
       if (std::optional<llm::ChatResult> hit = cache_.find(key)) {
-        stats_.count_cache_hit(cell.model);
-        return std::move(*hit);
+        ++tally.cache_hits;
+        return hit;
       }
     }
+    if (client == nullptr) return std::nullopt;
     ModelGate& gate = *gates_[cell.model];
     gate.slots.acquire();
     ++in_flight_;
@@ -562,7 +603,7 @@ class Asker {
       reserved += tokens;
     };
     llm::ChatResult result =
-        client.complete(model, request, settings_.retry, request.seed.value_or(0) * 64 + sample, before_attempt);
+        client->complete(model, request, settings_.retry, request.seed.value_or(0) * 64 + sample, before_attempt);
     --in_flight_;
     gate.slots.release();
     if (gate.limiter.limited() && result.usage)
@@ -847,8 +888,6 @@ bool run(const Options& options, const Settings& settings) {
         });
       },
       options.unordered ? prefline::CallWindow<Prompt>::Order::completion : prefline::CallWindow<Prompt>::Order::input);
-  const std::size_t tasks_per_prompt =
-      options.distinct ? settings.cells.size() : settings.cells.size() * settings.grid.samples;
   simdjson::dom::parser parser;
   std::uint64_t number = 0;
   for (const std::string& name : inputs) {
@@ -875,7 +914,8 @@ bool run(const Options& options, const Settings& settings) {
       std::size_t tasks = 0;
       if (prompt->bad.empty() && !emit) {
         prompt->answers.resize(settings.cells.size() * settings.grid.samples);
-        tasks = tasks_per_prompt;
+        asker.answer_known(*prompt);
+        tasks = options.distinct ? settings.cells.size() : prompt->pending.size();
       }
       window.push(std::move(prompt), tasks);
     }

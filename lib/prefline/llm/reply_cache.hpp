@@ -4,16 +4,15 @@
 // Only replies are stored: a failed call is never cached.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -51,7 +50,13 @@ class ReplyCache {
     if (folder_.empty()) return;
     if (::mkdir(folder_.c_str(), 0777) != 0 && errno != EEXIST)
       throw DataError(fmt::format("cannot create the cache folder '{}': {}", folder_, std::strerror(errno)));
+    folder_fd_ = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // -1: paths are used instead
   }
+  ~ReplyCache() {
+    if (folder_fd_ >= 0) ::close(folder_fd_);
+  }
+  ReplyCache(const ReplyCache&) = delete;
+  ReplyCache& operator=(const ReplyCache&) = delete;
   bool enabled() const { return !folder_.empty(); }
 
   // The key of a call: endpoint name, model, URL, command, max_tokens,
@@ -96,20 +101,20 @@ class ReplyCache {
   // made the reply.
   std::optional<ChatResult> find(const std::string& key) const {
     if (!enabled()) return std::nullopt;
-    std::ifstream in(path(key), std::ios::binary);
-    if (!in) return std::nullopt;
-    std::stringstream text;
-    text << in.rdbuf();
+    // open + read, a parser per thread: a fully cached rerun is this, a
+    // million times (an ifstream and a fresh parser cost more than the read).
+    thread_local std::string text;
+    if (!read_file(key, text)) return std::nullopt;
     ChatResult result;
     result.ok = true;
     result.cached = true;
     if (format_ == Format::text) {
-      result.text = text.str();
+      result.text = text;
       return result;
     }
-    simdjson::dom::parser parser;
+    thread_local simdjson::dom::parser parser;
     simdjson::dom::element root, element;
-    if (parser.parse(text.str()).get(root) || root[detail::content_field].get(element) || !element.is_string())
+    if (parser.parse(text).get(root) || root[detail::content_field].get(element) || !element.is_string())
       return std::nullopt;  // not a reply this cache wrote: asked again
     result.text = std::string(element.get_string().value_unsafe());
     if (!root[detail::finish_reason_field].get(element) && element.is_string())
@@ -170,8 +175,40 @@ class ReplyCache {
   std::string path(const std::string& key) const { return fmt::format("{}/{}.txt", folder_, key); }
 
  private:
+  // The whole file into `text`; false when it cannot be opened or read.
+  // Opened relative to the folder's descriptor (no walk of the folder's path
+  // per file); a read that returns less than asked is the end of a regular
+  // file, so a reply that fits the buffer costs open, read, close.
+  bool read_file(const std::string& key, std::string& text) const {
+    const std::string name = key + ".txt";
+    const int fd = folder_fd_ >= 0 ? ::openat(folder_fd_, name.c_str(), O_RDONLY | O_CLOEXEC)
+                                   : ::open(path(key).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    text.clear();
+    char buffer[16384];
+    bool ok = true;
+    for (;;) {
+      const ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n > 0) {
+        text.append(buffer, static_cast<std::size_t>(n));
+        if (static_cast<std::size_t>(n) < sizeof buffer) break;
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else {
+        ok = n == 0;
+        break;
+      }
+    }
+    ::close(fd);
+    return ok;
+  }
+
+ public:
+
+ private:
   std::string folder_;
   Format format_;
+  int folder_fd_ = -1;
 };
 
 }  // namespace prefline::llm
