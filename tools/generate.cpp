@@ -92,6 +92,8 @@ Prompts:
                           --template message; never the --system variant)
 
 Models:
+      --only NAMES        ask only these models of --models (comma-separated
+                          names), e.g. the king's model of a shared file
       --model NAME=URL#MODEL  an OpenAI-compatible endpoint (repeatable): URL
                           the base (http://host:8000/v1; /chat/completions is
                           added), MODEL the model id sent
@@ -255,6 +257,7 @@ struct Options {
   std::string template_file, system_file, system_template_file, key;
   std::vector<std::string> model_specs;
   std::string models_file;
+  std::string only;
   int samples = 1;
   std::string temperatures = "1.0";
   std::optional<double> top_p;
@@ -331,6 +334,22 @@ Settings make_settings(const Options& options) {
   gen::Grid& grid = settings.grid;
   const llm::EndpointListNames names{"--models", "model"};
   if (!options.models_file.empty()) grid.models = llm::read_endpoint_file(options.models_file, names);
+  if (!options.only.empty()) {
+    if (options.models_file.empty()) throw prefline::UsageError("--only picks models of --models FILE: give it one");
+    std::vector<llm::Endpoint> picked;
+    for (const auto& name : prefline::parse_name_list("--only", options.only)) {
+      const auto found = std::find_if(grid.models.begin(), grid.models.end(),
+                                      [&](const llm::Endpoint& model) { return model.name == name; });
+      if (found == grid.models.end()) {
+        std::string known;
+        for (const auto& model : grid.models) known += (known.empty() ? "" : ", ") + model.name;
+        throw prefline::UsageError(
+            fmt::format("--only: '{}' has no model named '{}' (it has {})", options.models_file, name, known));
+      }
+      picked.push_back(*found);
+    }
+    grid.models = std::move(picked);
+  }
   for (const auto& spec : options.model_specs) grid.models.push_back(llm::parse_endpoint_spec(spec, "--model"));
   if (grid.models.empty())
     throw prefline::UsageError("no model: give --model NAME=URL#MODEL (repeatable) or --models FILE");
@@ -941,6 +960,7 @@ int main(int argc, char** argv) {
         app.add_option("--key", options.key);
         app.add_option("--model", options.model_specs)->allow_extra_args(false);
         app.add_option("--models", options.models_file);
+        app.add_option("--only", options.only);
         app.add_option("--samples", options.samples);
         app.add_option("--temperature", options.temperatures);
         app.add_option("--top-p", options.top_p);
