@@ -72,7 +72,7 @@ test: build
 # compiles faster, which costs CI more than the slower run does. Left out
 # (SANITIZE_CTEST_ARGS), to keep `make test` within the CI budget: the dask
 # tests (~200 s starting LocalClusters; the tools they run are covered by the
-# CLI cases), judge_server/smoke (checks the test server itself, ~50 s), and
+# CLI cases), judge_server/smoke and judge_server/model (check the test server itself, ~50 s each), and
 # the cases that only repeat covered code at scale: the 100 MB lines and
 # consensus split-merge-equals-one-run (~60 s; fuzz_consensus replays the
 # partial/merge round trip under the sanitizers); install/consumer (the
@@ -82,7 +82,7 @@ test: build
 # tests run as one process, not one per test as ctest runs them: the
 # sanitizer runtime's start-up, paid 476 times, cost ~200 s of test time.
 SANITIZE_BUILD ?= build-sanitize
-SANITIZE_CTEST_ARGS ?= -E '^(unit/.*|dask/.*|judge_server/smoke|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line|readme/.*|pipeline/.*)$$'
+SANITIZE_CTEST_ARGS ?= -E '^(unit/.*|dask/.*|judge_server/smoke|judge_server/model|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line|readme/.*|pipeline/.*)$$'
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 test-sanitize: deps
