@@ -901,8 +901,11 @@ bool run(const Options& options, const Settings& settings) {
           std::string line = total > 0 ? fmt::format("{}/{} prompts", written, total) : fmt::format("{} prompts", written);
           line += fmt::format(", {} calls in flight, {:.0f} tokens/s", asker.in_flight(),
                               seconds > 0 ? static_cast<double>(stats.tokens()) / seconds : 0);
-          if (total > written && rate > 0)
-            line += fmt::format(", ETA {:.0f} s", static_cast<double>(total - written) / rate);
+          if (total > written && rate > 0) {
+            const auto left = static_cast<std::uint64_t>(static_cast<double>(total - written) / rate + 0.5);
+            line += left < 60 ? fmt::format(", ETA {} s", left)
+                              : fmt::format(", ETA {}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
+          }
           return line;
         });
       },
