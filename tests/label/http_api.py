@@ -6,6 +6,7 @@ and --compare's votes with the sides as shown. Usage: http_api.py LABEL_BINARY""
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -91,6 +92,13 @@ def rate_tests(folder):
     status, headers, page = server.request("GET", f"/?token={TOKEN}")
     check(status == 200 and b"/app.js?token=" + TOKEN.encode() in page, "the page loads its script with the token")
     check("script-src 'self'" in headers.get("Content-Security-Policy", ""), "the page is served under a CSP")
+    status, _, script = server.request("GET", f"/app.js?token={TOKEN}")
+    node = shutil.which("node")
+    if node:  # the page's script at least parses (the browser test runs it)
+        with tempfile.NamedTemporaryFile("wb", suffix=".js", delete=False) as js:
+            js.write(script)
+        check(subprocess.run([node, "--check", js.name]).returncode == 0, "the page's script parses")
+        os.remove(js.name)
 
     # Items are paged, in the grader's order, each item once.
     check(server.request("GET", f"/api/items?token={TOKEN}&limit=101")[0] == 400, "a page over --page-size is refused")
