@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <cstdint>
 #include <map>
@@ -26,6 +27,7 @@
 #include "prefline/io/input.hpp"
 #include "prefline/io/jsonl_reader.hpp"
 #include "prefline/json/writer.hpp"
+#include "prefline/label/agreement_so_far.hpp"
 #include "prefline/label/blind_order.hpp"
 #include "prefline/label/grade_sheet.hpp"
 #include "prefline/label/grader_name.hpp"
@@ -97,6 +99,11 @@ Grading:
                           accuracy,safety,clarity,completeness,
                           actionability); an 'overall' vote always follows
       --show-models       show the item's key fields (model names) too
+      --max-sd X          --rate: once two graders have journals in OUT, an
+                          item whose grades on a scale have a sample sd
+                          above X is disputed, to look at again (default
+                          1.5, as consensus); the page shows the disputed
+                          count and Krippendorff's alpha per scale
 
 Server:
       --bind ADDR         address to listen on (default 127.0.0.1); any
@@ -119,7 +126,8 @@ Server:
 Keys (the page's '?' shows them): --rate: 1-5 first scale, Shift+1-5 second
 scale (by key position, any keyboard layout), 0 auto-fail, Backspace clears
 the first scale's score, left arrow or a back, right arrow, d or space next
-(a grade never moves on by itself), n notes (Escape leaves them). --compare:
+(a grade never moves on by itself), n notes (Escape leaves them), r the next
+disputed item. --compare:
 1 left better, 2 equal, 3 right better for the selected criterion (then the
 next one is selected), up/down arrows or w/s select, left/right/a/d/space
 move between items.
@@ -154,6 +162,7 @@ struct Options {
   std::vector<std::string> scales;
   std::string criteria = "accuracy,safety,clarity,completeness,actionability";
   bool show_models = false;
+  double max_sd = 1.5;
   std::string bind = "127.0.0.1";
   std::string token;
   int port = 8765;
@@ -173,6 +182,7 @@ struct Settings {
   std::vector<label::Scale> scales;
   std::vector<std::string> criteria;  // then "overall"
   bool show_models = false;
+  double max_sd = 1.5;
   std::string bind;
   std::string token;  // empty: none needed (loopback without --token)
   int port = 0;
@@ -244,6 +254,9 @@ Settings make_settings(const Options& options) {
     throw prefline::UsageError("--criteria is for --compare");
   }
   settings.show_models = options.show_models;
+  if (!(options.max_sd >= 0) || !std::isfinite(options.max_sd))
+    throw prefline::UsageError(fmt::format("--max-sd: '{}' is not a number from 0 up", options.max_sd));
+  settings.max_sd = options.max_sd;
   settings.bind = options.bind;
   if (!options.token.empty()) {
     const bool safe = options.token.size() >= 8 && options.token.size() <= 128 &&
@@ -515,6 +528,66 @@ class Labeler {
     return {};
   }
 
+  // Agreement over every grader with a journal in --out: the graders open
+  // here from memory, the others (other servers sharing the folder) read
+  // without touching their files. Disputed items as positions in the
+  // asking grader's order.
+  std::string agreement_json(Grader& asking) {
+    std::vector<std::unique_ptr<label::GradeSheet>> others;
+    std::vector<const label::GradeSheet*> sheets;
+    std::vector<std::string> names;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(settings_.out, error)) {
+      const std::string file = entry.path().filename().string();
+      constexpr std::string_view suffix = ".journal.jsonl";
+      if (!file.ends_with(suffix)) continue;
+      const std::string name = file.substr(0, file.size() - suffix.size());
+      if (!label::grader_name_problem(name)) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      const auto open = graders_.find(name);
+      if (open != graders_.end()) {
+        sheets.push_back(open->second->sheet.get());
+        continue;
+      }
+      auto sheet = std::make_unique<label::GradeSheet>(name);
+      try {
+        label::read_journal(label::grader_files(settings_.out, name).journal,
+                            [&](std::string_view line, std::size_t number) {
+                              sheet->replay_line(line, fmt::format("{}:{}", name, number));
+                            });
+      } catch (const prefline::DataError&) {
+        continue;  // a journal being written or not ours: left out of the figures
+      }
+      sheets.push_back(sheet.get());
+      others.push_back(std::move(sheet));
+    }
+    prefline::Buffer out;
+    prefline::JsonWriter json(out);
+    json.begin_object();
+    json.key("graders").integer(static_cast<std::int64_t>(sheets.size()));
+    if (sheets.size() >= 2) {
+      const auto result = label::agreement_so_far(sheets, settings_.scales.size(), settings_.max_sd);
+      json.key("alpha").begin_array();
+      for (const auto& alpha : result.alpha) std::isnan(alpha.alpha) ? json.null() : json.number(alpha.alpha);
+      json.end_array();
+      std::vector<std::size_t> position_of(items_.size());
+      for (std::size_t position = 0; position < asking.order.size(); ++position) position_of[asking.order[position]] = position;
+      std::vector<std::size_t> disputed;
+      for (const auto& [challenge, model] : result.disputed) {
+        const std::size_t index = items_.find(challenge + '\x1f' + model);
+        if (index != label::ItemList::npos) disputed.push_back(position_of[index]);
+      }
+      std::sort(disputed.begin(), disputed.end());
+      json.key("disputed").begin_array();
+      for (const std::size_t position : disputed) json.integer(static_cast<std::int64_t>(position));
+      json.end_array();
+    }
+    json.end_object();
+    return std::string(out.view());
+  }
+
   // The answer file `name` of item `index`, from memory (never a path).
   const std::string* answer_file(std::size_t index, std::string_view name) const {
     if (index >= items_.size()) return nullptr;
@@ -728,6 +801,13 @@ void run(const Options& options) {
     if (grader == nullptr) return;
     response.set_content(labeler.items_json(*grader, *offset, *limit), "application/json");
   });
+  app.Get("/api/agreement", [&](const httplib::Request& request, httplib::Response& response) {
+    if (settings.compare) return send_error(response, 404, "agreement of votes: run votes on the vote files");
+    std::lock_guard lock(labeler.mutex());
+    Grader* grader = grader_of(request, response);
+    if (grader == nullptr) return;
+    response.set_content(labeler.agreement_json(*grader), "application/json");
+  });
   const auto post = [&](bool is_vote) {
     return [&, is_vote](const httplib::Request& request, httplib::Response& response) {
       if (settings.compare != is_vote) return send_error(response, 404, is_vote ? "not in --rate mode" : "not in --compare mode");
@@ -790,6 +870,7 @@ int main(int argc, char** argv) {
         app.add_option("--scale", options.scales);
         app.add_option("--criteria", options.criteria);
         app.add_flag("--show-models", options.show_models);
+        app.add_option("--max-sd", options.max_sd);
         app.add_option("--bind", options.bind);
         app.add_option("--token", options.token);
         app.add_option("--port", options.port);

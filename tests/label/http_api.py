@@ -173,6 +173,16 @@ def rate_tests(folder):
               "the sheet grows after a restart")
     restored = {item["item"]: item for item in server.get_json(f"/api/items?token={TOKEN}&limit=3")["items"]}
     check(restored[0]["grade"] == {"scores": [5, 3], "autoFail": False, "notes": ""}, "a reload shows the current grade")
+    # A second grader (another server sharing the folder): agreement and the disputed queue.
+    check(server.get_json(f"/api/agreement?token={TOKEN}") == {"graders": 1}, "no agreement with one grader")
+    for change in [{"item": 0, "scale": 0, "score": 1}, {"item": 1, "scale": 0, "score": 0}]:
+        check(server.post("/api/grade?grader=bob", change, token=False)[0] == 403, "a grader's post needs the token too")
+        status, _, _ = server.request("POST", f"/api/grade?token={TOKEN}&grader=bob", json.dumps(change))
+        check(status == 200, "?grader= grades as another grader")
+    agreement = server.get_json(f"/api/agreement?token={TOKEN}")
+    order = [item["item"] for item in server.get_json(f"/api/items?token={TOKEN}&limit=3")["items"]]
+    check(agreement["graders"] == 2 and agreement["disputed"] == [order.index(0)], "item 0 (5 against 1) is disputed")
+    check(len(agreement["alpha"]) == 2 and agreement["alpha"][1] is None, "alpha per scale, null when nothing pairs")
     stderr = server.kill9()
     check("ignored a torn last line" in stderr, "the torn line is reported")
 

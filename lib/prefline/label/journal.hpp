@@ -27,6 +27,55 @@ struct JournalReplay {
   std::size_t kept_bytes = 0;   // the file's length up to the last complete line
 };
 
+// Hands every complete non-blank line of a journal's `content` to
+// `entry(line, line_number)`; a last line without '\n' is torn: counted,
+// not handed over.
+template <class Entry>
+JournalReplay replay_journal(std::string_view content, Entry&& entry) {
+  JournalReplay replay;
+  std::size_t line_number = 0;
+  std::size_t start = 0;
+  while (start < content.size()) {
+    const std::size_t end = content.find('\n', start);
+    if (end == std::string_view::npos) {
+      replay.torn_lines = 1;
+      break;
+    }
+    ++line_number;
+    const std::string_view line = content.substr(start, end - start);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      entry(line, line_number);
+      ++replay.entries;
+    }
+    start = end + 1;
+  }
+  replay.kept_bytes = start < content.size() ? start : content.size();
+  return replay;
+}
+
+// Reads another process's journal without changing it (a torn last line
+// may be a line being written right now). Throws DataError.
+template <class Entry>
+JournalReplay read_journal(const std::string& path, Entry&& entry) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw DataError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  std::string content;
+  char block[1 << 16];
+  for (;;) {
+    const ssize_t got = ::read(fd, block, sizeof block);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw DataError(fmt::format("cannot read '{}': {}", path, std::strerror(error)));
+    }
+    if (got == 0) break;
+    content.append(block, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return replay_journal(content, entry);
+}
+
 class Journal {
  public:
   Journal() = default;
@@ -54,24 +103,7 @@ class Journal {
       if (got == 0) break;
       content.append(block, static_cast<std::size_t>(got));
     }
-    JournalReplay replay;
-    std::size_t line_number = 0;
-    std::size_t start = 0;
-    while (start < content.size()) {
-      const std::size_t end = content.find('\n', start);
-      if (end == std::string::npos) {
-        replay.torn_lines = 1;
-        break;
-      }
-      ++line_number;
-      const std::string_view line(content.data() + start, end - start);
-      if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-        entry(line, line_number);
-        ++replay.entries;
-      }
-      start = end + 1;
-    }
-    replay.kept_bytes = start < content.size() ? start : content.size();
+    const JournalReplay replay = replay_journal(content, entry);
     if (replay.torn_lines != 0 && ::ftruncate(fd_, static_cast<off_t>(replay.kept_bytes)) != 0)
       throw DataError(fmt::format("cannot cut the torn last line of '{}': {}", path, std::strerror(errno)));
     return replay;

@@ -26,6 +26,7 @@ inline constexpr std::string_view page_html = R"PAGE(<!DOCTYPE html>
   <span id="where"></span>
   <div id="progress"><div id="bar"></div></div>
   <span id="counts"></span>
+  <span id="agreement"></span>
   <span id="status" role="status">loading</span>
 </header>
 <main>
@@ -81,6 +82,7 @@ let position = 0;
 let criterion = 0;
 let pending = [];
 let sending = false;
+let disputed = [];
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, text, cls) => {
@@ -108,6 +110,13 @@ async function loadState() {
   state = await getJson('/api/state');
   $('who').textContent = state.grader;
   showProgress();
+  if (state.mode === 'rate') {
+    const agreement = await getJson('/api/agreement');
+    disputed = agreement.disputed || [];
+    $('agreement').textContent = agreement.graders < 2 ? '' :
+      'α ' + agreement.alpha.map((a, s) => state.scales[s].name + ' ' + (a === null ? '–' : a.toFixed(2))).join(' · ') +
+      ' · ' + disputed.length + ' disputed (r)';
+  }
 }
 
 function showProgress() {
@@ -270,7 +279,7 @@ async function move(by) {
 
 const keyMap = {
   rate: [['1 … 5', 'score on the first scale'], ['Shift+1 … 5', 'score on the second scale'], ['0', 'auto-fail (0 on every scale)'],
-         ['Backspace', 'clear the first scale\'s score'], ['← or a', 'back'], ['→, d or space', 'next'], ['n', 'notes (Escape leaves)'], ['?', 'this map']],
+         ['Backspace', 'clear the first scale\'s score'], ['r', 'the next disputed item'], ['← or a', 'back'], ['→, d or space', 'next'], ['n', 'notes (Escape leaves)'], ['?', 'this map']],
   compare: [['1', 'left is better'], ['2', 'equal'], ['3', 'right is better'], ['↑/w, ↓/s', 'select a criterion'],
             ['← or a', 'back'], ['→, d or space', 'next'], ['?', 'this map']],
 };
@@ -315,6 +324,10 @@ async function onKey(event) {
     } else if (code === 'Backspace') {
       event.preventDefault();
       await change(item, {scale: 0, score: null}, (g) => { g.scores[0] = null; g.autoFail = false; });
+    } else if (code === 'KeyR' && disputed.length > 0) {
+      event.preventDefault();
+      const next = disputed.find((p) => p > position);
+      await move((next === undefined ? disputed[0] : next) - position);
     } else if (code === 'KeyN') {
       event.preventDefault();
       $('notes').focus();

@@ -101,3 +101,19 @@ TEST(Journal, UnopenableFolderIsADataError) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Journal, ReadOnlyReplayLeavesATornLineInPlace) {
+  const auto dir = prefline_test::scratch_dir("label-journal", "readonly");
+  const std::string path = (dir / "other.journal.jsonl").string();
+  std::ofstream(path) << "{\"n\":1}\n{\"n\":2,\"being";
+  std::vector<std::string> seen;
+  const auto replay = prefline::label::read_journal(path, [&](std::string_view line, std::size_t) { seen.emplace_back(line); });
+  EXPECT_EQ(replay.entries, 1u);
+  EXPECT_EQ(replay.torn_lines, 1u);
+  EXPECT_EQ(seen, (std::vector<std::string>{"{\"n\":1}"}));
+  EXPECT_EQ(prefline_test::slurp(path), "{\"n\":1}\n{\"n\":2,\"being");
+}
+
+}  // namespace
