@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -33,6 +35,7 @@
 #include "prefline/label/grader_name.hpp"
 #include "prefline/label/item_list.hpp"
 #include "prefline/label/journal.hpp"
+#include "prefline/label/key_map.hpp"
 #include "prefline/label/page.hpp"
 #include "prefline/label/scales.hpp"
 #include "prefline/label/vote_record.hpp"
@@ -99,6 +102,15 @@ Grading:
                           accuracy,safety,clarity,completeness,
                           actionability); an 'overall' vote always follows
       --show-models       show the item's key fields (model names) too
+      --keys FILE         remap the page's keys: a JSON object of action ->
+                          key code or list of codes (KeyboardEvent.code:
+                          KeyD, ArrowRight, Space, Digit1...), e.g.
+                          {"next":["KeyJ","Space"],"back":"KeyK"}. --rate
+                          actions: back, next, clear, notes, disputed;
+                          --compare: left, equal, right, up, down, back,
+                          next. A key bound twice, or kept by the browser
+                          or the page (Tab, Escape, Slash, F1-F12, the
+                          modifiers; with --rate the digits), is an error
       --max-sd X          --rate: once two graders have journals in OUT, an
                           item whose grades on a scale have a sample sd
                           above X is disputed, to look at again (default
@@ -123,7 +135,8 @@ Server:
   -h, --help              show this help and exit
       --version           show the version and exit
 
-Keys (the page's '?' shows them): --rate: 1-5 first scale, Shift+1-5 second
+Default keys (the page's '?' shows them; --keys remaps all but the digits of
+--rate and '?'): --rate: 1-5 first scale, Shift+1-5 second
 scale (by key position, any keyboard layout), 0 auto-fail, Backspace clears
 the first scale's score, left arrow or a back, right arrow, d or space next
 (a grade never moves on by itself), n notes (Escape leaves them), r the next
@@ -162,6 +175,7 @@ struct Options {
   std::vector<std::string> scales;
   std::string criteria = "accuracy,safety,clarity,completeness,actionability";
   bool show_models = false;
+  std::string keys;
   double max_sd = 1.5;
   std::string bind = "127.0.0.1";
   std::string token;
@@ -182,6 +196,7 @@ struct Settings {
   std::vector<label::Scale> scales;
   std::vector<std::string> criteria;  // then "overall"
   bool show_models = false;
+  label::KeyMap keys;
   double max_sd = 1.5;
   std::string bind;
   std::string token;  // empty: none needed (loopback without --token)
@@ -254,6 +269,15 @@ Settings make_settings(const Options& options) {
     throw prefline::UsageError("--criteria is for --compare");
   }
   settings.show_models = options.show_models;
+  if (options.keys.empty()) {
+    settings.keys = label::default_keys(settings.compare);
+  } else {
+    std::ifstream file(options.keys, std::ios::binary);
+    std::stringstream text;
+    text << file.rdbuf();
+    if (!file) throw prefline::UsageError(fmt::format("--keys: cannot read '{}'", options.keys));
+    settings.keys = label::read_key_map(text.str(), settings.compare, options.keys);
+  }
   if (!(options.max_sd >= 0) || !std::isfinite(options.max_sd))
     throw prefline::UsageError(fmt::format("--max-sd: '{}' is not a number from 0 up", options.max_sd));
   settings.max_sd = options.max_sd;
@@ -362,6 +386,8 @@ class Labeler {
     json.key("mode").string(settings_.compare ? "compare" : "rate");
     json.key("total").integer(static_cast<std::int64_t>(items_.size()));
     json.key("showModels").boolean(settings_.show_models);
+    json.key("keys");
+    label::write_key_map(json, settings_.keys);
     if (settings_.compare) {
       json.key("criteria").begin_array();
       for (const auto& criterion : settings_.criteria) json.string(criterion);
@@ -871,6 +897,7 @@ int main(int argc, char** argv) {
         app.add_option("--criteria", options.criteria);
         app.add_flag("--show-models", options.show_models);
         app.add_option("--max-sd", options.max_sd);
+        app.add_option("--keys", options.keys);
         app.add_option("--bind", options.bind);
         app.add_option("--token", options.token);
         app.add_option("--port", options.port);

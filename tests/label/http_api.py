@@ -63,6 +63,10 @@ class Server:
         return stderr
 
 
+def restored_state_keys(server):
+    return server.get_json(f"/api/state?token={TOKEN}")["keys"]
+
+
 def items_file(folder):
     items = [
         {"challenge": "add", "model": "m1", "type": "code", "response": "```js\nexport const add = (a, b) => a + b;\n```"},
@@ -174,6 +178,7 @@ def rate_tests(folder):
     restored = {item["item"]: item for item in server.get_json(f"/api/items?token={TOKEN}&limit=3")["items"]}
     check(restored[0]["grade"] == {"scores": [5, 3], "autoFail": False, "notes": ""}, "a reload shows the current grade")
     # A second grader (another server sharing the folder): agreement and the disputed queue.
+    check(restored_state_keys(server)["next"] == ["ArrowRight", "KeyD", "Space"], "the page gets the default keys")
     check(server.get_json(f"/api/agreement?token={TOKEN}") == {"graders": 1}, "no agreement with one grader")
     for change in [{"item": 0, "scale": 0, "score": 1}, {"item": 1, "scale": 0, "score": 0}]:
         check(server.post("/api/grade?grader=bob", change, token=False)[0] == 403, "a grader's post needs the token too")
@@ -193,8 +198,12 @@ def compare_tests(folder):
             out.write(json.dumps({"id": i, "prompt": f"q{i}", "chosen": f"good {i}", "rejected": f"bad {i}",
                                   "metadata": {"chosen_model": "x", "rejected_model": "y"}}) + "\n")
     args = ["--compare", "pairs.jsonl", "--grader", "alice", "--out", "votes", "--criteria", "accuracy,safety",
-            "--a-id", "metadata.chosen_model", "--b-id", "metadata.rejected_model"]
+            "--a-id", "metadata.chosen_model", "--b-id", "metadata.rejected_model", "--keys", "keys.json"]
+    with open(os.path.join(folder, "keys.json"), "w") as keys:
+        keys.write('{"left":"KeyJ","right":["KeyL"]}')
     server = Server(args, folder)
+    keys = restored_state_keys(server)
+    check(keys["left"] == ["KeyJ"] and keys["right"] == ["KeyL"] and keys["equal"] == ["Digit2"], "--keys remaps the page's keys")
     items = server.get_json(f"/api/items?token={TOKEN}&limit=6")["items"]
     for item in items:
         status, _, _ = server.post("/api/vote", {"item": item["item"], "criterion": "accuracy", "choice": "left"})

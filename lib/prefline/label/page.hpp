@@ -201,14 +201,15 @@ async function render() {
     panel.appendChild(notes);
   } else {
     const sides = el('div', null, 'sides');
-    for (const [name, text] of [['Left (1)', item.left], ['Right (3)', item.right]]) {
+    const keysOf = (action) => state.keys[action].map((code) => code.replace(/^(Digit|Key)/, '')).join('/');
+    for (const [name, text] of [['Left (' + keysOf('left') + ')', item.left], ['Right (' + keysOf('right') + ')', item.right]]) {
       const side = el('div', null, 'side');
       side.appendChild(el('h2', name));
       showText(side, text);
       sides.appendChild(side);
     }
     answer.appendChild(sides);
-    panel.appendChild(el('h3', '1 left · 2 equal · 3 right'));
+    panel.appendChild(el('h3', keysOf('left') + ' left · ' + keysOf('equal') + ' equal · ' + keysOf('right') + ' right'));
     state.criteria.forEach((name, c) => {
       const choice = item.choices[name];
       panel.appendChild(el('div', name + ': ' + (choice || '—'), 'criterion' + (c === criterion ? ' selected' : '')));
@@ -277,18 +278,28 @@ async function move(by) {
   await render();
 }
 
-const keyMap = {
-  rate: [['1 … 5', 'score on the first scale'], ['Shift+1 … 5', 'score on the second scale'], ['0', 'auto-fail (0 on every scale)'],
-         ['Backspace', 'clear the first scale\'s score'], ['r', 'the next disputed item'], ['← or a', 'back'], ['→, d or space', 'next'], ['n', 'notes (Escape leaves)'], ['?', 'this map']],
-  compare: [['1', 'left is better'], ['2', 'equal'], ['3', 'right is better'], ['↑/w, ↓/s', 'select a criterion'],
-            ['← or a', 'back'], ['→, d or space', 'next'], ['?', 'this map']],
+// What each remappable action does, for the '?' map; the keys come from the server (--keys).
+const actionText = {
+  back: 'back', next: 'next', clear: 'clear the first scale\'s score', notes: 'notes (Escape leaves)',
+  disputed: 'the next disputed item', left: 'left is better', equal: 'equal', right: 'right is better',
+  up: 'select the criterion above', down: 'select the criterion below',
+};
+const fixedKeys = {
+  rate: [['1 … 5', 'score on the first scale'], ['Shift+1 … 5', 'score on the second scale'], ['0', 'auto-fail (0 on every scale)']],
+  compare: [],
+};
+const actionOf = (code) => {
+  for (const [action, codes] of Object.entries(state.keys)) if (codes.includes(code)) return action;
+  return null;
 };
 
 function toggleKeys() {
   const box = $('keys');
   const table = $('key-table');
   table.replaceChildren();
-  for (const [key, what] of keyMap[state.mode]) {
+  const rows = fixedKeys[state.mode].concat(Object.entries(state.keys).map(([action, codes]) => [codes.join(', '), actionText[action]]));
+  rows.push(['?', 'this map']);
+  for (const [key, what] of rows) {
     const row = el('tr');
     row.appendChild(el('td', key));
     row.appendChild(el('td', what));
@@ -306,8 +317,9 @@ async function onKey(event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const code = event.code;
   if (code === 'Slash' && event.shiftKey) { event.preventDefault(); toggleKeys(); return; }
-  if (code === 'ArrowLeft' || code === 'KeyA') { event.preventDefault(); await move(-1); return; }
-  if (code === 'ArrowRight' || code === 'KeyD' || code === 'Space') { event.preventDefault(); await move(1); return; }
+  const action = actionOf(code);
+  if (action === 'back') { event.preventDefault(); await move(-1); return; }
+  if (action === 'next') { event.preventDefault(); await move(1); return; }
   const digit = /^(?:Digit|Numpad)([0-9])$/.exec(code);
   if (state.mode === 'rate') {
     const item = await itemAt(position);
@@ -321,24 +333,24 @@ async function onKey(event) {
       if (!scale || value < scale.low || value > scale.high) return;
       event.preventDefault();
       await change(item, {scale: s, score: value}, (g) => { g.scores[s] = value; g.autoFail = false; });
-    } else if (code === 'Backspace') {
+    } else if (action === 'clear') {
       event.preventDefault();
       await change(item, {scale: 0, score: null}, (g) => { g.scores[0] = null; g.autoFail = false; });
-    } else if (code === 'KeyR' && disputed.length > 0) {
+    } else if (action === 'disputed' && disputed.length > 0) {
       event.preventDefault();
       const next = disputed.find((p) => p > position);
       await move((next === undefined ? disputed[0] : next) - position);
-    } else if (code === 'KeyN') {
+    } else if (action === 'notes') {
       event.preventDefault();
       $('notes').focus();
     }
   } else {
-    if (digit && ['1', '2', '3'].includes(digit[1])) {
+    if (action === 'left' || action === 'equal' || action === 'right') {
       event.preventDefault();
-      await vote({'1': 'left', '2': 'equal', '3': 'right'}[digit[1]]);
-    } else if (code === 'ArrowUp' || code === 'KeyW') {
+      await vote(action);
+    } else if (action === 'up') {
       event.preventDefault(); criterion = Math.max(0, criterion - 1); await render();
-    } else if (code === 'ArrowDown' || code === 'KeyS') {
+    } else if (action === 'down') {
       event.preventDefault(); criterion = Math.min(state.criteria.length - 1, criterion + 1); await render();
     }
   }
