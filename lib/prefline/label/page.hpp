@@ -17,6 +17,7 @@ inline constexpr std::string_view page_html = R"PAGE(<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>label</title>
+<link rel="icon" href="/favicon.ico{{TOKEN}}">
 <link rel="stylesheet" href="/app.css{{TOKEN}}">
 <script src="/app.js{{TOKEN}}" defer></script>
 </head>
@@ -249,7 +250,11 @@ async function flush() {
   }
   sending = false;
   status('saved');
-  await loadState();
+  try {
+    await loadState();
+  } catch (error) {
+    // Saved, but the progress could not be refreshed (the server is restarting): the next save refreshes it.
+  }
 }
 
 async function change(item, body, local) {

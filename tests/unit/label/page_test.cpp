@@ -26,7 +26,7 @@ TEST(LabelPage, NothingLoadsFromElsewhere) {
   }
   // No inline script: the page's CSP allows only /app.js.
   EXPECT_EQ(count_of(prefline::label::page_html, "<script>"), 0u);
-  EXPECT_EQ(count_of(prefline::label::page_html, "{{TOKEN}}"), 2u);
+  EXPECT_EQ(count_of(prefline::label::page_html, "{{TOKEN}}"), 3u);
 }
 
 TEST(LabelPage, AnswersFrameIsSandboxedWithoutSameOrigin) {
