@@ -146,6 +146,8 @@ def main():
                     wait_for(lambda: driver.find_element(By.ID, "drawn").get_attribute("data-rows") == "2",
                              "the chart's <svg> drawn from its data file")
                     driver.switch_to.default_content()
+                    if SCREENSHOT:
+                        driver.save_screenshot(SCREENSHOT)
                 for key in keys:
                     press(driver, key)
                     wait_for(lambda: saved(driver), f"'{key}' saved")
@@ -158,10 +160,6 @@ def main():
                     server.kill9()
                     server = Server(folder, port, files_port)
                 press(driver, "d")
-            if SCREENSHOT:
-                press(driver, "a")
-                time.sleep(0.3)
-                driver.save_screenshot(SCREENSHOT)
             check(frames == 1, "the HTML answer was shown in a frame")
             check(driver.execute_script("return window.pwned === undefined"), "the payload ran nothing in the page")
             # While the server is killed and restarted, requests fail on the network: expected, and retried.
@@ -195,7 +193,57 @@ def main():
             check(payload_row[0].split(",")[3] != "", "the payload item was graded")
 
 
+def compare():
+    """--compare: vote with the keys, then check each vote's sides as shown."""
+    with tempfile.TemporaryDirectory(prefix="prefline-label-browser-") as folder:
+        with open(os.path.join(folder, "pairs.jsonl"), "w") as out:
+            for i in range(4):
+                out.write(json.dumps({"id": i, "prompt": f"question {i}", "chosen": f"good answer {i}",
+                                      "rejected": f"bad answer {i}", "metadata": {"chosen_model": "x", "rejected_model": "y"}}) + "\n")
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1748962380")
+        process = subprocess.Popen([LABEL, "--compare", "pairs.jsonl", "--grader", "alice", "--out", "votes", "--port", "0",
+                                    "--criteria", "accuracy", "--a-id", "metadata.chosen_model",
+                                    "--b-id", "metadata.rejected_model", "-q"],
+                                   cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        url = process.stdout.readline().split(" ", 1)[1].strip()
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage"]:
+            options.add_argument(argument)
+        driver = webdriver.Chrome(service=ChromeService(executable_path=CHROMEDRIVER), options=options)
+        left_was_good = []
+        try:
+            driver.get(url)
+            wait_for(lambda: saved(driver), "the compare page to load")
+            for position in range(4):
+                wait_for(lambda: driver.find_element(By.ID, "where").text.startswith(f"{position + 1} /"), f"pair {position + 1}")
+                left = driver.find_elements(By.CLASS_NAME, "side")[0].text
+                left_was_good.append("good answer" in left)
+                # Always the better answer, wherever it is shown: 1 when it is on the left, 3 when on the right.
+                press(driver, "1" if left_was_good[-1] else "3")
+                wait_for(lambda: saved(driver), "the accuracy vote saved")
+                press(driver, "2")  # overall: equal
+                wait_for(lambda: saved(driver), "the overall vote saved")
+                press(driver, "d")
+        finally:
+            driver.quit()
+            process.kill()
+            process.wait()
+        with open(os.path.join(folder, "votes", "alice.votes.jsonl")) as lines:
+            votes = [json.loads(line) for line in lines]
+        check(len(votes) == 8, "two votes per pair")
+        for vote in votes:
+            if vote["criterion"] == "accuracy":
+                check(vote["winner"] == "a", "the better answer (side a) won wherever it was shown")
+            else:
+                check(vote["winner"] == "tie", "equal is a tie")
+        shown = [vote["shown"] for vote in votes if vote["criterion"] == "accuracy"]
+        check(shown == ["a" if good else "b" for good in left_was_good], "shown records the side on the left")
+        check(0 < shown.count("b") < 4, "sides were swapped on some pairs, not all")
+
+
 main()
+compare()
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)
     sys.exit(1)
