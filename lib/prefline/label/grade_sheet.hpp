@@ -34,9 +34,12 @@ namespace prefline::label {
 inline constexpr std::string_view grade_csv_header =
     "challenge,model,type,passFail,grade,aesthetics,reviewedBy,reviewedAt,notes\n";
 
-// `text` into `path` all or nothing: a temp file beside it, written,
-// fsync'd, renamed over it. Throws WriteError (or DataError when the temp
-// file cannot be created).
+// `text` into `path` all or nothing: a temp file beside it, written and
+// renamed over it, so a reader sees the old file or the new one, never
+// half. Not synced: the grader's journal is the durable record (synced
+// before every reply) and every start rewrites this file from it, so a
+// second sync per keystroke would only double the wait. Throws WriteError
+// (or DataError when the temp file cannot be created).
 inline void write_file_atomically(const std::string& path, std::string_view text) {
   TempFile temp;
   const int fd = temp.create(path);
@@ -49,7 +52,6 @@ inline void write_file_atomically(const std::string& path, std::string_view text
     }
     written += static_cast<std::size_t>(wrote);
   }
-  if (::fsync(fd) != 0) throw WriteError(fmt::format("cannot sync '{}': {}", path, std::strerror(errno)));
   temp.commit(path);
 }
 
@@ -204,8 +206,8 @@ class GradeSheet {
     return std::string(out.view());
   }
 
-  // Writes csv() to `path` through a synced temp file renamed over it, so a
-  // reader (or a crash) sees the old sheet or the new one, never half.
+  // Writes csv() to `path` through a temp file renamed over it, so a
+  // reader sees the old sheet or the new one, never half.
   void write_csv(const std::string& path) const { write_file_atomically(path, csv()); }
 
  private:
