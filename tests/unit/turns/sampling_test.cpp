@@ -1,0 +1,71 @@
+#include "prefline/turns/sampling.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+using prefline::turns::BottomSample;
+
+TEST(TurnsSampling, KeyLayout) {
+  EXPECT_EQ(prefline::turns::turn_key("django-1", 0xabcULL, 3), std::string("django-1\x1f") + "0000000000000abc\x1f" "3");
+  EXPECT_EQ(prefline::turns::turn_rank("django-1", 0xabcULL, 3, 5),
+            prefline::stable_hash(prefline::turns::turn_key("django-1", 0xabcULL, 3), 5));
+}
+
+TEST(TurnsSampling, RateThresholdIsPTimesTwoToThe64) {
+  const prefline::turns::RateThreshold half(0.5);
+  EXPECT_TRUE(half.keeps(0x7fffffffffffffffULL));
+  EXPECT_FALSE(half.keeps(0x8000000000000000ULL));
+  const prefline::turns::RateThreshold all(1.0);
+  EXPECT_TRUE(all.keeps(UINT64_MAX));
+}
+
+TEST(TurnsSampling, BottomNIsTheSameInAnyOrder) {
+  std::vector<std::uint64_t> ranks;
+  for (std::uint64_t i = 0; i < 200; ++i) ranks.push_back(prefline::stable_hash(std::to_string(i), 1));
+  std::vector<std::uint64_t> expected = ranks;
+  std::sort(expected.begin(), expected.end());
+  expected.resize(10);
+  for (int pass = 0; pass < 3; ++pass) {
+    if (pass == 1) std::reverse(ranks.begin(), ranks.end());
+    if (pass == 2) std::rotate(ranks.begin(), ranks.begin() + 77, ranks.end());
+    BottomSample<int> sample(10, false);
+    for (std::uint64_t r : ranks) sample.add(r, "", 0);
+    std::vector<std::uint64_t> got;
+    for (const auto& e : sample.entries()) got.push_back(e.rank);
+    EXPECT_EQ(got, expected);
+  }
+}
+
+TEST(TurnsSampling, EqualRanksBrokenByOrderAndUniqueWhenAsked) {
+  BottomSample<int> plain(2, false);
+  EXPECT_TRUE(plain.add(5, "b", 1));
+  EXPECT_TRUE(plain.add(5, "a", 2));
+  EXPECT_FALSE(plain.add(5, "c", 3));
+  EXPECT_EQ(plain.entries().begin()->payload, 2);
+  BottomSample<int> unique(3, true);
+  EXPECT_TRUE(unique.add(5, "b", 1));
+  EXPECT_TRUE(unique.add(5, "a", 2));
+  EXPECT_FALSE(unique.add(5, "c", 3));
+  EXPECT_TRUE(unique.add(7, "z", 4));
+  ASSERT_EQ(unique.entries().size(), 2U);
+  EXPECT_EQ(unique.entries().begin()->payload, 2);
+}
+
+TEST(TurnsSampling, MayTakeOnceFull) {
+  BottomSample<int> sample(2, false);
+  EXPECT_TRUE(sample.may_take(100));
+  sample.add(10, "", 0);
+  sample.add(20, "", 0);
+  EXPECT_TRUE(sample.may_take(20));
+  EXPECT_FALSE(sample.may_take(21));
+  BottomSample<int> none(0, false);
+  EXPECT_FALSE(none.may_take(0));
+}
+
+}  // namespace
