@@ -97,8 +97,8 @@ Cutting (assistant turns are numbered from 1 in each trajectory):
 
 Sampling (a turn's rank is XXH3-64 with seed --seed of the key
 "<id>\x1f<hash as 16 hex digits>\x1f<turn>", the hash being XXH3-64 (seed 0)
-of the trajectory's line as read, or with --dedup-prefix of the history's
-messages as written):
+of the trajectory's line as read (without its line end), or with
+--dedup-prefix of the history's messages as written, comma-separated):
       --rate P            keep a turn when its rank < P * 2^64, 0 < P <= 1
                           (default 1: every turn)
       --sample N          keep exactly N turns, the N of lowest rank (all of
@@ -547,7 +547,9 @@ void run(const Options& options) {
         continue;
       }
       starts.push_back(history.size() + 1);  // where a message after the last would start
-      const std::uint64_t line_hash = options.dedup_prefix ? 0 : prefline::stable_hash(line.text, 0);
+      std::string_view line_bytes = line.text;  // without its line end: CRLF and LF files rank alike
+      if (!line_bytes.empty() && line_bytes.back() == '\r') line_bytes.remove_suffix(1);
+      const std::uint64_t line_hash = options.dedup_prefix ? 0 : prefline::stable_hash(line_bytes, 0);
 
       std::int64_t assistant_turns = 0;
       for (const auto& info : infos) assistant_turns += info.role == Role::assistant;
