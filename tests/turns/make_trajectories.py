@@ -4,7 +4,7 @@
   messages.jsonl    {instance_id, repo, messages: [{role, content}], exit_status}   (SWE-ZERO)
   trajectory.jsonl  {instance_id, repo, trajectory: [{role, text}], exit_status}   (nebius SWE-agent, "ai" for assistant)
   openai.jsonl      {instance_id, repo, messages: [{role, content, tool_calls | tool_call_id, name}], exit_status}
-  prs.jsonl         {instance_id, commit, title}: one side record per instance but the last
+  prs.jsonl         {instance_id, commit, title, patch}: one side record per instance but the last
   exclude.txt       one oversized instance's id
 
 Rollouts of one instance share their first step (as rollouts from one prompt do), so --dedup-prefix has
@@ -56,6 +56,7 @@ def main():
     parser.add_argument("--instances", type=int, default=4)
     parser.add_argument("--rollouts", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--all-prs", action="store_true", help="a side record for the last instance too")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
@@ -74,9 +75,12 @@ def main():
             for name, record in zip(("messages.jsonl", "trajectory.jsonl", "openai.jsonl"),
                                     layouts(instance, repo, steps, observations, exit_status)):
                 files[name].write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-        if n + 1 < args.instances:
+        if n + 1 < args.instances or args.all_prs:
             files["prs.jsonl"].write(json.dumps({"instance_id": instance, "commit": f"{rng.getrandbits(40):010x}",
-                                                 "title": f"Fix {instance}"}, separators=(",", ":")) + "\n")
+                                                 "title": f"Fix {instance}",
+                                                 "patch": f"bound the loop in {repo}/parse.py by len(lines), not "
+                                                          f"len(lines) - 1, and add a test with no final newline"},
+                                                separators=(",", ":")) + "\n")
     for f in files.values():
         f.close()
     with open(os.path.join(args.out, "exclude.txt"), "w", encoding="utf-8") as f:
