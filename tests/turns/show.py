@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turn records (stdin) as one short line each, for the CLI cases: the id, source line:turn, the history's
-roles (assistant messages with tool calls as assistant+calls), the reference's start, and the joined field."""
+roles (assistant messages with tool calls as assistant+calls), the reference's start, and the joined record's commit."""
 import json
 import sys
 
@@ -12,5 +12,6 @@ for text in sys.stdin:
     said = (ref.get("content") or "").split("\n")[0][:32]
     if ref.get("tool_calls"):
         said += " -> " + ref["tool_calls"][0]["function"]["arguments"]
-    extra = f" {join}={json.dumps(r.get(join))}" if join else ""
+    joined = r.get(join) if join else None
+    extra = f" {join}={joined['commit'] if isinstance(joined, dict) else json.dumps(joined)}" if join else ""
     print(f"{r['instance_id']} {r['source']['line']}:{r['source']['turn']} [{roles}] {said}{extra}")
