@@ -344,10 +344,20 @@ struct Counts {
 };
 
 // A turn record waiting in a sample: its bytes, and what --stats counts of it.
+// Equal ranks are ordered by the record without its source, which names the
+// file and line and so differs between one file and shards.
 struct Held {
   std::string record;
+  std::size_t source_begin = 0, source_end = 0;  // the "source" member's bytes in `record`
   bool trimmed = false;
   int joined = 0;  // 1 joined, -1 missing, 0 no --join
+  std::string_view before_source() const { return std::string_view(record).substr(0, source_begin); }
+  std::string_view after_source() const { return std::string_view(record).substr(source_end); }
+  bool operator<(const Held& other) const {
+    const auto a = before_source(), b = other.before_source();
+    if (a != b) return a < b;
+    return after_source() < other.after_source();
+  }
 };
 
 void count_written(Counts& counts, const Held& held) {
@@ -442,7 +452,7 @@ void run(const Options& options) {
   std::vector<turns::MessageInfo> infos;
   std::vector<simdjson::dom::element> elements;
   std::vector<turns::HistoryMessage> sizes;
-  std::string id, order;
+  std::string id;
   prefline::Buffer record;
   std::uint64_t eligible = 0;  // turns that reached the sampling of --per-instance / --sample
 
@@ -653,11 +663,10 @@ void run(const Options& options) {
           out.maybe_flush();
           continue;
         }
-        const std::string_view bytes = record.view();
-        order.assign(bytes.substr(0, source_begin));
-        order.append(bytes.substr(source_end));
-        held.record.assign(bytes);
-        bottom->add(rank, order, std::move(held));
+        held.record.assign(record.view());
+        held.source_begin = source_begin;
+        held.source_end = source_end;
+        bottom->add(rank, std::move(held));
       }
     }
   }
@@ -674,7 +683,7 @@ void run(const Options& options) {
         held += bottom.entries().size();
         while (!bottom.entries().empty()) {
           auto node = bottom.entries().extract(bottom.entries().begin());
-          sample.add(node.value().rank, std::move(node.value().order), std::move(node.value().payload));
+          sample.add(node.value().rank, std::move(node.value().payload));
         }
       }
       counts.per_instance = eligible - held;

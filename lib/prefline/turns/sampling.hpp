@@ -53,23 +53,28 @@ class RateThreshold {
   std::uint64_t threshold_ = 0;
 };
 
-// The `capacity` entries of lowest (rank, order) seen, whatever order they
-// arrive in. `order` breaks equal ranks (equal keys) by content, so the result
-// is a function of the set of entries alone. With `unique_ranks`, entries of
-// equal rank are one entry (the lowest order is kept): --dedup-prefix, where
-// equal ranks mean equal histories.
+// The `capacity` entries of lowest (rank, payload) seen, whatever order they
+// arrive in: equal ranks (equal keys) are ordered by the payload's operator<,
+// so the result is a function of the set of entries alone. With
+// `unique_ranks`, entries of equal rank are one entry (the lowest payload is
+// kept): --dedup-prefix, where equal ranks mean equal histories.
 template <class Payload>
 class BottomSample {
  public:
   struct Entry {
     std::uint64_t rank = 0;
-    std::string order;
     Payload payload;
     bool operator<(const Entry& other) const {
       if (rank != other.rank) return rank < other.rank;
-      return order < other.order;
+      return payload < other.payload;
     }
   };
+  // A rank alone, to find the first entry of a rank (std::less<> makes the set search by it).
+  struct Rank {
+    std::uint64_t rank;
+  };
+  friend bool operator<(const Entry& entry, const Rank& rank) { return entry.rank < rank.rank; }
+  friend bool operator<(const Rank& rank, const Entry& entry) { return rank.rank < entry.rank; }
 
   BottomSample(std::size_t capacity, bool unique_ranks) : capacity_(capacity), unique_(unique_ranks) {}
 
@@ -79,11 +84,11 @@ class BottomSample {
   }
 
   // Adds an entry; returns false when it is not (or no longer) in the sample.
-  bool add(std::uint64_t rank, std::string order, Payload payload) {
+  bool add(std::uint64_t rank, Payload payload) {
     if (!may_take(rank)) return false;
-    Entry entry{rank, std::move(order), std::move(payload)};
+    Entry entry{rank, std::move(payload)};
     if (unique_) {
-      auto same = entries_.lower_bound(Entry{rank, std::string(), Payload()});
+      const auto same = entries_.lower_bound(Rank{rank});
       if (same != entries_.end() && same->rank == rank) {
         if (!(entry < *same)) return false;
         entries_.erase(same);
@@ -99,13 +104,13 @@ class BottomSample {
     return true;
   }
 
-  const std::multiset<Entry>& entries() const { return entries_; }
-  std::multiset<Entry>& entries() { return entries_; }
+  const std::multiset<Entry, std::less<>>& entries() const { return entries_; }
+  std::multiset<Entry, std::less<>>& entries() { return entries_; }
 
  private:
   std::size_t capacity_;
   bool unique_;
-  std::multiset<Entry> entries_;
+  std::multiset<Entry, std::less<>> entries_;
 };
 
 }  // namespace prefline::turns

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ TEST(TurnsSampling, BottomNIsTheSameInAnyOrder) {
     if (pass == 1) std::reverse(ranks.begin(), ranks.end());
     if (pass == 2) std::rotate(ranks.begin(), ranks.begin() + 77, ranks.end());
     BottomSample<int> sample(10, false);
-    for (std::uint64_t r : ranks) sample.add(r, "", 0);
+    for (std::uint64_t r : ranks) sample.add(r, 0);
     std::vector<std::uint64_t> got;
     for (const auto& e : sample.entries()) got.push_back(e.rank);
     EXPECT_EQ(got, expected);
@@ -43,25 +44,26 @@ TEST(TurnsSampling, BottomNIsTheSameInAnyOrder) {
 }
 
 TEST(TurnsSampling, EqualRanksBrokenByOrderAndUniqueWhenAsked) {
-  BottomSample<int> plain(2, false);
-  EXPECT_TRUE(plain.add(5, "b", 1));
-  EXPECT_TRUE(plain.add(5, "a", 2));
-  EXPECT_FALSE(plain.add(5, "c", 3));
-  EXPECT_EQ(plain.entries().begin()->payload, 2);
-  BottomSample<int> unique(3, true);
-  EXPECT_TRUE(unique.add(5, "b", 1));
-  EXPECT_TRUE(unique.add(5, "a", 2));
-  EXPECT_FALSE(unique.add(5, "c", 3));
-  EXPECT_TRUE(unique.add(7, "z", 4));
-  ASSERT_EQ(unique.entries().size(), 2U);
-  EXPECT_EQ(unique.entries().begin()->payload, 2);
+  BottomSample<std::string> plain(2, false);
+  EXPECT_TRUE(plain.add(5, "b"));
+  EXPECT_TRUE(plain.add(5, "a"));
+  EXPECT_FALSE(plain.add(5, "c"));
+  EXPECT_EQ(plain.entries().begin()->payload, "a");
+  BottomSample<std::string> unique(3, true);
+  EXPECT_TRUE(unique.add(4, "q"));
+  EXPECT_TRUE(unique.add(5, "b"));
+  EXPECT_TRUE(unique.add(5, "a"));
+  EXPECT_FALSE(unique.add(5, "c"));
+  EXPECT_TRUE(unique.add(7, "z"));
+  ASSERT_EQ(unique.entries().size(), 3U);
+  EXPECT_EQ(std::next(unique.entries().begin())->payload, "a");
 }
 
 TEST(TurnsSampling, MayTakeOnceFull) {
   BottomSample<int> sample(2, false);
   EXPECT_TRUE(sample.may_take(100));
-  sample.add(10, "", 0);
-  sample.add(20, "", 0);
+  sample.add(10, 0);
+  sample.add(20, 0);
   EXPECT_TRUE(sample.may_take(20));
   EXPECT_FALSE(sample.may_take(21));
   BottomSample<int> none(0, false);
