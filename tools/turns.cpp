@@ -41,6 +41,10 @@ using turns::Role;
 
 constexpr std::string_view tool = "turns";
 
+// Admissions to the per-instance samples between two sweeps of records that can no longer be
+// chosen, beyond twice the sample: sweeps cost a pass over every instance.
+constexpr std::uint64_t sweep_slack = 4096;
+
 constexpr std::string_view help_head = R"HELP(Usage: turns [OPTIONS] [FILE...]
 
 Cut agent trajectories into training prompts: one turn record per chosen
@@ -107,7 +111,8 @@ of the trajectory's line as read (without its line end), or with
                           any order (default 0: no sample)
       --per-instance K    keep at most K turns per instance id, the K of
                           lowest rank (default 0: no limit); before --sample
-                          when both are given
+                          when both are given (then only the records that
+                          can still be among the N are held)
       --dedup-prefix      keep one turn of identical histories of an instance
                           (many rollouts share their first turns): equal
                           histories have equal ranks; without --sample and
@@ -343,21 +348,12 @@ struct Counts {
                 written = 0, trimmed = 0, joined = 0, join_missing = 0;
 };
 
-// A turn record waiting in a sample: its bytes, and what --stats counts of it.
-// Equal ranks are ordered by the record without its source, which names the
-// file and line and so differs between one file and shards.
+// A turn record waiting in a sample, and what --stats counts of it. Empty
+// when its rank rules it out of the final sample (--per-instance with --sample).
 struct Held {
   std::string record;
-  std::size_t source_begin = 0, source_end = 0;  // the "source" member's bytes in `record`
   bool trimmed = false;
   int joined = 0;  // 1 joined, -1 missing, 0 no --join
-  std::string_view before_source() const { return std::string_view(record).substr(0, source_begin); }
-  std::string_view after_source() const { return std::string_view(record).substr(source_end); }
-  bool operator<(const Held& other) const {
-    const auto a = before_source(), b = other.before_source();
-    if (a != b) return a < b;
-    return after_source() < other.after_source();
-  }
 };
 
 void count_written(Counts& counts, const Held& held) {
@@ -455,6 +451,24 @@ void run(const Options& options) {
   std::string id;
   prefline::Buffer record;
   std::uint64_t eligible = 0;  // turns that reached the sampling of --per-instance / --sample
+  // --per-instance K with --sample N: the ranks of every instance's bottom K, whose N-th lowest
+  // bounds the ranks that can still be chosen; records above it are dropped (swept now and then),
+  // so memory holds about the sample, not K records of every instance.
+  turns::RankBound rank_bound(settings.sample);
+  std::uint64_t since_sweep = 0;
+  const auto add_to_instance = [&](turns::BottomSample<Held>& bottom, std::uint64_t rank, std::uint64_t tie, Held held) {
+    const std::size_t before = bottom.entries().size();
+    std::optional<std::uint64_t> left;
+    if (!bottom.add(rank, tie, std::move(held), &left) || settings.sample == 0) return;
+    if (left) rank_bound.erase(*left);
+    if (left || bottom.entries().size() > before) rank_bound.insert(rank);
+    if (++since_sweep < 2 * settings.sample + sweep_slack) return;
+    since_sweep = 0;
+    const std::uint64_t bound = rank_bound.bound();
+    for (auto& [instance, kept] : per_instance)
+      for (const auto& entry : kept.entries())
+        if (entry.rank > bound && !entry.payload.record.empty()) std::string().swap(entry.payload.record);
+  };
 
   for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
     prefline::InputFile input(name);
@@ -611,11 +625,18 @@ void run(const Options& options) {
           }
         }
         turns::BottomSample<Held>* bottom = &sample;
+        bool build = true;
         if (settings.sampled()) {
           ++eligible;
           if (settings.per_instance > 0)
             bottom = &per_instance.try_emplace(id, settings.per_instance, options.dedup_prefix).first->second;
           if (!bottom->may_take(rank)) continue;
+          // In an instance's bottom K, but above the N-th lowest of all such ranks: never chosen.
+          build = settings.per_instance == 0 || settings.sample == 0 || rank <= rank_bound.bound();
+        }
+        if (!build) {
+          add_to_instance(*bottom, rank, 0, Held{});
+          continue;
         }
 
         // The record: head (kept fields, id), source, tail (messages, reference, join).
@@ -663,10 +684,14 @@ void run(const Options& options) {
           out.maybe_flush();
           continue;
         }
-        held.record.assign(record.view());
-        held.source_begin = source_begin;
-        held.source_end = source_end;
-        bottom->add(rank, std::move(held));
+        // Equal ranks are equal keys: ordered by the record without its source (which names the
+        // file and line, and so differs between one file and shards).
+        const std::string_view bytes = record.view();
+        const std::uint64_t tie =
+            prefline::stable_hash(bytes.substr(0, source_begin), prefline::stable_hash(bytes.substr(source_end), 0));
+        held.record.assign(bytes);
+        if (settings.per_instance > 0) add_to_instance(*bottom, rank, tie, std::move(held));
+        else sample.add(rank, tie, std::move(held));
       }
     }
   }
@@ -683,7 +708,7 @@ void run(const Options& options) {
         held += bottom.entries().size();
         while (!bottom.entries().empty()) {
           auto node = bottom.entries().extract(bottom.entries().begin());
-          sample.add(node.value().rank, std::move(node.value().payload));
+          sample.add(node.value().rank, node.value().tie, std::move(node.value().payload));
         }
       }
       counts.per_instance = eligible - held;

@@ -127,6 +127,21 @@ def main():
             data = b"".join(open(p, "rb").read() for p in order)
             got = without_source(run(binary, ["--sample", str(n), "--seed", str(seed)], stdin=data))
             check(f"--sample {n} from the shards concatenated on stdin, order #{attempt + 1}", got == baseline)
+        # --per-instance K with --sample N: the bottom N of the instances' bottom Ks, on a corpus large
+        # enough for the records ranked out of reach to be swept while reading.
+        big_dir = os.path.join(tmp, "big")
+        subprocess.run([sys.executable, os.path.join(HERE, "make_trajectories.py"), "--out", big_dir, "--instances",
+                        "500", "--rollouts", "30", "--seed", "13"], check=True)
+        big = os.path.join(big_dir, "messages.jsonl")
+        big_ref = reference_turns(big, xxh3, seed)
+        by_instance = {}
+        for item in sorted(big_ref):
+            by_instance.setdefault(item[1], []).append(item)
+        union = sorted(item for items in by_instance.values() for item in items[:3])
+        expected = [(line, turn) for _, _, line, turn in union[:40]]
+        got = sources(run(binary, ["--per-instance", "3", "--sample", "40", "--seed", str(seed), big]))
+        check(f"--per-instance 3 --sample 40 over {len(big_ref)} turns: the bottom 40 of the bottom 3s", got == expected)
+
         shuffled = lines[:]
         rng.shuffle(shuffled)
         got = without_source(run(binary, ["--sample", str(n), "--seed", str(seed)], stdin=b"".join(shuffled)))

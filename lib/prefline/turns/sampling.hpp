@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -53,20 +54,22 @@ class RateThreshold {
   std::uint64_t threshold_ = 0;
 };
 
-// The `capacity` entries of lowest (rank, payload) seen, whatever order they
-// arrive in: equal ranks (equal keys) are ordered by the payload's operator<,
-// so the result is a function of the set of entries alone. With
-// `unique_ranks`, entries of equal rank are one entry (the lowest payload is
-// kept): --dedup-prefix, where equal ranks mean equal histories.
+// The `capacity` entries of lowest (rank, tie) seen, whatever order they
+// arrive in. `tie` orders equal ranks (equal keys) by content (turns: a hash
+// of the record without its source), so the result is a function of the set of
+// entries alone. With `unique_ranks`, entries of equal rank are one entry (the
+// lowest tie is kept): --dedup-prefix, where equal ranks mean equal histories.
+// The payload takes no part in the order, so it may be dropped in place
+// (release()) once its entry can no longer be chosen.
 template <class Payload>
 class BottomSample {
  public:
   struct Entry {
     std::uint64_t rank = 0;
-    Payload payload;
+    std::uint64_t tie = 0;
+    mutable Payload payload;
     bool operator<(const Entry& other) const {
-      if (rank != other.rank) return rank < other.rank;
-      return payload < other.payload;
+      return rank != other.rank ? rank < other.rank : tie < other.tie;
     }
   };
   // A rank alone, to find the first entry of a rank (std::less<> makes the set search by it).
@@ -84,20 +87,22 @@ class BottomSample {
   }
 
   // Adds an entry; returns false when it is not (or no longer) in the sample.
-  bool add(std::uint64_t rank, Payload payload) {
+  // `left` (if given) receives the rank of another entry the new one pushed out.
+  bool add(std::uint64_t rank, std::uint64_t tie, Payload payload, std::optional<std::uint64_t>* left = nullptr) {
     if (!may_take(rank)) return false;
-    Entry entry{rank, std::move(payload)};
+    Entry entry{rank, tie, std::move(payload)};
     if (unique_) {
       const auto same = entries_.lower_bound(Rank{rank});
       if (same != entries_.end() && same->rank == rank) {
         if (!(entry < *same)) return false;
-        entries_.erase(same);
+        entries_.erase(same);  // replaced by an entry of the same rank: no rank left
       }
     }
     const auto at = entries_.insert(std::move(entry));
     if (entries_.size() > capacity_) {
       const auto last = std::prev(entries_.end());
       const bool evicted_self = last == at;
+      if (!evicted_self && left != nullptr) *left = last->rank;
       entries_.erase(last);
       if (evicted_self) return false;
     }
@@ -111,6 +116,53 @@ class BottomSample {
   std::size_t capacity_;
   bool unique_;
   std::multiset<Entry, std::less<>> entries_;
+};
+
+// The n-th lowest value of a multiset of ranks that changes by insertions and
+// by removals of values inserted before: --per-instance K with --sample N
+// keeps the ranks of every instance's bottom K here. A rank that one
+// instance's bottom K gives up is always replaced by a lower one, so bound()
+// never grows, and a turn ranked above it can never be in the final sample:
+// its record need not be built or kept.
+class RankBound {
+ public:
+  explicit RankBound(std::size_t n) : n_(n) {}
+
+  void insert(std::uint64_t rank) {
+    if (low_.size() < n_) {
+      low_.insert(rank);
+      return;
+    }
+    const auto top = std::prev(low_.end());
+    if (n_ > 0 && rank < *top) {
+      high_.insert(*top);
+      low_.erase(top);
+      low_.insert(rank);
+    } else {
+      high_.insert(rank);
+    }
+  }
+
+  void erase(std::uint64_t rank) {
+    if (const auto it = high_.find(rank); it != high_.end()) {
+      high_.erase(it);
+      return;
+    }
+    const auto it = low_.find(rank);
+    if (it == low_.end()) return;
+    low_.erase(it);
+    if (!high_.empty()) {
+      low_.insert(*high_.begin());
+      high_.erase(high_.begin());
+    }
+  }
+
+  // The n-th lowest rank held; the largest rank while fewer than n are held.
+  std::uint64_t bound() const { return low_.size() < n_ || n_ == 0 ? UINT64_MAX : *std::prev(low_.end()); }
+
+ private:
+  std::size_t n_;
+  std::multiset<std::uint64_t> low_, high_;  // the n lowest, and the others
 };
 
 }  // namespace prefline::turns
