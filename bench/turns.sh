@@ -21,7 +21,7 @@ if [[ ! -f $data ]]; then
   python3 bench/gen_trajectories.py --megabytes "$megabytes" -o "$data"
 fi
 cat "$data" > /dev/null  # warm the page cache
-size=$(stat -c %s "$data")
+size=$(stat -L -c %s "$data")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sample_bytes=$("$bin/turns" --quiet --sample 10000 "$data" | wc -c)

@@ -117,7 +117,8 @@ of the trajectory's line as read (without its line end), or with
                           (many rollouts share their first turns): equal
                           histories have equal ranks; without --sample and
                           --per-instance the first one read is kept, with them
-                          the one whose record sorts first
+                          the one whose record (without its source) has the
+                          lowest XXH3-64
       --seed N            the hash seed (default 0)
 
 Filters and joins:
@@ -161,13 +162,14 @@ Turn record: {<--keep fields>, <--id field>, "source": {"file", "line",
 {the assistant message}, <--into field>}. source.file is the input file as
 named ("-" for standard input), source.line its line, source.turn the
 assistant turn's number (1-based). Records come in input order; with
---sample or --per-instance, in order of rank (equal ranks by the record
-without its source), so the output is the same whatever the input's order.
+--sample or --per-instance, in order of rank (equal ranks, i.e. equal keys,
+by XXH3-64 of the record without its source), so the output is the same
+whatever the input's order.
 
-For generate, the messages are the prompt: generate --model M turns.jsonl.
-For duel-judge, the reference is the king (the set's own answer) and a
-model's answer the challenger:
-  generate --model M --as challenger turns.jsonl \
+For generate, the messages are the prompt: generate --models models.json
+turns.jsonl. For duel-judge, the reference is the king (the set's own
+answer) and a model's answer the challenger:
+  generate --models models.json --as challenger turns.jsonl \
     | jq -c '.king = .reference.content' | duel-judge --judges judges.json
 
 Bad records: not a JSON object, invalid JSON, the --id field missing or not
