@@ -742,10 +742,12 @@ void run(const Options& options) {
   summary.left_out("per_instance", counts.per_instance,
                    fmt::format("beyond --per-instance {}", options.per_instance));
   summary.left_out("sample", counts.sample, fmt::format("not in --sample {}", options.sample));
-  summary.set_empty_reason(counts.trajectories == 0   ? "no trajectory was read"
-                           : counts.turns == 0         ? "no trajectory has an assistant message"
-                                                       : "");
   summary.print(options.common.quiet);
+  // The summary speaks of turns; trajectories without any still make an empty result that says why.
+  if (counts.turns == 0 && counts.trajectories > counts.excluded + counts.not_included)
+    fmt::print(stderr, "{}: {} {} read, 0 turns written: no trajectory has an assistant message (role "
+                       "'assistant', or one mapped to it by --roles)\n",
+               tool, counts.trajectories, counts.trajectories == 1 ? "trajectory" : "trajectories");
 }
 
 }  // namespace
