@@ -78,11 +78,15 @@ test: build
 # partial/merge round trip under the sanitizers); install/consumer (the
 # install tree and its package config do not depend on the sanitizers); and
 # readme/* and pipeline/* (~30 s; they check the README's commands and
-# Makefile.pipeline's stamps, whose tools the CLI cases cover). The unit
+# Makefile.pipeline's stamps, whose tools the CLI cases cover); and
+# reliability/* (~100 s of test time: they check outcomes on files, signals
+# and exit codes, which do not depend on the sanitizers, by running each tool
+# many times; the error paths they reach are run by CLI and bad-input cases
+# under the sanitizers). The unit
 # tests run as one process, not one per test as ctest runs them: the
 # sanitizer runtime's start-up, paid 476 times, cost ~200 s of test time.
 SANITIZE_BUILD ?= build-sanitize
-SANITIZE_CTEST_ARGS ?= -E '^(unit/.*|dask/.*|judge_server/smoke|judge_server/model|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line|readme/.*|pipeline/.*)$$'
+SANITIZE_CTEST_ARGS ?= -E '^(unit/.*|dask/.*|judge_server/smoke|judge_server/model|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line|readme/.*|pipeline/.*|reliability/.*)$$'
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 test-sanitize: deps
@@ -125,7 +129,7 @@ fuzz:
 # keeps binaries that run on any x86-64. Settings: see bench/run.sh (e.g. make
 # bench ROWS=100000).
 BENCH_BUILD ?= build-bench
-BENCH_BINARIES := csv2jsonl consensus pairup bucket duel-judge generate votes judge_server
+BENCH_BINARIES := csv2jsonl consensus pairup bucket duel-judge generate votes turns judge_server
 bench: deps
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DPREFLINE_NATIVE=ON $(CMAKE_FLAGS)
 	cmake --build $(BENCH_BUILD) -j$(JOBS) --target $(BENCH_BINARIES)

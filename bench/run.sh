@@ -14,6 +14,7 @@
 #   DUEL_TURNS, DUEL_AGGREGATE_TURNS   bench/duel.sh's arguments (default 6400 and 1000000)
 #   GENERATE_CALLS, GENERATE_CACHED    bench/generate.sh's arguments (default 20000 and 1000000)
 #   RESULTS               the results file (default bench/results.json)
+#   TURNS_MEGABYTES       bench/turns.sh's trajectories in MB (default 2000)
 #   DOCS=0                do not regenerate docs/PERFORMANCE.md and docs/performance.svg
 #   BIN, BENCH_DATA       see bench/lib.bash
 # Each script prints its own tables and targets as it goes; a script that fails stops the run
@@ -69,6 +70,7 @@ step scaling env BENCH_NAME=scaling bench/scaling.sh "$sizes"
 step duel env DUEL_JUDGE="$bin/duel-judge" bench/duel.sh "$duel_turns" "$duel_aggregate_turns"
 step generate bench/generate.sh "$generate_calls" "$generate_cached"
 step votes env BENCH_NAME=votes bench/votes.sh "$rows"
+step turns env BENCH_NAME=turns bench/turns.sh "${TURNS_MEGABYTES:-2000}"
 
 settings=$(printf '{"rows":%s,"runs":%s,"sizes":"%s","item_counts":"%s","csvkit_rows":%s,"duel_turns":%s,"duel_aggregate_turns":%s,"wall_s":%s}' \
   "$rows" "$RUNS" "$sizes" "$item_counts" "$CSVKIT_ROWS" "$duel_turns" "$duel_aggregate_turns" "$(($(date +%s) - start))")

@@ -130,12 +130,12 @@ Options:
                         on a kept-alive connection may never reach the client
       --retry-after S   Retry-After value of a 429, in seconds (default 1;
                         'none' omits the header)
-      --metrics LIST    judge role: metrics of the verdict (default: the ones the prompt asks
-                        for in a shape {"name":1|2|0,...}, else correctness,
-                        grounding,progress,protocol,efficiency)
-      --verdict RULE    judge role: good (default), invert (the opposite of good: a contrary
-                        judge), first (always 1: a position-biased judge),
-                        second (always 2), draw (always 0)
+      --metrics LIST    judge role: metrics of the verdict (default: the ones
+                        the prompt asks for in a shape {"name":1|2|0,...}, else
+                        correctness,grounding,progress,protocol,efficiency)
+      --verdict RULE    judge role: good (default), invert (the opposite of
+                        good: a contrary judge), first (always 1: a
+                        position-biased judge), second (always 2), draw (always 0)
       --api-key KEY     require 'Authorization: Bearer KEY' (401 otherwise)
       --log FILE        append one line per request, flushed:
                           METHOD PATH STATUS HASH model=M attempt=N fault=F ms=T seed=S
@@ -175,8 +175,9 @@ combine, e.g. "[[think]][[fault:429:2]] Write a haiku.":
                         or seed: samples of the prompt are duplicates
   [[think]]             '<think>pondering H</think>' and a newline before the
                         answer
-  [[json]]              the answer inside prose, as a JSON object:
-                          Here is my answer as JSON: {"answer":"Answer H from ...","hash":"H"} I hope it helps.
+  [[json]]              the answer as a JSON object inside prose: 'Here is my
+                        answer as JSON: {"answer":A,"hash":"H"} I hope it
+                        helps.' (A: the answer line as a JSON string)
   [[files]]             a multi-file answer (the vizhub layout):
                           **index.html**
                           ```html
@@ -191,9 +192,10 @@ combine, e.g. "[[think]][[fault:429:2]] Write a haiku.":
   [[bad-first:N]]       the first N requests of this model + prompt get
                         '<tool_call>{"name":"x"}</tool_call>' (a malformed
                         output), later ones the answer
-  [[leak]]              the answer, a newline, then 'From the reference: ' and
-                        the text after 'REFERENCE:' in the prompt up to the end
-                        of its line, verbatim (leading spaces dropped)
+  [[leak]]              after the reply, a newline (unless it ends with one)
+                        and 'From the reference: ' with the text after
+                        'REFERENCE:' in the prompt up to the end of its line,
+                        verbatim (leading blanks dropped)
   [[fault:F]], [[fault:F:N]]
                         fault F (429, 500, drop, truncate, reset, nonjson,
                         broken, slow or 401, as in --mode) on the first N

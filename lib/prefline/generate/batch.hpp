@@ -2,7 +2,9 @@
 // Batch API, or vLLM's run-batch) and come back into the same records:
 // input lines {"custom_id", "method": "POST", "url": "/v1/chat/completions",
 // "body"}; output lines {"custom_id", "response": {"status_code", "body"}
-// or null, "error": {"code", "message"} or null}, in any order.
+// or null, "error": {"code", "message"} (or, from vLLM, a string) or null},
+// in any order, matched by custom_id (tests/generate/README.md compares the
+// formats).
 #pragma once
 
 #include <cstdint>
@@ -60,7 +62,11 @@ class BatchAnswers {
       if (parser.parse(row.data(), row.size()).get(record) || !record.is_object()) throw bad("not a JSON object");
       if (record[field::custom_id].get_string().get(id)) throw bad("no string 'custom_id'");
       Answer answer;
-      if (!record[field::error].get(error) && !error.is_null()) {
+      std::string_view error_text;
+      if (!record[field::error].get(error) && !error.get_string().get(error_text)) {
+        // vLLM's run-batch writes some errors as a plain string.
+        answer.error = fmt::format("batch error: {}", error_text);
+      } else if (!record[field::error].get(error) && !error.is_null()) {
         std::string_view code = "error", message;
         if (error[field::code].get_string().get(code)) code = "error";
         if (error[field::message].get_string().get(message)) message = {};
