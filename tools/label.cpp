@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -842,6 +843,7 @@ void run(const Options& options) {
   });
   const auto post = [&](bool is_vote) {
     return [&, is_vote](const httplib::Request& request, httplib::Response& response) {
+      const auto started = std::chrono::steady_clock::now();
       if (settings.compare != is_vote) return send_error(response, 404, is_vote ? "not in --rate mode" : "not in --compare mode");
       thread_local simdjson::dom::parser parser;
       simdjson::padded_string body(request.body);
@@ -859,6 +861,10 @@ void run(const Options& options) {
         return send_error(response, 500, failure.what());
       }
       response.set_content(R"({"saved":true})", "application/json");
+      // The time this server took to save (parse, journal + fdatasync, sheet
+      // rewritten), for the page's developer tools and bench/label.sh.
+      const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+      response.set_header("Server-Timing", fmt::format("save;dur={:.3f}", took.count()));
     };
   };
   app.Post("/api/grade", post(false));
