@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 
 #include "prefline/cli/errors.hpp"
+#include "prefline/cli/tool.hpp"
+#include "prefline/label/grade_sheet.hpp"
 #include "prefline/label/grader_name.hpp"
 #include "prefline/label/item_list.hpp"
 #include "prefline/label/key_map.hpp"

@@ -306,7 +306,9 @@ class TerminalSession {
   }
 
   static std::string key_label(std::string_view code) {
-    if (code.starts_with("Key") || code.starts_with("Digit")) return std::string(code.substr(code.starts_with("Key") ? 3 : 5));
+    if (code.starts_with("Key") && code.size() == 4) return std::string(1, static_cast<char>(code[3] - 'A' + 'a'));
+    if (code.starts_with("Digit")) return std::string(code.substr(5));
+    if (code == "Space") return "space";
     if (code == "ArrowLeft") return "←";
     if (code == "ArrowRight") return "→";
     if (code == "ArrowUp") return "↑";
@@ -357,7 +359,7 @@ class TerminalSession {
     for (std::size_t s = 0; s < settings_.scales.size(); ++s)
       text += fmt::format("{}{}: {}", s == 0 ? "" : "   ", settings_.scales[s].name,
                           row != nullptr && row->scores[s] ? std::to_string(*row->scores[s]) : "–");
-    if (row != nullptr && row->auto_fail) text += "   \x02auto-fail\x03";
+    if (row != nullptr && row->auto_fail) text += "   \x02" "auto-fail" "\x03";
     text += "   notes: " + (row == nullptr || row->notes.empty() ? std::string("–") : inert_line(row->notes));
     return text;
   }
