@@ -124,17 +124,24 @@ class ItemList {
     simdjson::dom::element prompt;
     if (!detail::find_path(record, "prompt", prompt) || prompt.get_string().get(text) != simdjson::SUCCESS)
       throw DataError(fmt::format("{}: field 'prompt' must be a string", where));
-    if (!prompts_.emplace(group, std::string(text)).second)
+    GroupPrompt entry{std::string(text), {}};
+    // The group's type (the vizhub challenges carry it: "visualization"),
+    // for the sheet's type column of answers that do not name their own.
+    simdjson::dom::element type;
+    if (detail::find_path(record, "type", type) && type.get_string().get(text) == simdjson::SUCCESS)
+      entry.type = std::string(text);
+    if (!prompts_.emplace(group, std::move(entry)).second)
       throw DataError(fmt::format("{}: a second prompt for '{}'", where, group));
   }
 
-  // After every record and prompt: an item without a prompt of its own
-  // takes its group's prompt from --prompts.
+  // After every record and prompt: an item without a prompt (or a type)
+  // of its own takes its group's from --prompts.
   void join_prompts() {
     for (Item& item : items_) {
-      if (!item.prompt.empty()) continue;
       const auto found = prompts_.find(item.key_text.front());
-      if (found != prompts_.end()) item.prompt = found->second;
+      if (found == prompts_.end()) continue;
+      if (item.prompt.empty()) item.prompt = found->second.prompt;
+      if (item.type.empty()) item.type = found->second.type;
     }
   }
 
@@ -202,7 +209,11 @@ class ItemList {
   ItemSettings settings_;
   std::vector<Item> items_;
   std::unordered_map<std::string, std::size_t> index_;
-  std::unordered_map<std::string, std::string> prompts_;
+  struct GroupPrompt {
+    std::string prompt;
+    std::string type;
+  };
+  std::unordered_map<std::string, GroupPrompt> prompts_;
   simdjson::dom::parser parser_;
   simdjson::padded_string padded_;
 };

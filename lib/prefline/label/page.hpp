@@ -84,6 +84,25 @@ let criterion = 0;
 let pending = [];
 let sending = false;
 let disputed = [];
+let notesTimer = null;
+let notesPending = null;
+
+// The notes typed since the last save, if they changed; a re-render would
+// take the focus from the field, so the page is not redrawn.
+function saveNotes(beacon) {
+  clearTimeout(notesTimer);
+  const typed = notesPending;
+  notesPending = null;
+  if (!typed) return;
+  const item = typed.item;
+  if (!item.grade) item.grade = {scores: state.scales.map(() => null), autoFail: false, notes: ''};
+  if (item.grade.notes === typed.value) return;
+  item.grade.notes = typed.value;
+  const body = {item: item.item, notes: typed.value};
+  if (beacon) navigator.sendBeacon(url('/api/grade'), JSON.stringify(body));
+  else send('/api/grade', body);
+}
+window.addEventListener('pagehide', () => saveNotes(true));
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, text, cls) => {
@@ -198,7 +217,14 @@ async function render() {
     const notes = el('textarea');
     notes.id = 'notes';
     notes.value = grade.notes;
-    notes.addEventListener('change', () => change(item, {notes: notes.value}, (g) => { g.notes = notes.value; }));
+    // Notes are saved as they are typed (a pause of 400 ms), on leaving the
+    // field, and when the page goes away mid-pause: no keystroke is lost.
+    notes.addEventListener('input', () => {
+      clearTimeout(notesTimer);
+      notesPending = {item, value: notes.value};
+      notesTimer = setTimeout(saveNotes, 400);
+    });
+    notes.addEventListener('change', () => { notesPending = {item, value: notes.value}; saveNotes(); });
     panel.appendChild(notes);
   } else {
     const sides = el('div', null, 'sides');

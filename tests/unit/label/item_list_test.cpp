@@ -35,11 +35,14 @@ TEST(ItemList, ReadsResponseTextAndFilesMaps) {
 TEST(ItemList, PromptsJoinOnTheFirstKeyField) {
   ItemList items(ItemSettings{});
   items.add(R"({"challenge":"add","model":"m1","response":"x"})", "f:1");
-  items.add(R"({"challenge":"add","model":"m2","response":"y","prompt":"own"})", "f:2");
-  items.add_prompt(R"({"challenge":"add","prompt":"Implement add."})", "p:1");
+  items.add(R"({"challenge":"add","model":"m2","response":"y","prompt":"own","type":"text"})", "f:2");
+  items.add_prompt(R"({"challenge":"add","prompt":"Implement add.","type":"code"})", "p:1");
   items.join_prompts();
   EXPECT_EQ(items.items()[0].prompt, "Implement add.");
   EXPECT_EQ(items.items()[1].prompt, "own");
+  // The group's type fills the sheet's type column of answers without one.
+  EXPECT_EQ(items.items()[0].type, "code");
+  EXPECT_EQ(items.items()[1].type, "text");
   try {
     items.add_prompt(R"({"challenge":"add","prompt":"again"})", "p:2");
     FAIL();
