@@ -52,6 +52,9 @@ demo-run:
 	@printf '  %-32s from the STAND-IN endpoint: %s answers, %s king/challenger turns judged and routed (%s)\n' $(DEMO)/gen/ \
 	  "$$(wc -l < $(DEMO)/gen/answers.jsonl)" "$$(wc -l < $(DEMO)/gen/judged.jsonl)" \
 	  "$$(python3 -c 'import json, sys, collections; print(", ".join("%s %d" % kv for kv in sorted(collections.Counter(json.loads(l)["bucket"] for l in open(sys.argv[1])).items())))' $(DEMO)/gen/judged.jsonl)"
+	@echo "grade by hand, in a page (add --tty to grade in this terminal):"
+	@echo "  $(BUILD)/bin/label --rate examples/responses.jsonl --prompts examples/challenges.jsonl --grader YOU --out $(DEMO)/grades"
+	@echo "  (or: make -f Makefile.pipeline label GRADER=YOU; README.md, section label)"
 	@echo "first grade record ($(DEMO)/grades.jsonl):"
 	@head -n 1 $(DEMO)/grades.jsonl
 	@echo "first item record ($(DEMO)/items.jsonl):"
