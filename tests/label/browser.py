@@ -6,6 +6,7 @@ onerror> payloads runs nothing in the page; an HTML answer renders its <svg>
 inside its sandboxed frame; the page logs no console errors.
 Needs Debian's chromium, chromium-driver and python3-selenium
 (scripts/install-deps); without them it says so and exits 77 (ctest: skipped).
+With SCREENSHOT.png, it also takes the README's picture of the page (docs/label.png).
 Usage: browser.py LABEL_BINARY [SCREENSHOT.png]"""
 import json
 import os
@@ -39,9 +40,10 @@ if not (os.path.exists(CHROMEDRIVER) and os.path.exists(CHROMIUM)):
     print("label browser test skipped: chromium and chromium-driver are not installed")
     sys.exit(SKIPPED)
 
-LABEL = sys.argv[1]
+LABEL = os.path.abspath(sys.argv[1])
 EXPECTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "browser-expected.csv")
-SCREENSHOT = sys.argv[2] if len(sys.argv) > 2 else None
+SCREENSHOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
 failures = []
 
 
@@ -146,8 +148,6 @@ def main():
                     wait_for(lambda: driver.find_element(By.ID, "drawn").get_attribute("data-rows") == "2",
                              "the chart's <svg> drawn from its data file")
                     driver.switch_to.default_content()
-                    if SCREENSHOT:
-                        driver.save_screenshot(SCREENSHOT)
                 for key in keys:
                     press(driver, key)
                     wait_for(lambda: saved(driver), f"'{key}' saved")
@@ -242,8 +242,81 @@ def compare():
         check(0 < shown.count("b") < 4, "sides were swapped on some pairs, not all")
 
 
+SHOT_CHART = """<!DOCTYPE html><html><head><style>body{font:12px sans-serif;margin:8px}</style></head><body>
+<h3>AAPL closing price</h3><div id="chart"></div><script>
+fetch('data.csv').then((r) => r.text()).then((text) => {
+  const rows = text.trim().split('\\n').slice(1).map((l) => l.split(',')).map(([d, s, p]) => [d, Number(p)]);
+  const w = 640, h = 220, pad = 40, max = Math.max(...rows.map((r) => r[1]));
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('width', w); svg.setAttribute('height', h);
+  const bar = (w - 2 * pad) / rows.length;
+  rows.forEach(([d, p], i) => {
+    const r = document.createElementNS(ns, 'rect');
+    const y = h - pad - (h - 2 * pad) * p / max;
+    r.setAttribute('x', pad + i * bar + 1); r.setAttribute('y', y);
+    r.setAttribute('width', bar - 2); r.setAttribute('height', h - pad - y); r.setAttribute('fill', 'steelblue');
+    svg.appendChild(r);
+  });
+  const axis = document.createElementNS(ns, 'line');
+  axis.setAttribute('x1', pad); axis.setAttribute('x2', w - pad); axis.setAttribute('y1', h - pad); axis.setAttribute('y2', h - pad);
+  axis.setAttribute('stroke', 'black'); svg.appendChild(axis);
+  document.getElementById('chart').appendChild(svg);
+});
+</script></body></html>"""
+
+
+def screenshot(path):
+    """README's picture (docs/label.png): the vizhub stockPriceChart challenge (its prompt and
+    data.csv from examples/) with an answer whose index.html draws the bars with plain
+    JavaScript (the vizhub answers load d3 from a CDN, unreachable offline), graded 4 and 3
+    with a note."""
+    prompt = next(json.loads(l) for l in open(os.path.join(EXAMPLES, "challenges.jsonl"))
+                  if json.loads(l)["challenge"] == "stockPriceChart")
+    answer = next(json.loads(l) for l in open(os.path.join(EXAMPLES, "responses.jsonl"))
+                  if json.loads(l)["challenge"] == "stockPriceChart")
+    with tempfile.TemporaryDirectory(prefix="prefline-label-shot-") as folder:
+        with open(os.path.join(folder, "items.jsonl"), "w") as out:
+            out.write(json.dumps({"challenge": "stockPriceChart", "model": "m", "files": {
+                "index.html": SHOT_CHART, "data.csv": answer["files"]["data.csv"]}}) + "\n")
+        with open(os.path.join(folder, "prompts.jsonl"), "w") as out:
+            out.write(json.dumps(prompt) + "\n")
+        server = subprocess.Popen([LABEL, "--rate", "items.jsonl", "--prompts", "prompts.jsonl", "--grader", "ej-fox",
+                                   "--out", "grades", "--port", "0", "-q"], cwd=folder, stdout=subprocess.PIPE, text=True)
+        url = server.stdout.readline().split(" ", 1)[1].strip()
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]:
+            options.add_argument(argument)
+        driver = webdriver.Chrome(service=ChromeService(executable_path=CHROMEDRIVER), options=options)
+        try:
+            driver.get(url)
+            wait_for(lambda: saved(driver), "the page to load")
+            ActionChains(driver).send_keys("4").key_down(Keys.SHIFT).send_keys("3").key_up(Keys.SHIFT).perform()
+            time.sleep(0.5)
+            ActionChains(driver).send_keys("n").pause(0.2).send_keys("no axis labels").perform()
+            time.sleep(1)
+            driver.find_element(By.TAG_NAME, "body").click()  # the notes saved on leaving the field
+            wait_for(lambda: saved(driver), "the notes saved")
+            driver.switch_to.frame(driver.find_element(By.TAG_NAME, "iframe"))
+            wait_for(lambda: len(driver.find_elements(By.TAG_NAME, "rect")) == 12, "the chart's 12 bars")
+            driver.switch_to.default_content()
+            driver.save_screenshot(path)
+        finally:
+            driver.quit()
+            server.kill()
+            server.wait()
+        with open(os.path.join(folder, "grades", "ej-fox.csv")) as sheet:
+            check(",4,3,ej-fox," in sheet.read(), "the screenshot's grades are in the sheet")
+        with open(os.path.join(folder, "grades", "ej-fox.csv")) as sheet:
+            check(sheet.read().rstrip("\n").endswith(",no axis labels"), "the screenshot's note is in the sheet")
+    print("wrote", path)
+
+
 main()
 compare()
+if SCREENSHOT:
+    screenshot(SCREENSHOT)
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)
     sys.exit(1)
