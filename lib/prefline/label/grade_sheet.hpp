@@ -190,20 +190,23 @@ class GradeSheet {
   }
 
   // The whole CSV text: the header, then one row per graded item in the
-  // order each was first graded.
+  // order each was first graded. Each row's line is kept formatted and
+  // formatted again only after the row changes, so a grade costs one row's
+  // formatting and a copy of the sheet, not the formatting of every row.
   std::string csv() const {
-    Buffer out;
-    out.append(grade_csv_header);
-    std::string scores[sheet_scales];
-    for (const GradeRow& row : rows_) {
-      for (std::size_t i = 0; i < sheet_scales; ++i)
-        scores[i] = row.scores[i] ? std::to_string(*row.scores[i]) : std::string();
-      const std::string at = format_iso8601_milliseconds(row.reviewed_at_ms);
-      const std::string_view cells[] = {row.challenge, row.model,       row.type, row.pass_fail, scores[0],
-                                        scores[1],     row.reviewed_by, at,       row.notes};
-      append_csv_row(out, cells);
+    std::size_t size = grade_csv_header.size();
+    for (std::size_t index = 0; index < rows_.size(); ++index) {
+      if (stale_[index]) {
+        lines_[index] = csv_line(rows_[index]);
+        stale_[index] = false;
+      }
+      size += lines_[index].size();
     }
-    return std::string(out.view());
+    std::string text;
+    text.reserve(size);
+    text.append(grade_csv_header);
+    for (const std::string& line : lines_) text.append(line);
+    return text;
   }
 
   // Writes csv() to `path` through a temp file renamed over it, so a
@@ -218,18 +221,38 @@ class GradeSheet {
     return key;
   }
 
+  static std::string csv_line(const GradeRow& row) {
+    std::string scores[sheet_scales];
+    for (std::size_t i = 0; i < sheet_scales; ++i)
+      scores[i] = row.scores[i] ? std::to_string(*row.scores[i]) : std::string();
+    const std::string at = format_iso8601_milliseconds(row.reviewed_at_ms);
+    const std::string_view cells[] = {row.challenge, row.model,       row.type, row.pass_fail, scores[0],
+                                      scores[1],     row.reviewed_by, at,       row.notes};
+    Buffer out;
+    append_csv_row(out, cells);
+    return std::string(out.view());
+  }
+
+  // The row of an item, added when new; either way it is about to change,
+  // so its CSV line is marked for formatting again.
   GradeRow& row_for(std::string_view challenge, std::string_view model) {
     const auto [found, added] = index_.try_emplace(row_key(challenge, model), rows_.size());
     if (added) {
       rows_.emplace_back();
       rows_.back().challenge = std::string(challenge);
       rows_.back().model = std::string(model);
+      lines_.emplace_back();
+      stale_.push_back(true);
     }
+    stale_[found->second] = true;
     return rows_[found->second];
   }
 
   std::string grader_;
   std::vector<GradeRow> rows_;
+  // Each row's CSV line, and whether it changed since it was formatted.
+  mutable std::vector<std::string> lines_;
+  mutable std::vector<bool> stale_;
   std::unordered_map<std::string, std::size_t> index_;
   simdjson::dom::parser parser_;
 };

@@ -131,6 +131,9 @@ inline void serve_page(const Settings& settings, Labeler& labeler, bool quiet) {
   // Responses go out at once: with Nagle's algorithm on, httplib's separate
   // writes of headers and body wait for the client's delayed ACK (~40 ms a grade).
   app.set_tcp_nodelay(true);
+  // httplib closes a kept-alive connection after 5 requests by default; a
+  // grader's page posts thousands over one.
+  app.set_keep_alive_max_count(1000000);
   const int port = settings.port == 0 ? app.bind_to_any_port(settings.bind)
                                       : (app.bind_to_port(settings.bind, settings.port) ? settings.port : -1);
   if (port < 0) throw prefline::DataError(fmt::format("cannot listen on '{}' port {}", settings.bind, settings.port));
