@@ -14,8 +14,9 @@
 #     sheet, which label rewrites whole after every grade.
 #  4. disk: fdatasync(2) of a 200-byte append, 1000 times, in the same folder: the floor every
 #     saved grade pays (the journal is synced before the reply).
-#  5. vizhub-tmpfs: scenario 1 again in a folder on /dev/shm (when it is a tmpfs), where
-#     fdatasync costs nothing: label's own share of the time.
+#  5. vizhub-tmpfs and sheet-R-tmpfs (R the largest of PREFILLS): scenarios 1 and 3 again in a
+#     folder on /dev/shm (when it is a tmpfs), where fdatasync costs nothing: label's own share
+#     of the time.
 # Each grade's server time is its `Server-Timing: save;dur=MS` header (parse, journal append +
 # fdatasync, sheet rewritten); the round trip is the client's (bench/label_client.py, Python
 # http.client), both as p50/p95/p99/max, and per 1000 grades as the sheet fills.
@@ -130,7 +131,13 @@ for prefill in $prefills; do
 done
 if [[ $(df -T /dev/shm 2> /dev/null | awk 'NR == 2 { print $2 }') == tmpfs ]]; then
   shm_work=$(mktemp -d /dev/shm/label-bench.XXXXXX)
-  client vizhub-tmpfs "$vizhub_items" "$VIZHUB_ITEMS" "$shm_work" "$posts"
+  client vizhub-tmpfs "$vizhub_items" "$VIZHUB_ITEMS" "$shm_work/vizhub" "$posts"
+  largest=$(tr ' ' '\n' <<< "$prefills" | grep . | sort -n | tail -n 1)
+  if [[ -n $largest ]]; then
+    mkdir "$shm_work/sheet-$largest"
+    cp "$(journal "$largest")" "$shm_work/sheet-$largest/bench.journal.jsonl"
+    client "sheet-$largest-tmpfs" "$big" "$big_items" "$shm_work/sheet-$largest" "$sheet_posts" --prefilled "$largest"
+  fi
 else
   echo "tmpfs: skipped, /dev/shm is not a tmpfs here"
 fi

@@ -84,6 +84,13 @@ def vm_status(pid):
     return found
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process (all its threads) so far."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     def __init__(self, label, items, out):
         self.started = time.perf_counter()
@@ -181,6 +188,7 @@ def main():
                   f"{report['page_assets_bytes']} bytes); "
                   f"GET /api/items?offset={last}&limit={limit}: {len(body)} bytes in {took * 1000:.2f} ms (median of 5)")
 
+        cpu_before = cpu_seconds(server.process.pid)
         connection = http.client.HTTPConnection(server.host, server.port, timeout=60)
         headers = {"Content-Type": "application/json"}
         path = f"/api/grade?grader={GRADER}"
@@ -205,6 +213,7 @@ def main():
             touched.add(item)
             rows_after.append(args.prefilled + len(touched))
         connection.close()
+        cpu_ms_per_grade = (cpu_seconds(server.process.pid) - cpu_before) * 1000 / args.posts
         rss_end = vm_status(server.process.pid)
 
         rows = args.prefilled + len(touched)
@@ -224,6 +233,7 @@ def main():
 
         server_summary, trip_summary = summary(server_ms), summary(round_trip_ms)
         report.update({"rows_end": rows, "csv_bytes_end": csv_bytes, "connections": len(connect_ms) + 1,
+                       "cpu_ms_per_grade": round(cpu_ms_per_grade, 3),
                        "rss_end_mib": round(rss_end["VmRSS"] / 1024, 1), "hwm_mib": round(rss_end["VmHWM"] / 1024, 1)})
         for name, values in (("server", server_summary), ("round_trip", trip_summary)):
             for key, value in values.items():
@@ -231,7 +241,8 @@ def main():
         records.append(report)
         print(f"  {args.posts} grades, sheet {args.prefilled} -> {rows} rows ({csv_bytes / 1e6:.1f} MB at the end), "
               f"{len(connect_ms) + 1} connections (the server closes one after its keep-alive count); "
-              f"RSS {rss_end['VmRSS'] / 1024:.1f} MiB at the end, peak {rss_end['VmHWM'] / 1024:.1f} MiB")
+              f"RSS {rss_end['VmRSS'] / 1024:.1f} MiB at the end, peak {rss_end['VmHWM'] / 1024:.1f} MiB; "
+              f"the server's CPU (user + system) {cpu_ms_per_grade:.3f} ms a grade")
         print(f"  {'ms':<22}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'mean':>9}")
         for name, values in (("Server-Timing save", server_summary), ("client round trip", trip_summary)):
             print(f"  {name:<22}" + "".join(f"{values[k]:>9.3f}" for k in ("p50", "p95", "p99", "max", "mean")))
