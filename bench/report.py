@@ -141,7 +141,7 @@ def figures(results):
                 out.append("")
                 out.append(f"{m['scenario']} ({number(m['items'])} items): GET / {number(m['page_bytes'])} bytes in "
                            f"{number(m['page_ms'], 2)} ms (+ {number(m['page_assets_bytes'])} bytes of app.js and app.css); "
-                           f"the last 100 items (GET /api/items) {number(m['items_page_bytes'])} bytes in "
+                           f"the last {min(100, m['items'])} items of the list (GET /api/items) {number(m['items_page_bytes'])} bytes in "
                            f"{number(m['items_page_ms'], 2)} ms.")
     if results.get("steps"):
         out.append("")
