@@ -5,8 +5,8 @@ Usage: bench/report.py RESULTS.json PERFORMANCE.md
 
 Replaces everything between the lines "<!-- BEGIN FIGURES (bench/report.py) -->" and
 "<!-- END FIGURES -->" of PERFORMANCE.md with tables made from RESULTS.json (machine, targets,
-throughput side by side with the peers, memory growth, scaling, time of each step); the prose
-around them is kept. Exit 1 when the markers are missing. Python stdlib only.
+throughput side by side with the peers, memory growth, scaling, label's grade latency, time of
+each step); the prose around them is kept. Exit 1 when the markers are missing. Python stdlib only.
 """
 
 import json
@@ -116,6 +116,33 @@ def figures(results):
                                        ("peak RSS MiB", "rss_mib", 1)):
                 rows.append([f"{tool} {label}"] + [number(by_size[n][key], digits) if n in by_size else "–" for n in sizes])
         out.append(table(header, rows))
+    label = [m for m in measurements if m["bench"] == "label" and m["tool"] == "label"]
+    if label:
+        out.append("")
+        out.append("### label: saving a grade")
+        out.append("")
+        disk = [m for m in measurements if m["bench"] == "label" and m["tool"] == "fdatasync"]
+        folder = [m for m in measurements if m["bench"] == "label" and m["tool"] == "label-disk"]
+        if disk:
+            d = disk[0]
+            where = f" ({folder[0]['fs_type']} on {folder[0]['filesystem']})" if folder else ""
+            out.append(f"The disk the servers wrote to{where}: fdatasync of a 200-byte append p50 {d['fsync_p50_ms']} ms, "
+                       f"p99 {d['fsync_p99_ms']} ms, max {d['fsync_max_ms']} ms. Server ms: the `Server-Timing` of each "
+                       "grade (parse, journal append + fdatasync, sheet rewritten); round trip: the client's.")
+            out.append("")
+        rows = [[m["scenario"], number(m["items"]), f"{number(m['prefilled_rows'])} → {number(m['rows_end'])}",
+                 number(m["posts"]), number(m["server_p50_ms"], 3), number(m["server_p95_ms"], 3),
+                 number(m["server_p99_ms"], 3), number(m["server_max_ms"], 3), number(m["round_trip_p99_ms"], 3),
+                 number(m.get("cpu_ms_per_grade"), 3), number(m["start_s"], 2), f"{number(m['rss_start_mib'])} → {number(m['rss_end_mib'])}"] for m in label]
+        out.append(table(["scenario", "items", "sheet rows", "grades", "server p50 ms", "p95", "p99", "max",
+                          "round trip p99 ms", "server cpu ms a grade", "start s", "RSS MiB"], rows))
+        for m in label:
+            if "items_page_ms" in m:
+                out.append("")
+                out.append(f"{m['scenario']} ({number(m['items'])} items): GET / {number(m['page_bytes'])} bytes in "
+                           f"{number(m['page_ms'], 2)} ms (+ {number(m['page_assets_bytes'])} bytes of app.js and app.css); "
+                           f"the last {min(100, m['items'])} items of the list (GET /api/items) {number(m['items_page_bytes'])} bytes in "
+                           f"{number(m['items_page_ms'], 2)} ms.")
     if results.get("steps"):
         out.append("")
         out.append("### Time of each step of the run")

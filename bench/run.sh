@@ -15,6 +15,8 @@
 #   GENERATE_CALLS, GENERATE_CACHED    bench/generate.sh's arguments (default 20000 and 1000000)
 #   RESULTS               the results file (default bench/results.json)
 #   TURNS_MEGABYTES       bench/turns.sh's trajectories in MB (default 2000)
+#   LABEL_POSTS, LABEL_ITEMS   bench/label.sh's arguments: grades posted a run (default 10000) and
+#                         the large item set (default 100000); PREFILLS and SHEET_POSTS: see it
 #   DOCS=0                do not regenerate docs/PERFORMANCE.md and docs/performance.svg
 #   BIN, BENCH_DATA       see bench/lib.bash
 # Each script prints its own tables and targets as it goes; a script that fails stops the run
@@ -37,7 +39,7 @@ results=${RESULTS:-bench/results.json}
 docs=${DOCS:-1}
 export BIN=$bin BENCH_DATA=$data_dir
 
-bench_need_bin csv2jsonl consensus pairup bucket duel-judge generate votes
+bench_need_bin csv2jsonl consensus pairup bucket duel-judge generate votes label
 bench_install_time
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -71,6 +73,7 @@ step duel env DUEL_JUDGE="$bin/duel-judge" bench/duel.sh "$duel_turns" "$duel_ag
 step generate bench/generate.sh "$generate_calls" "$generate_cached"
 step votes env BENCH_NAME=votes bench/votes.sh "$rows"
 step turns env BENCH_NAME=turns bench/turns.sh "${TURNS_MEGABYTES:-2000}"
+step label env BENCH_NAME=label bench/label.sh "${LABEL_POSTS:-10000}" "${LABEL_ITEMS:-100000}"
 
 settings=$(printf '{"rows":%s,"runs":%s,"sizes":"%s","item_counts":"%s","csvkit_rows":%s,"duel_turns":%s,"duel_aggregate_turns":%s,"wall_s":%s}' \
   "$rows" "$RUNS" "$sizes" "$item_counts" "$CSVKIT_ROWS" "$duel_turns" "$duel_aggregate_turns" "$(($(date +%s) - start))")
