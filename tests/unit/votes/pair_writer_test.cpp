@@ -15,18 +15,14 @@ using prefline::votes::Options;
 using prefline::votes::PairWriter;
 using votes_test::TallyRun;
 
-Options pair_options() {
-  Options options;
-  options.pairs = true;
-  options.prompt = "prompt";
-  options.text_a = "response_a";
-  options.text_b = "response_b";
+Options criterion_pair_options() {
+  Options options = votes_test::pair_options();
   options.criterion = "criterion";
   return options;
 }
 
 TEST(VotesPairWriter, TheWinnersTextIsChosen) {
-  TallyRun run{pair_options()};
+  TallyRun run{criterion_pair_options()};
   ASSERT_EQ(run.add(R"({"id":1,"criterion":"help","model_a":"x","model_b":7,"winner":"b","prompt":"Q?","response_a":"no","response_b":"yes"})"), "");
   ASSERT_EQ(run.add(R"({"id":1,"criterion":"help","model_a":7,"model_b":"x","winner":"tie"})"), "");
   prefline::Buffer out;
@@ -43,7 +39,7 @@ TEST(VotesPairWriter, TheWinnersTextIsChosen) {
 }
 
 TEST(VotesPairWriter, ComparisonsWithoutAPairAreCounted) {
-  Options options = pair_options();
+  Options options = criterion_pair_options();
   options.min_margin = 2;
   TallyRun run{options};
   for (const char* record : {

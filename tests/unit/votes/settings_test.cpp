@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "votes_test_support.hpp"
+
 namespace {
 
 using prefline::votes::Options;
@@ -23,10 +25,16 @@ std::string votes_settings_error(const Options& options) {
   return "no error";
 }
 
-std::string codes_error(const std::string& codes) {
+// The error of the default options changed by `change`.
+template <class Change>
+std::string error_with(Change change) {
   Options options;
-  options.codes = codes;
+  change(options);
   return votes_settings_error(options);
+}
+
+std::string codes_error(const std::string& codes) {
+  return error_with([&](Options& o) { o.codes = codes; });
 }
 
 TEST(VotesSettings, DefaultsReadTheLongLayout) {
@@ -75,96 +83,51 @@ TEST(VotesSettings, DerivedValues) {
 }
 
 TEST(VotesSettings, LayoutAndFieldOptionsAreChecked) {
-  Options options;
-  options.a = "";
-  EXPECT_EQ(votes_settings_error(options), "--a needs a field name");
-  options = Options{};
-  options.b = "model_a";
-  EXPECT_EQ(votes_settings_error(options), "--a and --b must be different fields");
-  options = Options{};
-  options.wide = "r1,r2";
-  options.winner = "w";
-  EXPECT_EQ(votes_settings_error(options),
+  EXPECT_EQ(error_with([](Options& o) { o.a = ""; }), "--a needs a field name");
+  EXPECT_EQ(error_with([](Options& o) { o.b = "model_a"; }), "--a and --b must be different fields");
+  EXPECT_EQ(error_with([](Options& o) { o.wide = "r1,r2"; o.winner = "w"; }),
             "--winner is for the long layout; --wide reads each vote from its rater column");
-  options.winner = "";
-  options.rater = "judge";
-  EXPECT_EQ(votes_settings_error(options), "--rater is for the long layout; with --wide the columns are the raters");
-  options = Options{};
-  options.wide = "r1,r1";
-  EXPECT_EQ(votes_settings_error(options), "--wide: 'r1' given twice");
-  options = Options{};
-  options.item = "";
-  EXPECT_EQ(votes_settings_error(options), "--item needs at least one name");
-  options = Options{};
-  options.criterion = "id";
-  EXPECT_EQ(votes_settings_error(options), "--criterion 'id' is one of the --item fields");
-  options = Options{};
-  options.common.rejects = "bad.jsonl";
-  EXPECT_EQ(votes_settings_error(options),
+  EXPECT_EQ(error_with([](Options& o) { o.wide = "r1,r2"; o.rater = "judge"; }),
+            "--rater is for the long layout; with --wide the columns are the raters");
+  EXPECT_EQ(error_with([](Options& o) { o.wide = "r1,r1"; }), "--wide: 'r1' given twice");
+  EXPECT_EQ(error_with([](Options& o) { o.item = ""; }), "--item needs at least one name");
+  EXPECT_EQ(error_with([](Options& o) { o.criterion = "id"; }), "--criterion 'id' is one of the --item fields");
+  EXPECT_EQ(error_with([](Options& o) { o.common.rejects = "bad.jsonl"; }),
             "--rejects needs --skip-invalid (skipping records is always an explicit choice)");
 }
 
 TEST(VotesSettings, NumbersAreChecked) {
-  Options options;
-  options.rule = "most";
-  EXPECT_EQ(votes_settings_error(options), "--rule: 'most' is not majority or unanimous");
-  options = Options{};
-  options.min_margin = 0;
-  EXPECT_EQ(votes_settings_error(options), "--min-margin must be 1 or more");
-  options = Options{};
-  options.min_overlap = 0;
-  EXPECT_EQ(votes_settings_error(options), "--min-overlap must be 1 or more");
-  options = Options{};
-  options.bootstrap = -1;
-  EXPECT_EQ(votes_settings_error(options), "--bootstrap must be 0 or more");
-  options = Options{};
-  options.prior = -0.5;
-  EXPECT_EQ(votes_settings_error(options), "--prior must be a number >= 0");
-  options.prior = std::numeric_limits<double>::infinity();
-  EXPECT_EQ(votes_settings_error(options), "--prior must be a number >= 0");
-  options = Options{};
-  options.anchor = "=1000";
-  EXPECT_EQ(votes_settings_error(options), "--anchor: '=1000' is not MODEL=RATING");
-  options.anchor = "gpt";
-  EXPECT_EQ(votes_settings_error(options), "--anchor: 'gpt' is not MODEL=RATING");
-  options.anchor = "gpt=high";
-  EXPECT_EQ(votes_settings_error(options), "--anchor: 'high' is not a number");
+  EXPECT_EQ(error_with([](Options& o) { o.rule = "most"; }), "--rule: 'most' is not majority or unanimous");
+  EXPECT_EQ(error_with([](Options& o) { o.min_margin = 0; }), "--min-margin must be 1 or more");
+  EXPECT_EQ(error_with([](Options& o) { o.min_overlap = 0; }), "--min-overlap must be 1 or more");
+  EXPECT_EQ(error_with([](Options& o) { o.bootstrap = -1; }), "--bootstrap must be 0 or more");
+  EXPECT_EQ(error_with([](Options& o) { o.prior = -0.5; }), "--prior must be a number >= 0");
+  EXPECT_EQ(error_with([](Options& o) { o.prior = std::numeric_limits<double>::infinity(); }),
+            "--prior must be a number >= 0");
+  EXPECT_EQ(error_with([](Options& o) { o.anchor = "=1000"; }), "--anchor: '=1000' is not MODEL=RATING");
+  EXPECT_EQ(error_with([](Options& o) { o.anchor = "gpt"; }), "--anchor: 'gpt' is not MODEL=RATING");
+  EXPECT_EQ(error_with([](Options& o) { o.anchor = "gpt=high"; }), "--anchor: 'high' is not a number");
 }
 
 TEST(VotesSettings, PairsNeedTheirTexts) {
-  Options options;
-  options.pairs = true;
-  options.prompt = "prompt";
-  options.text_a = "response_a";
-  EXPECT_EQ(votes_settings_error(options),
+  EXPECT_EQ(error_with([](Options& o) { o = votes_test::pair_options(); o.text_b = ""; }),
             "--pairs needs --prompt, --text-a and --text-b (the fields holding the texts)");
-  options.text_b = "response_b";
-  EXPECT_EQ(votes_settings_error(options), "no error");
-  options.dataset_version = "";
-  EXPECT_EQ(votes_settings_error(options), "--dataset-version must not be empty");
-  options = Options{};
-  options.text_b = "response_b";
-  EXPECT_EQ(votes_settings_error(options), "--text-b is for --pairs");
+  EXPECT_EQ(error_with([](Options& o) { o = votes_test::pair_options(); }), "no error");
+  EXPECT_EQ(error_with([](Options& o) { o = votes_test::pair_options(); o.dataset_version = ""; }),
+            "--dataset-version must not be empty");
+  EXPECT_EQ(error_with([](Options& o) { o.text_b = "response_b"; }), "--text-b is for --pairs");
 }
 
 TEST(VotesSettings, KeyFieldsNamedLikeWrittenFieldsAreRefused) {
-  Options options;
-  options.item = "question_id,winner";
-  EXPECT_EQ(votes_settings_error(options),
+  EXPECT_EQ(error_with([](Options& o) { o.item = "question_id,winner"; }),
             "--item: 'winner' is also a field that votes writes (a, b, votes, winner, margin, agreement, raters); "
             "rename it first");
-  options = Options{};
-  options.pairs = true;
-  options.prompt = "p";
-  options.text_a = "ta";
-  options.text_b = "tb";
-  options.criterion = "generated_at";
-  EXPECT_EQ(votes_settings_error(options),
+  EXPECT_EQ(error_with([](Options& o) { o = votes_test::pair_options(); o.criterion = "generated_at"; }),
             "--criterion: 'generated_at' is also a field that votes writes in metadata (chosen_model, "
             "rejected_model, chosen_scores, rejected_scores, score_difference, dataset_version, generated_at); "
             "rename it first");
-  options.criterion = "winner";  // written only without --pairs
-  EXPECT_EQ(votes_settings_error(options), "no error");
+  // "winner" is written only without --pairs.
+  EXPECT_EQ(error_with([](Options& o) { o = votes_test::pair_options(); o.criterion = "winner"; }), "no error");
 }
 
 TEST(VotesSettings, CodesAreChecked) {

@@ -139,12 +139,7 @@ TEST(VotesTally, VotesAreNotKeptUnlessAsked) {
 }
 
 TEST(VotesTally, TextsComeFromAnyVoteOfTheComparison) {
-  Options options;
-  options.pairs = true;
-  options.prompt = "prompt";
-  options.text_a = "response_a";
-  options.text_b = "response_b";
-  TallyRun run{options};
+  TallyRun run{votes_test::pair_options()};
   EXPECT_EQ(run.add(R"({"id":1,"model_a":"x","model_b":"y","winner":"a","response_a":"X says"})"), "");
   EXPECT_EQ(run.add(R"({"id":1,"model_a":"y","model_b":"x","winner":"a","prompt":"Q","response_a":"Y says"})"), "");
   EXPECT_EQ(run.add(R"({"id":1,"model_a":"y","model_b":"x","winner":"a","response_b":"X said"})"),

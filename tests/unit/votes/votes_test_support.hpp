@@ -14,6 +14,16 @@
 
 namespace votes_test {
 
+// --pairs with the texts in prompt, response_a and response_b.
+inline prefline::votes::Options pair_options() {
+  prefline::votes::Options options;
+  options.pairs = true;
+  options.prompt = "prompt";
+  options.text_a = "response_a";
+  options.text_b = "response_b";
+  return options;
+}
+
 struct TallyRun {
   explicit TallyRun(prefline::votes::Options given)
       : options(std::move(given)), settings(prefline::votes::make_settings(options)), tally(options, settings) {}
