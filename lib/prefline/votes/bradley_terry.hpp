@@ -60,8 +60,7 @@ inline std::vector<PairOutcomes> aggregate_battles(std::span<const Battle> battl
     if (battle.model_a < battle.model_b) {
       oriented.push_back({{battle.model_a, battle.model_b}, battle.outcome});
     } else {
-      const Vote flipped = battle.outcome == Vote::a ? Vote::b : battle.outcome == Vote::b ? Vote::a : Vote::tie;
-      oriented.push_back({{battle.model_b, battle.model_a}, flipped});
+      oriented.push_back({{battle.model_b, battle.model_a}, flipped(battle.outcome)});
     }
   }
   std::ranges::sort(oriented, {}, [](const auto& x) { return x.first; });

@@ -14,6 +14,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,12 @@ enum class Vote : std::uint8_t { a = 0, tie = 1, b = 2 };
 inline constexpr std::size_t vote_kinds = 3;
 
 inline constexpr std::size_t index_of(Vote vote) { return static_cast<std::size_t>(vote); }
+
+// The vote seen from the other side: a comparison's votes given with its sides in the other order.
+inline constexpr Vote flipped(Vote vote) { return vote == Vote::a ? Vote::b : vote == Vote::b ? Vote::a : Vote::tie; }
+
+// A vote as the records name it: "a", "b" or "tie".
+inline constexpr std::string_view vote_name(Vote vote) { return vote == Vote::a ? "a" : vote == Vote::b ? "b" : "tie"; }
 
 // One rater's vote on one comparison. A rater votes at most once per comparison (duplicates are
 // resolved by the caller); a rater who did not vote on a comparison simply has no RatedVote for it.
