@@ -35,6 +35,7 @@
 #include "prefline/json/field_census.hpp"
 #include "prefline/json/validate.hpp"
 #include "prefline/random/hashing.hpp"
+#include "prefline/turns/merge.hpp"
 #include "prefline/turns/settings.hpp"
 #include "prefline/turns/side_records.hpp"
 #include "prefline/turns/trajectory.hpp"
@@ -154,6 +155,25 @@ Statistics:
                           apply, the turns written and, of those, the ones
                           trimmed, joined and without a side record
 
+Shards (scripts/prefline-dask --stage turns runs these; docs/SCALING.md):
+      --with-hash         also write each turn's rank as source.hash, 16
+                          lower-case hex digits, the last member of source
+                          (default: not written)
+      --merge-sample N    read turn records written with --with-hash (e.g.
+                          the outputs of --sample N runs over shards, one
+                          after the other) instead of trajectories, and keep
+                          the N of lowest rank in order of rank: the records
+                          one --sample N run over the whole input writes
+                          (source.hash left out unless --with-hash is given;
+                          with --dedup-prefix, records of equal rank are one,
+                          as in --dedup-prefix runs). Records of equal rank
+                          and tie keep their input order (default 0: off)
+      --stdin-name NAME   the file name standard input stands for, in
+                          source.file and in messages (default -)
+      --first-line N      the line number of standard input's first line
+                          (default 1): a shard cut from a larger file is
+                          numbered as that file
+
 )HELP";
 
 constexpr prefline::CommonHelp common_help{
@@ -163,10 +183,11 @@ constexpr prefline::CommonHelp common_help{
 
 constexpr std::string_view help_tail = R"HELP(
 Turn record: {<--keep fields>, <--id field>, "source": {"file", "line",
-"turn"}, "messages": [the history, trimmed by --max-chars], "reference":
-{the assistant message}, <--into field>}. source.file is the input file as
-named ("-" for standard input), source.line its line, source.turn the
-assistant turn's number (1-based). Records come in input order; with
+"turn"[, "hash"]}, "messages": [the history, trimmed by --max-chars],
+"reference": {the assistant message}, <--into field>}. source.file is the
+input file as named ("-" for standard input, or --stdin-name), source.line
+its line, source.turn the assistant turn's number (1-based), source.hash
+its rank (--with-hash). Records come in input order; with
 --sample or --per-instance, in order of rank (equal ranks, i.e. equal keys,
 by XXH3-64 of the record without its source), so the output is the same
 whatever the input's order.
@@ -195,8 +216,69 @@ Example:
     --join prs.jsonl --into pr --stats turns-stats.json trajectories.jsonl > turns.jsonl
 )HELP";
 
+// --merge-sample N: turn records with source.hash in, their bottom N out.
+void run_merge(const Options& options, const Settings& settings) {
+  prefline::OutputSet outputs;
+  prefline::Output& out = outputs.add(options.common.output);
+  prefline::BadRecords bad(options.common, outputs);
+  prefline::Progress progress(std::string(tool), options.common.quiet);
+  turns::BottomSample<std::string> sample(settings.merge_sample, options.dedup_prefix);
+  simdjson::dom::parser parser;
+  std::uint64_t read = 0;
+  for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
+    prefline::InputFile input(name);
+    prefline::JsonlReader lines(input);
+    prefline::JsonlLine line;
+    std::string record;
+    while (lines.next(line)) {
+      progress.tick();
+      simdjson::dom::element root;
+      if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(root)) {
+        bad.handle(name, line.number, prefline::json_error_reason(error), line.text);
+        continue;
+      }
+      if (!root.is_object()) {
+        bad.handle(name, line.number, "expected a JSON object (a turn record)", line.text);
+        continue;
+      }
+      std::string_view text = line.text;
+      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+      record.assign(text);
+      record.push_back('\n');  // as the record was written, so that its tie hash is the same
+      const std::optional<turns::SourceSpan> span = turns::find_source(record);
+      const std::optional<std::uint64_t> rank = span ? turns::source_hash(record, *span) : std::nullopt;
+      if (!rank) {
+        bad.handle(name, line.number,
+                   "no 'source.hash' (16 hex digits, the last member of 'source'); --merge-sample reads turn records "
+                   "written by turns --with-hash",
+                   line.text);
+        continue;
+      }
+      ++read;
+      if (!sample.may_take(*rank)) continue;
+      std::string kept;
+      if (options.with_hash) kept = record;
+      else turns::append_without_hash(kept, record, *span);
+      sample.add(*rank, turns::tie_hash(record, *span), std::move(kept));
+    }
+  }
+  progress.finish();
+  for (const auto& entry : sample.entries()) {
+    out.buffer().append(entry.payload);
+    out.maybe_flush();
+  }
+  outputs.commit();
+  bad.finish(tool);
+  prefline::RunSummary summary(tool, "turns");
+  summary.set_read(read);
+  summary.set_written(sample.entries().size());
+  summary.left_out("sample", read - sample.entries().size(), fmt::format("not in --merge-sample {}", options.merge_sample));
+  summary.print(options.common.quiet);
+}
+
 void run(const Options& options) {
   const Settings settings = make_settings(options);
+  if (settings.merge_sample > 0) return run_merge(options, settings);
   prefline::OutputSet outputs;  // -o, --stats, --rejects: all or none
   prefline::Output& out = outputs.add(options.common.output);
   prefline::BadRecords bad(options.common, outputs);
@@ -240,20 +322,25 @@ void run(const Options& options) {
   std::string id;
   prefline::Buffer record;
 
-  for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
-    prefline::InputFile input(name);
+  for (const auto& file : prefline::inputs_or_stdin(options.common.files)) {
+    prefline::InputFile input(file);
     prefline::JsonlReader lines(input);
     prefline::JsonlLine line;
+    // A shard fed through a pipe is named and numbered as the file it was cut from.
+    const bool piped = file == prefline::stdin_name;
+    const std::string& name = piped ? options.stdin_name : file;
+    const std::uint64_t lines_before = piped ? static_cast<std::uint64_t>(options.first_line - 1) : 0;
     while (lines.next(line)) {
       progress.tick();
+      const std::uint64_t line_number = lines_before + line.number;
       bool missing_unseen = false;
       const auto fail = [&](std::string why) {
         if (missing_unseen && !options.common.skip_invalid) {
-          if (!deferred) deferred = Deferred{name, line.number, std::move(why), std::string(line.text)};
+          if (!deferred) deferred = Deferred{name, line_number, std::move(why), std::string(line.text)};
           return;
         }
         if (deferred) bad.handle(deferred->file, deferred->line, deferred->reason, deferred->text);
-        bad.handle(name, line.number, why, line.text);
+        bad.handle(name, line_number, why, line.text);
       };
       simdjson::dom::element root;
       if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(root)) {
@@ -364,7 +451,8 @@ void run(const Options& options) {
           }
         }
         if (!sink.offer(id, rank)) continue;
-        const turns::TurnSource source{name, line.number, turn};
+        turns::TurnSource source{name, line_number, turn, std::nullopt};
+        if (options.with_hash) source.hash = rank;
         const turns::SourceSpan span = record_writer.write(record, object, id_value, source, trajectory, at,
                                                            kept ? &*kept : nullptr, side_record);
         turns::TurnMarks marks;
@@ -438,6 +526,10 @@ int main(int argc, char** argv) {
         app.add_option("--into", options.into);
         app.add_flag("--require-join", options.require_join);
         app.add_option("--stats", options.stats);
+        app.add_flag("--with-hash", options.with_hash);
+        app.add_option("--merge-sample", options.merge_sample);
+        app.add_option("--stdin-name", options.stdin_name);
+        app.add_option("--first-line", options.first_line);
       },
       [&] { run(options); });
 }

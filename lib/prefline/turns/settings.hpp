@@ -47,6 +47,10 @@ struct Options {
   std::string into;
   bool require_join = false;
   std::string stats;
+  bool with_hash = false;
+  long long merge_sample = 0;
+  std::string stdin_name = "-";
+  long long first_line = 1;
 };
 
 struct Settings {
@@ -59,8 +63,31 @@ struct Settings {
   std::size_t sample = 0;
   std::size_t per_instance = 0;
   std::string on;  // --join's key field: --on, else --id
+  std::size_t merge_sample = 0;  // > 0: read turn records, not trajectories
   bool sampled() const { return sample > 0 || per_instance > 0; }
 };
+
+// --merge-sample reads turn records: the options that read, cut and sample
+// trajectories belong to the runs that wrote them.
+inline void check_merge_options(const Options& options) {
+  const Options defaults;
+  const std::pair<const char*, bool> given[] = {
+      {"--messages", options.messages != defaults.messages}, {"--role", options.role != defaults.role},
+      {"--content", options.content != defaults.content}, {"--roles", !options.roles.empty()},
+      {"--id", options.id != defaults.id}, {"--keep", !options.keep.empty()}, {"--turns", !options.turns.empty()},
+      {"--min-history", options.min_history != defaults.min_history}, {"--skip-if", !options.skip_if.empty()},
+      {"--max-chars", options.max_chars != 0}, {"--rate", options.rate != 1}, {"--sample", options.sample != 0},
+      {"--per-instance", options.per_instance != 0}, {"--seed", options.seed != 0},
+      {"--exclude", !options.exclude.empty()}, {"--include", !options.include.empty()},
+      {"--join", !options.join.empty()}, {"--stats", !options.stats.empty()},
+      {"--stdin-name", options.stdin_name != defaults.stdin_name},
+      {"--first-line", options.first_line != defaults.first_line}};
+  for (const auto& [name, is_given] : given)
+    if (is_given)
+      throw prefline::UsageError(fmt::format("--merge-sample reads turn records: {} is for the runs that write them "
+                                             "(turns --with-hash --sample N on each shard)",
+                                             name));
+}
 
 inline Settings make_settings(const Options& options) {
   prefline::check_common_options(options.common);
@@ -109,6 +136,17 @@ inline Settings make_settings(const Options& options) {
     throw prefline::UsageError("--join needs --into FIELD (the turn record's field for the side record)");
   }
   settings.on = options.on.empty() ? options.id : options.on;
+  if (options.first_line < 1) throw prefline::UsageError("--first-line must be 1 or more");
+  if (options.stdin_name.empty()) throw prefline::UsageError("--stdin-name needs a name");
+  if (options.stdin_name != "-" || options.first_line != 1)
+    for (const std::string& file : options.common.files)
+      if (file != "-")
+        throw prefline::UsageError(fmt::format("--stdin-name and --first-line name standard input (a shard fed "
+                                               "through a pipe), not FILE '{}'",
+                                               file));
+  if (options.merge_sample < 0) throw prefline::UsageError("--merge-sample must be 1 or more");
+  settings.merge_sample = static_cast<std::size_t>(options.merge_sample);
+  if (settings.merge_sample > 0) check_merge_options(options);
   return settings;
 }
 

@@ -1,5 +1,5 @@
 // A turn record as turns writes it: {<--keep fields>, <--id field>, "source":
-// {"file", "line", "turn"}, "messages": [the history], "reference": {the
+// {"file", "line", "turn"[, "hash"]}, "messages": [the history], "reference": {the
 // assistant message}, <--into field>}. Its source names where it was read, so
 // it differs between one file and shards of it; the rest (its tie hash)
 // orders turns of equal rank the same way in both.
@@ -7,10 +7,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include "prefline/json/writer.hpp"
@@ -26,6 +28,7 @@ struct TurnSource {
   std::string_view file;
   std::uint64_t line = 0;
   std::int64_t turn = 0;
+  std::optional<std::uint64_t> hash;  // --with-hash: the turn's rank
 };
 
 // Where the "source" member (its leading comma included) lies in a record.
@@ -67,6 +70,7 @@ class TurnRecordWriter {
     json.key("file").string(source.file);
     json.key("line").integer(static_cast<std::int64_t>(source.line));
     json.key("turn").integer(source.turn);
+    if (source.hash) json.key("hash").string(fmt::format("{:016x}", *source.hash));
     json.end_object();
     span.end = record.size();
     json.key("messages").begin_array();

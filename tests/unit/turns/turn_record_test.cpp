@@ -33,7 +33,7 @@ TEST(TurnsTurnRecord, FieldsInTheDocumentedOrder) {
   prefline::Buffer record;
   const std::string side = R"({"n":1})";
   const auto span = writer.write(record, fixture.object, fixture.object["instance_id"].value(),
-                                 prefline::turns::TurnSource{"t.jsonl", 12, 2}, fixture.trajectory, 3, nullptr, &side);
+                                 prefline::turns::TurnSource{"t.jsonl", 12, 2, std::nullopt}, fixture.trajectory, 3, nullptr, &side);
   const std::string expected =
       R"({"extra":[1,2.5],"repo":"r/x","instance_id":"i-1","source":{"file":"t.jsonl","line":12,"turn":2},)"
       R"("messages":[{"role":"user","content":"go"},{"role":"assistant","content":"ok"},{"role":"user","content":"more"}],)"
@@ -52,7 +52,7 @@ TEST(TurnsTurnRecord, TrimmedHistoryAndMissingSideRecord) {
   kept.kept = {0, 2};
   prefline::Buffer record;
   writer.write(record, fixture.object, fixture.object["instance_id"].value(),
-               prefline::turns::TurnSource{"-", 1, 2}, fixture.trajectory, 3, &kept, nullptr);
+               prefline::turns::TurnSource{"-", 1, 2, std::nullopt}, fixture.trajectory, 3, &kept, nullptr);
   EXPECT_EQ(std::string(record.view()),
             R"({"instance_id":"i-1","source":{"file":"-","line":1,"turn":2},"messages":[{"role":"user","content":"go"},)"
             R"({"role":"user","content":"more"}],"reference":{"role":"assistant","content":"fine"},"pr":null})"
@@ -65,9 +65,9 @@ TEST(TurnsTurnRecord, TieHashIgnoresTheSource) {
   const prefline::turns::TurnRecordWriter writer(none, "instance_id", "");
   prefline::Buffer one_file, shard;
   const auto a = writer.write(one_file, fixture.object, fixture.object["instance_id"].value(),
-                              prefline::turns::TurnSource{"all.jsonl", 1000, 1}, fixture.trajectory, 1, nullptr, nullptr);
+                              prefline::turns::TurnSource{"all.jsonl", 1000, 1, std::nullopt}, fixture.trajectory, 1, nullptr, nullptr);
   const auto b = writer.write(shard, fixture.object, fixture.object["instance_id"].value(),
-                              prefline::turns::TurnSource{"-", 3, 1}, fixture.trajectory, 1, nullptr, nullptr);
+                              prefline::turns::TurnSource{"-", 3, 1, std::nullopt}, fixture.trajectory, 1, nullptr, nullptr);
   EXPECT_NE(std::string(one_file.view()), std::string(shard.view()));
   EXPECT_EQ(prefline::turns::tie_hash(one_file.view(), a), prefline::turns::tie_hash(shard.view(), b));
   const std::string_view bytes = one_file.view();
