@@ -223,6 +223,7 @@ void run_merge(const Options& options, const Settings& settings) {
   prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
   turns::BottomSample<std::string> sample(settings.merge_sample, options.dedup_prefix);
+  turns::HugePageHeap heap;
   simdjson::dom::parser parser;
   std::uint64_t read = 0;
   for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
@@ -256,6 +257,7 @@ void run_merge(const Options& options, const Settings& settings) {
       }
       ++read;
       if (!sample.may_take(*rank)) continue;
+      heap.advise();
       std::string kept;
       if (options.with_hash) kept = record;
       else turns::append_without_hash(kept, record, *span);
