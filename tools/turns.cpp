@@ -1,17 +1,23 @@
 // turns: agent trajectories -> one turn record per sampled assistant turn
 // (the history before it and the turn itself as the reference), sampled by
 // hash so that the same turns are chosen on any machine and any sharding.
-#include <cmath>
+//
+// The story: options -> settings (make_settings); read the side files (ids,
+// side records); then each trajectory line: parse, find its id (excluded or
+// not included: counted and passed over), map its messages once
+// (Trajectory); each assistant turn goes through the rules in order (--turns,
+// --min-history, --rate, --skip-if, --dedup-prefix, --max-chars), its record
+// is built (TurnRecordWriter) and goes to the TurnSink: written in input order,
+// or held in the samples (--sample, --per-instance) and written by rank at the
+// end. Then --stats and the summary line.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
-#include <vector>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -28,22 +34,22 @@
 #include "prefline/json/dom_value.hpp"
 #include "prefline/json/field_census.hpp"
 #include "prefline/json/validate.hpp"
-#include "prefline/json/writer.hpp"
 #include "prefline/random/hashing.hpp"
-#include "prefline/turns/cutting.hpp"
-#include "prefline/turns/layout.hpp"
-#include "prefline/turns/sampling.hpp"
+#include "prefline/turns/merge.hpp"
+#include "prefline/turns/settings.hpp"
+#include "prefline/turns/side_records.hpp"
+#include "prefline/turns/trajectory.hpp"
+#include "prefline/turns/turn_record.hpp"
+#include "prefline/turns/turn_sink.hpp"
 
 namespace {
 
 namespace turns = prefline::turns;
+using turns::Options;
 using turns::Role;
+using turns::Settings;
 
-constexpr std::string_view tool = "turns";
-
-// Admissions to the per-instance samples between two sweeps of records that can no longer be
-// chosen, beyond twice the sample: sweeps cost a pass over every instance.
-constexpr std::uint64_t sweep_slack = 4096;
+constexpr std::string_view tool = turns::tool_name;
 
 constexpr std::string_view help_head = R"HELP(Usage: turns [OPTIONS] [FILE...]
 
@@ -149,6 +155,25 @@ Statistics:
                           apply, the turns written and, of those, the ones
                           trimmed, joined and without a side record
 
+Shards (scripts/prefline-dask --stage turns runs these; docs/SCALING.md):
+      --with-hash         also write each turn's rank as source.hash, 16
+                          lower-case hex digits, the last member of source
+                          (default: not written)
+      --merge-sample N    read turn records written with --with-hash (e.g.
+                          the outputs of --sample N runs over shards, one
+                          after the other) instead of trajectories, and keep
+                          the N of lowest rank in order of rank: the records
+                          one --sample N run over the whole input writes
+                          (source.hash left out unless --with-hash is given;
+                          with --dedup-prefix, records of equal rank are one,
+                          as in --dedup-prefix runs). Records of equal rank
+                          and tie keep their input order (default 0: off)
+      --stdin-name NAME   the file name standard input stands for, in
+                          source.file and in messages (default -)
+      --first-line N      the line number of standard input's first line
+                          (default 1): a shard cut from a larger file is
+                          numbered as that file
+
 )HELP";
 
 constexpr prefline::CommonHelp common_help{
@@ -158,10 +183,11 @@ constexpr prefline::CommonHelp common_help{
 
 constexpr std::string_view help_tail = R"HELP(
 Turn record: {<--keep fields>, <--id field>, "source": {"file", "line",
-"turn"}, "messages": [the history, trimmed by --max-chars], "reference":
-{the assistant message}, <--into field>}. source.file is the input file as
-named ("-" for standard input), source.line its line, source.turn the
-assistant turn's number (1-based). Records come in input order; with
+"turn"[, "hash"]}, "messages": [the history, trimmed by --max-chars],
+"reference": {the assistant message}, <--into field>}. source.file is the
+input file as named ("-" for standard input, or --stdin-name), source.line
+its line, source.turn the assistant turn's number (1-based), source.hash
+its rank (--with-hash). Records come in input order; with
 --sample or --per-instance, in order of rank (equal ranks, i.e. equal keys,
 by XXH3-64 of the record without its source), so the output is the same
 whatever the input's order.
@@ -190,236 +216,81 @@ Example:
     --join prs.jsonl --into pr --stats turns-stats.json trajectories.jsonl > turns.jsonl
 )HELP";
 
-struct Options {
-  prefline::CommonOptions common;
-  std::string messages = "messages";
-  std::string role = "role";
-  std::string content = "content";
-  std::string roles;
-  std::string id = "instance_id";
-  std::string keep;
-  std::string turns;
-  long long min_history = 1;
-  std::string skip_if;
-  long long max_chars = 0;
-  double rate = 1;
-  long long sample = 0;
-  long long per_instance = 0;
-  bool dedup_prefix = false;
-  std::uint64_t seed = 0;
-  std::string exclude;
-  std::string include;
-  std::string join;
-  std::string on;
-  std::string into;
-  bool require_join = false;
-  std::string stats;
-};
-
-struct Settings {
-  turns::Layout layout;
-  std::vector<std::string> keep;
-  turns::TurnSelection selection;
-  std::optional<std::regex> skip_if;
-  std::size_t max_chars = 0;  // 0: no limit
-  turns::RateThreshold rate{1};
-  std::size_t sample = 0;
-  std::size_t per_instance = 0;
-  std::string on;
-  bool sampled() const { return sample > 0 || per_instance > 0; }
-};
-
-Settings make_settings(const Options& options) {
-  prefline::check_common_options(options.common);
-  Settings settings;
-  for (const auto& [name, value] : {std::pair{"--messages", &options.messages}, std::pair{"--role", &options.role},
-                                    std::pair{"--content", &options.content}, std::pair{"--id", &options.id}})
-    if (value->empty()) throw prefline::UsageError(fmt::format("{} needs a field name", name));
-  settings.layout.role = options.role;
-  settings.layout.content = options.content;
-  settings.layout.renamed_roles = turns::parse_roles("--roles", options.roles);
-  settings.keep = prefline::parse_name_list("--keep", options.keep, true);
-  std::vector<std::string> written = {options.id, "source", "messages", "reference"};
-  if (!options.into.empty()) written.push_back(options.into);
-  for (const std::string& field : settings.keep)
-    for (const std::string& name : written)
-      if (field == name)
-        throw prefline::UsageError(fmt::format("--keep: '{}' is also a field that turns writes ({}, source, messages, "
-                                               "reference{}); leave it out of --keep",
-                                               field, options.id, options.into.empty() ? "" : ", " + options.into));
-  if (!options.turns.empty()) settings.selection = turns::TurnSelection::parse("--turns", options.turns);
-  if (options.min_history < 0) throw prefline::UsageError("--min-history must be 0 or more");
-  if (!options.skip_if.empty()) {
-    try {
-      settings.skip_if.emplace(options.skip_if, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& error) {
-      throw prefline::UsageError(fmt::format("--skip-if: '{}' is not a valid regular expression ({})", options.skip_if,
-                                             error.what()));
-    }
-  }
-  if (options.max_chars < 0) throw prefline::UsageError("--max-chars must be 0 (no limit) or more");
-  settings.max_chars = static_cast<std::size_t>(options.max_chars);
-  if (!(options.rate > 0 && options.rate <= 1))
-    throw prefline::UsageError(fmt::format("--rate: '{}' is not a share in (0, 1] (e.g. 0.001)", options.rate));
-  settings.rate = turns::RateThreshold(options.rate);
-  if (options.sample < 0) throw prefline::UsageError("--sample must be 1 or more (0: no sample)");
-  if (options.per_instance < 0) throw prefline::UsageError("--per-instance must be 1 or more (0: no limit)");
-  settings.sample = static_cast<std::size_t>(options.sample);
-  settings.per_instance = static_cast<std::size_t>(options.per_instance);
-  if (!options.exclude.empty() && !options.include.empty() && options.exclude == options.include)
-    throw prefline::UsageError("--exclude and --include name the same file");
-  if (options.join.empty()) {
-    for (const auto& [name, value] : {std::pair{"--on", &options.on}, std::pair{"--into", &options.into}})
-      if (!value->empty()) throw prefline::UsageError(fmt::format("{} is for --join", name));
-    if (options.require_join) throw prefline::UsageError("--require-join is for --join");
-  } else if (options.into.empty()) {
-    throw prefline::UsageError("--join needs --into FIELD (the turn record's field for the side record)");
-  }
-  settings.on = options.on.empty() ? options.id : options.on;
-  return settings;
-}
-
-// An id's text: a string's characters, a number's JSON text; false otherwise.
-bool id_text(simdjson::dom::element value, std::string& text) {
-  if (value.is_string()) {
-    text.assign(value.get_string().value_unsafe());
-    return true;
-  }
-  if (value.is_number()) {
-    text = simdjson::minify(value);
-    return true;
-  }
-  return false;
-}
-
-std::unordered_set<std::string> read_id_file(const std::string& option, const std::string& path) {
-  std::unordered_set<std::string> ids;
-  prefline::InputFile input(path);
-  prefline::JsonlReader lines(input);
-  prefline::JsonlLine line;
-  while (lines.next(line)) {
-    std::string_view text = line.text;
-    while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    if (!text.empty()) ids.emplace(text);
-  }
-  (void)option;
-  return ids;
-}
-
-// --join's side records by key, each as compact JSON.
-std::unordered_map<std::string, std::string> read_side_records(const Options& options, const Settings& settings) {
-  std::unordered_map<std::string, std::string> side;
-  std::unordered_map<std::string, std::uint64_t> first_line;
-  prefline::InputFile input(options.join);
-  prefline::JsonlReader lines(input);
-  prefline::JsonlLine line;
+// --merge-sample N: turn records with source.hash in, their bottom N out.
+void run_merge(const Options& options, const Settings& settings) {
+  prefline::OutputSet outputs;
+  prefline::Output& out = outputs.add(options.common.output);
+  prefline::BadRecords bad(options.common, outputs);
+  prefline::Progress progress(std::string(tool), options.common.quiet);
+  turns::BottomSample<std::string> sample(settings.merge_sample, options.dedup_prefix);
+  turns::HugePageHeap heap;
   simdjson::dom::parser parser;
-  std::uint64_t records = 0, keyed = 0;
-  while (lines.next(line)) {
-    const auto bad = [&](std::string_view why) {
-      return prefline::DataError(fmt::format("{}:{}: {} (--join)", options.join, line.number, why));
-    };
-    simdjson::dom::element record;
-    if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(record))
-      throw bad(prefline::json_error_reason(error));
-    if (!record.is_object()) throw bad("expected a JSON object");
-    ++records;
-    simdjson::dom::element key;
-    if (record[settings.on].get(key)) continue;
-    std::string text;
-    if (!id_text(key, text)) throw bad(fmt::format("'{}' must be a string or a number (--on {})", settings.on, settings.on));
-    ++keyed;
-    if (auto [at, fresh] = first_line.emplace(text, line.number); !fresh)
-      throw bad(fmt::format("a second side record for '{}' (the first is on line {}); keep one per id", text, at->second));
-    prefline::Buffer compact;
-    prefline::JsonWriter json(compact);
-    turns::write_dom_value(json, record);
-    side.emplace(std::move(text), std::string(compact.view()));
-  }
-  if (records > 0 && keyed == 0)
-    throw prefline::DataError(fmt::format("{}: no side record has the key field '{}' (--on {}); name the field that "
-                                          "holds the instance id with --on",
-                                          options.join, settings.on, settings.on));
-  return side;
-}
-
-struct Counts {
-  std::uint64_t trajectories = 0, excluded = 0, not_included = 0, turns = 0, not_selected = 0, short_history = 0,
-                rate = 0, skip_if = 0, duplicate_history = 0, too_long = 0, per_instance = 0, sample = 0,
-                written = 0, trimmed = 0, joined = 0, join_missing = 0;
-};
-
-// A turn record waiting in a sample, and what --stats counts of it. Empty
-// when its rank rules it out of the final sample (--per-instance with --sample).
-struct Held {
-  std::string record;
-  bool trimmed = false;
-  int joined = 0;  // 1 joined, -1 missing, 0 no --join
-};
-
-void count_written(Counts& counts, const Held& held) {
-  ++counts.written;
-  counts.trimmed += held.trimmed;
-  counts.joined += held.joined > 0;
-  counts.join_missing += held.joined < 0;
-}
-
-// Whether the reference matches --skip-if: its content, its tool calls' names and arguments.
-bool reference_matches(const std::regex& pattern, simdjson::dom::element message, const turns::Layout& layout) {
-  const auto search = [&](simdjson::dom::element value) {
-    std::string_view text;
-    if (value.get_string().get(text)) return false;
-    return std::regex_search(text.begin(), text.end(), pattern);
-  };
-  simdjson::dom::element value;
-  if (!message[layout.content].get(value)) {
-    if (search(value)) return true;
-    simdjson::dom::array parts;
-    if (!value.get_array().get(parts))
-      for (auto part : parts) {
-        simdjson::dom::element text;
-        if (!part["text"].get(text) && search(text)) return true;
+  std::uint64_t read = 0;
+  for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
+    prefline::InputFile input(name);
+    prefline::JsonlReader lines(input);
+    prefline::JsonlLine line;
+    std::string record;
+    while (lines.next(line)) {
+      progress.tick();
+      simdjson::dom::element root;
+      if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(root)) {
+        bad.handle(name, line.number, prefline::json_error_reason(error), line.text);
+        continue;
       }
-  }
-  simdjson::dom::array calls;
-  if (!message["tool_calls"].get_array().get(calls))
-    for (auto call : calls) {
-      simdjson::dom::element function;
-      if (call["function"].get(function)) continue;
-      simdjson::dom::element field;
-      if (!function["name"].get(field) && search(field)) return true;
-      if (!function["arguments"].get(field) && search(field)) return true;
+      if (!root.is_object()) {
+        bad.handle(name, line.number, "expected a JSON object (a turn record)", line.text);
+        continue;
+      }
+      std::string_view text = line.text;
+      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+      record.assign(text);
+      record.push_back('\n');  // as the record was written, so that its tie hash is the same
+      const std::optional<turns::SourceSpan> span = turns::find_source(record);
+      const std::optional<std::uint64_t> rank = span ? turns::source_hash(record, *span) : std::nullopt;
+      if (!rank) {
+        bad.handle(name, line.number,
+                   "no 'source.hash' (16 hex digits, the last member of 'source'); --merge-sample reads turn records "
+                   "written by turns --with-hash",
+                   line.text);
+        continue;
+      }
+      ++read;
+      if (!sample.may_take(*rank)) continue;
+      heap.advise();
+      std::string kept;
+      if (options.with_hash) kept = record;
+      else turns::append_without_hash(kept, record, *span);
+      sample.add(*rank, turns::tie_hash(record, *span), std::move(kept));
     }
-  return false;
-}
-
-void write_stats(prefline::Buffer& out, const Counts& c) {
-  prefline::JsonWriter json(out);
-  json.begin_object();
-  const std::pair<std::string_view, std::uint64_t> fields[] = {
-      {"trajectories", c.trajectories}, {"excluded", c.excluded}, {"not_included", c.not_included},
-      {"turns", c.turns}, {"not_selected", c.not_selected}, {"short_history", c.short_history},
-      {"rate", c.rate}, {"skip_if", c.skip_if}, {"duplicate_history", c.duplicate_history},
-      {"too_long", c.too_long}, {"per_instance", c.per_instance}, {"sample", c.sample},
-      {"written", c.written}, {"trimmed", c.trimmed}, {"joined", c.joined}, {"join_missing", c.join_missing}};
-  for (const auto& [name, value] : fields) json.key(name).integer(static_cast<std::int64_t>(value));
-  json.end_object();
-  json.end_record();
+  }
+  progress.finish();
+  for (const auto& entry : sample.entries()) {
+    out.buffer().append(entry.payload);
+    out.maybe_flush();
+  }
+  outputs.commit();
+  bad.finish(tool);
+  prefline::RunSummary summary(tool, "turns");
+  summary.set_read(read);
+  summary.set_written(sample.entries().size());
+  summary.left_out("sample", read - sample.entries().size(), fmt::format("not in --merge-sample {}", options.merge_sample));
+  summary.print(options.common.quiet);
 }
 
 void run(const Options& options) {
   const Settings settings = make_settings(options);
+  if (settings.merge_sample > 0) return run_merge(options, settings);
   prefline::OutputSet outputs;  // -o, --stats, --rejects: all or none
   prefline::Output& out = outputs.add(options.common.output);
   prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
 
   std::optional<std::unordered_set<std::string>> excluded, included;
-  if (!options.exclude.empty()) excluded = read_id_file("--exclude", options.exclude);
-  if (!options.include.empty()) included = read_id_file("--include", options.include);
+  if (!options.exclude.empty()) excluded = turns::read_id_file(options.exclude);
+  if (!options.include.empty()) included = turns::read_id_file(options.include);
   std::unordered_map<std::string, std::string> side;
-  if (!options.join.empty()) side = read_side_records(options, settings);
+  if (!options.join.empty()) side = turns::read_side_records(options.join, settings.on);
 
   prefline::FieldCensus census;
   const std::size_t id_watch = census.watch(options.id, fmt::format("id field '{}' (--id)", options.id));
@@ -429,6 +300,11 @@ void run(const Options& options) {
   prefline::FieldCensus message_census;
   const std::size_t content_watch = message_census.watch(
       options.content, fmt::format("content field '{}' (--content)", options.content));
+  const auto census_message = [&](simdjson::dom::element message, const turns::MessageInfo& info) {
+    message_census.record();
+    if (info.has_content) message_census.found(content_watch);
+    if (message_census.wants_sample()) message_census.sample(simdjson::minify(message));
+  };
 
   // A record without a field no record has had yet may mean a misspelt option: its error waits
   // for the end of the input, where the census names what the records have.
@@ -439,54 +315,34 @@ void run(const Options& options) {
   };
   std::optional<Deferred> deferred;
 
-  Counts counts;
-  turns::BottomSample<Held> sample(settings.sample > 0 ? settings.sample : SIZE_MAX, options.dedup_prefix);
-  std::unordered_map<std::string, turns::BottomSample<Held>> per_instance;
+  turns::Counts counts;
+  turns::TurnSink sink(settings, options.dedup_prefix, out, counts);
+  const turns::TurnRecordWriter record_writer(settings.keep, options.id, options.join.empty() ? "" : options.into);
   std::unordered_set<std::string> seen_histories;  // --dedup-prefix without sampling: XXH128 of id + history
-
   simdjson::dom::parser parser;
-  prefline::Buffer history;  // "[m0,m1,..." as written: a history is a prefix of it
-  std::vector<std::size_t> starts;  // where each message starts in `history`
-  std::vector<turns::MessageInfo> infos;
-  std::vector<simdjson::dom::element> elements;
-  std::vector<turns::HistoryMessage> sizes;
+  turns::Trajectory trajectory;
   std::string id;
   prefline::Buffer record;
-  std::uint64_t eligible = 0;  // turns that reached the sampling of --per-instance / --sample
-  // --per-instance K with --sample N: the ranks of every instance's bottom K, whose N-th lowest
-  // bounds the ranks that can still be chosen; records above it are dropped (swept now and then),
-  // so memory holds about the sample, not K records of every instance.
-  turns::RankBound rank_bound(settings.sample);
-  std::uint64_t since_sweep = 0;
-  const auto add_to_instance = [&](turns::BottomSample<Held>& bottom, std::uint64_t rank, std::uint64_t tie, Held held) {
-    const std::size_t before = bottom.entries().size();
-    std::optional<std::uint64_t> left;
-    if (!bottom.add(rank, tie, std::move(held), &left) || settings.sample == 0) return;
-    if (left) rank_bound.erase(*left);
-    if (left || bottom.entries().size() > before) rank_bound.insert(rank);
-    if (++since_sweep < 2 * settings.sample + sweep_slack) return;
-    since_sweep = 0;
-    const std::uint64_t bound = rank_bound.bound();
-    for (auto& [instance, kept] : per_instance)
-      for (const auto& entry : kept.entries())
-        if (entry.rank > bound && !entry.payload.record.empty()) std::string().swap(entry.payload.record);
-  };
 
-  for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
-    prefline::InputFile input(name);
+  for (const auto& file : prefline::inputs_or_stdin(options.common.files)) {
+    prefline::InputFile input(file);
     prefline::JsonlReader lines(input);
     prefline::JsonlLine line;
+    // A shard fed through a pipe is named and numbered as the file it was cut from.
+    const bool piped = file == prefline::stdin_name;
+    const std::string& name = piped ? options.stdin_name : file;
+    const std::uint64_t lines_before = piped ? static_cast<std::uint64_t>(options.first_line - 1) : 0;
     while (lines.next(line)) {
       progress.tick();
-      std::string reason;
+      const std::uint64_t line_number = lines_before + line.number;
       bool missing_unseen = false;
       const auto fail = [&](std::string why) {
         if (missing_unseen && !options.common.skip_invalid) {
-          if (!deferred) deferred = Deferred{name, line.number, std::move(why), std::string(line.text)};
+          if (!deferred) deferred = Deferred{name, line_number, std::move(why), std::string(line.text)};
           return;
         }
         if (deferred) bad.handle(deferred->file, deferred->line, deferred->reason, deferred->text);
-        bad.handle(name, line.number, why, line.text);
+        bad.handle(name, line_number, why, line.text);
       };
       simdjson::dom::element root;
       if (auto error = parser.parse(line.text.data(), line.text.size(), false).get(root)) {
@@ -512,7 +368,7 @@ void run(const Options& options) {
                          turns::field_names(object)));
         continue;
       }
-      if (!id_text(id_value, id)) {
+      if (!turns::id_text(id_value, id)) {
         fail(fmt::format("'{}' must be a string or a number (--id {})", options.id, options.id));
         continue;
       }
@@ -546,43 +402,20 @@ void run(const Options& options) {
           continue;
         }
       }
-
-      // Every message mapped once; a history is then a prefix of `history`.
-      history.clear();
-      history.push_back('[');
-      starts.clear();
-      infos.clear();
-      elements.clear();
-      std::size_t index = 0;
-      for (simdjson::dom::element message : messages) {
-        if (index > 0) history.push_back(',');
-        starts.push_back(history.size());
-        prefline::JsonWriter json(history);
-        turns::MessageInfo info;
-        reason = turns::map_message(settings.layout, options.messages, index, message, json, info);
-        if (!reason.empty()) break;
-        message_census.record();
-        if (info.has_content) message_census.found(content_watch);
-        if (message_census.wants_sample()) message_census.sample(simdjson::minify(message));
-        infos.push_back(info);
-        elements.push_back(message);
-        ++index;
-      }
-      if (!reason.empty()) {
+      if (std::string reason = trajectory.map(settings.layout, options.messages, messages, census_message);
+          !reason.empty()) {
         fail(reason);
         continue;
       }
-      starts.push_back(history.size() + 1);  // where a message after the last would start
       std::string_view line_bytes = line.text;  // without its line end: CRLF and LF files rank alike
       if (!line_bytes.empty() && line_bytes.back() == '\r') line_bytes.remove_suffix(1);
       const std::uint64_t line_hash = options.dedup_prefix ? 0 : prefline::stable_hash(line_bytes, 0);
 
-      std::int64_t assistant_turns = 0;
-      for (const auto& info : infos) assistant_turns += info.role == Role::assistant;
+      const std::int64_t assistant_turns = trajectory.assistant_turns();
       counts.turns += static_cast<std::uint64_t>(assistant_turns);
       std::int64_t turn = 0;
-      for (std::size_t at = 0; at < infos.size(); ++at) {
-        if (infos[at].role != Role::assistant) continue;
+      for (std::size_t at = 0; at < trajectory.size(); ++at) {
+        if (trajectory.info(at).role != Role::assistant) continue;
         ++turn;
         if (!settings.selection.selects(turn, assistant_turns)) {
           ++counts.not_selected;
@@ -592,16 +425,14 @@ void run(const Options& options) {
           ++counts.short_history;
           continue;
         }
-        // The history's bytes: messages 0 .. at-1 as written, without the '[' and the last ','.
-        const std::string_view prefix =
-            at == 0 ? std::string_view() : history.view().substr(1, starts[at] - 2);
+        const std::string_view prefix = trajectory.prefix(at);
         const std::uint64_t whole_hash = options.dedup_prefix ? prefline::stable_hash(prefix, 0) : line_hash;
         const std::uint64_t rank = turns::turn_rank(id, whole_hash, static_cast<std::uint64_t>(turn), options.seed);
         if (!settings.rate.keeps(rank)) {
           ++counts.rate;
           continue;
         }
-        if (settings.skip_if && reference_matches(*settings.skip_if, elements[at], settings.layout)) {
+        if (settings.skip_if && turns::reference_matches(*settings.skip_if, trajectory.element(at), settings.layout)) {
           ++counts.skip_if;
           continue;
         }
@@ -613,87 +444,23 @@ void run(const Options& options) {
             continue;
           }
         }
-        turns::Trimmed kept;
+        std::optional<turns::Trimmed> kept;
         if (settings.max_chars > 0) {
-          sizes.clear();
-          for (std::size_t m = 0; m < at; ++m)
-            sizes.push_back(turns::HistoryMessage{
-                infos[m].role, infos[m].has_tool_calls,
-                turns::code_points(history.view().substr(starts[m], starts[m + 1] - 1 - starts[m]))});
-          kept = turns::trim_history(sizes, settings.max_chars);
-          if (!kept.fits) {
+          kept = turns::trim_history(trajectory.sizes(at), settings.max_chars);
+          if (!kept->fits) {
             ++counts.too_long;
             continue;
           }
         }
-        turns::BottomSample<Held>* bottom = &sample;
-        bool build = true;
-        if (settings.sampled()) {
-          ++eligible;
-          if (settings.per_instance > 0)
-            bottom = &per_instance.try_emplace(id, settings.per_instance, options.dedup_prefix).first->second;
-          if (!bottom->may_take(rank)) continue;
-          // In an instance's bottom K, but above the N-th lowest of all such ranks: never chosen.
-          build = settings.per_instance == 0 || settings.sample == 0 || rank <= rank_bound.bound();
-        }
-        if (!build) {
-          add_to_instance(*bottom, rank, 0, Held{});
-          continue;
-        }
-
-        // The record: head (kept fields, id), source, tail (messages, reference, join).
-        record.clear();
-        prefline::JsonWriter json(record);
-        json.begin_object();
-        for (const std::string& field : settings.keep) {
-          simdjson::dom::element value;
-          if (object[field].get(value)) continue;
-          json.key(field);
-          turns::write_dom_value(json, value);
-        }
-        json.key(options.id);
-        turns::write_dom_value(json, id_value);
-        const std::size_t source_begin = record.size();
-        json.key("source").begin_object();
-        json.key("file").string(name);
-        json.key("line").integer(static_cast<std::int64_t>(line.number));
-        json.key("turn").integer(turn);
-        json.end_object();
-        const std::size_t source_end = record.size();
-        json.key("messages").begin_array();
-        if (settings.max_chars > 0) {
-          for (std::size_t m : kept.kept)
-            json.raw(history.view().substr(starts[m], starts[m + 1] - 1 - starts[m]));
-        } else if (at > 0) {
-          record.append(prefix);
-        }
-        json.end_array();
-        json.key("reference").raw(history.view().substr(starts[at], starts[at + 1] - 1 - starts[at]));
-        Held held;
-        held.trimmed = kept.trimmed;
-        if (!options.join.empty()) {
-          json.key(options.into);
-          if (side_record != nullptr) json.raw(*side_record);
-          else json.null();
-          held.joined = side_record != nullptr ? 1 : -1;
-        }
-        json.end_object();
-        json.end_record();
-
-        if (!settings.sampled()) {
-          out.buffer().append(record.view());
-          count_written(counts, held);
-          out.maybe_flush();
-          continue;
-        }
-        // Equal ranks are equal keys: ordered by the record without its source (which names the
-        // file and line, and so differs between one file and shards).
-        const std::string_view bytes = record.view();
-        const std::uint64_t tie =
-            prefline::stable_hash(bytes.substr(0, source_begin), prefline::stable_hash(bytes.substr(source_end), 0));
-        held.record.assign(bytes);
-        if (settings.per_instance > 0) add_to_instance(*bottom, rank, tie, std::move(held));
-        else sample.add(rank, tie, std::move(held));
+        if (!sink.offer(id, rank)) continue;
+        turns::TurnSource source{name, line_number, turn, std::nullopt};
+        if (options.with_hash) source.hash = rank;
+        const turns::SourceSpan span = record_writer.write(record, object, id_value, source, trajectory, at,
+                                                           kept ? &*kept : nullptr, side_record);
+        turns::TurnMarks marks;
+        marks.trimmed = kept && kept->trimmed;
+        if (!options.join.empty()) marks.joined = side_record != nullptr ? 1 : -1;
+        sink.put(rank, record.view(), span, marks);
       }
     }
   }
@@ -702,27 +469,8 @@ void run(const Options& options) {
   message_census.check();
   if (deferred) bad.handle(deferred->file, deferred->line, deferred->reason, deferred->text);
 
-  if (settings.sampled()) {
-    std::uint64_t held = eligible;
-    if (settings.per_instance > 0) {
-      held = 0;
-      for (auto& [instance, bottom] : per_instance) {
-        held += bottom.entries().size();
-        while (!bottom.entries().empty()) {
-          auto node = bottom.entries().extract(bottom.entries().begin());
-          sample.add(node.value().rank, node.value().tie, std::move(node.value().payload));
-        }
-      }
-      counts.per_instance = eligible - held;
-    }
-    counts.sample = held - sample.entries().size();
-    for (const auto& entry : sample.entries()) {
-      out.buffer().append(entry.payload.record);
-      count_written(counts, entry.payload);
-      out.maybe_flush();
-    }
-  }
-  if (!options.stats.empty()) write_stats(outputs.add(options.stats).buffer(), counts);
+  sink.finish();
+  if (!options.stats.empty()) turns::write_stats(outputs.add(options.stats).buffer(), counts);
   outputs.commit();
   bad.finish(tool);
 
@@ -780,6 +528,10 @@ int main(int argc, char** argv) {
         app.add_option("--into", options.into);
         app.add_flag("--require-join", options.require_join);
         app.add_option("--stats", options.stats);
+        app.add_flag("--with-hash", options.with_hash);
+        app.add_option("--merge-sample", options.merge_sample);
+        app.add_option("--stdin-name", options.stdin_name);
+        app.add_option("--first-line", options.first_line);
       },
       [&] { run(options); });
 }

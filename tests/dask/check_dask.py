@@ -12,6 +12,10 @@ Usage: check_dask.py --bin BUILD/bin --data DIR MODE
   errors  a cluster started here, used through --scheduler: bad rows and records give the
           single-process messages with whole-input line numbers and leave no -o file;
           --calibrate (one partition) and a glob input; usage errors
+  turns   (its own data, in DIR/turns) --local 2 --stage turns over 2 trajectory files cut into
+          1 MiB shards: --rate, --sample N and --dedup-prefix --sample N write the bytes and the
+          summary line of one turns process; turns --merge-sample over per-shard samples taken in a
+          shuffled order, too; a bad line is reported as one process reports it; refused options
 Exit 77 (skipped) when /usr/bin/python3 (or $PREFLINE_DASK_PYTHON, to try the skip) cannot import
 dask.distributed. Large outputs are removed after a passing check.
 """
@@ -316,11 +320,86 @@ def errors_mode(bin_dir, data):
         check(f"{' '.join(args)}: message", proc.stderr.decode(), message or scale_message.decode())
 
 
+TURNS_CASES = [
+    ["--rate", "0.05", "--keep", "repo", "--max-chars", "20000", "--turns", "2:"],
+    ["--sample", "400", "--skip-if", "^line"],
+    ["--dedup-prefix", "--sample", "300", "--seed", "7"],
+]
+
+
+def turns_mode(bin_dir, data):
+    import random
+    work = data / "turns"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    gen = ROOT / "bench" / "gen_trajectories.py"
+    for name, megabytes, seed in (("a.jsonl", 9, 1), ("b.jsonl", 4, 2)):
+        subprocess.run([sys.executable, str(gen), "--megabytes", str(megabytes), "--seed", str(seed),
+                        "-o", str(work / name)], check=True)
+    inputs = ["a.jsonl", "b.jsonl"]
+    for args in TURNS_CASES:
+        expected, expected_err, codes = pipeline(bin_dir, [["turns"] + args + inputs], work)
+        check(f"reference turns {' '.join(args)}: exit 0 and turns written", (codes, expected.count(b"\n") > 100),
+              ([0], True))
+        start = time.monotonic()
+        proc = dask_run(bin_dir, ["--local", "2", "--shard-size", "1M", "--stage", "turns",
+                                  "--turns-args", " ".join(args)] + inputs, work)
+        print(f"prefline-dask --stage turns --turns-args '{' '.join(args)}': {time.monotonic() - start:.1f} s, "
+              f"{len(expected.splitlines())} turns")
+        check(f"{' '.join(args)}: exit status", proc.returncode, 0)
+        check(f"{' '.join(args)}: turn records equal one process's, byte for byte", proc.stdout, expected)
+        check(f"{' '.join(args)}: stderr (the summed summary line) equals one process's", proc.stderr, expected_err)
+
+    # The merge does not depend on the order the shards' samples come in: pieces of 40 lines,
+    # each named and numbered as its file, sampled with their ranks, merged in a shuffled order.
+    args = ["--sample", "400"]
+    expected, _, _ = pipeline(bin_dir, [["turns", "-q"] + args + inputs], work)
+    samples = []
+    for name in inputs:
+        lines = (work / name).read_bytes().splitlines(keepends=True)
+        for first in range(0, len(lines), 40):
+            piece = work / "piece.jsonl"
+            piece.write_bytes(b"".join(lines[first:first + 40]))
+            with open(piece, "rb") as f:
+                out = subprocess.run([str(bin_dir / "turns"), "-q", "--stdin-name", name, "--first-line",
+                                      str(first + 1), "--with-hash"] + args, stdin=f, capture_output=True, check=True)
+            samples.append(out.stdout)
+    random.Random(22).shuffle(samples)
+    (work / "samples.jsonl").write_bytes(b"".join(samples))
+    out, _, codes = pipeline(bin_dir, [["turns", "-q", "--merge-sample", "400", "samples.jsonl"]], work)
+    check(f"--merge-sample 400 of {len(samples)} pieces' samples in a shuffled order equals --sample 400 on the "
+          "whole input", (codes, out), ([0], expected))
+
+    # A bad trajectory deep in the second file: one process's message, its line in its file.
+    lines = (work / "b.jsonl").read_bytes().splitlines(keepends=True)
+    lines[len(lines) // 2] = b'{"instance_id": "x", "messages": {}}\n'
+    (work / "b.jsonl").write_bytes(b"".join(lines))
+    _, expected_err, codes = pipeline(bin_dir, [["turns", "--rate", "0.05"] + inputs], work)
+    proc = dask_run(bin_dir, ["--local", "2", "--shard-size", "1M", "--stage", "turns", "--turns-args",
+                              "--rate 0.05", "-o", "out.jsonl"] + inputs, work)
+    check("bad trajectory: exit status 1 and one process's message", (proc.returncode, proc.stderr),
+          (1, expected_err))
+    check("bad trajectory: reference names b.jsonl and its line", expected_err.startswith(b"turns: b.jsonl:"), True)
+    check("bad trajectory: no output file", (work / "out.jsonl").exists(), False)
+
+    usage = "\nTry 'prefline-dask --help' for more information.\n"
+    for args, message in (
+            (["--turns-args", "--per-instance 2"], "prefline-dask: turns option '--per-instance' is not supported: "
+             "each instance's bottom K needs all its rollouts at once; run turns --per-instance in one process"),
+            (["--turns-args", "--dedup-prefix"], "prefline-dask: turns option '--dedup-prefix' needs --sample N "
+             "here: without a sample, the first of equal histories is kept, which needs the whole input in order")):
+        proc = dask_run(bin_dir, ["--local", "2", "--stage", "turns"] + args + inputs, work)
+        check(f"{' '.join(args)}: exit 2 and message", (proc.returncode, proc.stderr.decode()), (2, message + usage))
+    if not failures:
+        shutil.rmtree(work)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", required=True)
     parser.add_argument("--data", required=True)
-    parser.add_argument("mode", choices=["setup", "pairs", "items", "kill", "errors"])
+    parser.add_argument("mode", choices=["setup", "pairs", "items", "kill", "errors", "turns"])
     args = parser.parse_args()
     probe = subprocess.run([DASK_PYTHON, "-c", "import dask.distributed"], capture_output=True)
     if probe.returncode != 0:
@@ -329,11 +408,11 @@ def main():
         return 77
     bin_dir = Path(args.bin).resolve()
     data = Path(args.data).resolve()
-    if args.mode != "setup" and not (data / "ref.pairs").exists():
+    if args.mode not in ("setup", "turns") and not (data / "ref.pairs").exists():
         print(f"FAIL: no test data in {data}: run the setup mode (the dask/setup test) first")
         return 1
-    {"setup": setup, "pairs": pairs_mode, "items": items_mode, "kill": kill_mode, "errors": errors_mode}[args.mode](
-        bin_dir, data)
+    {"setup": setup, "pairs": pairs_mode, "items": items_mode, "kill": kill_mode, "errors": errors_mode,
+     "turns": turns_mode}[args.mode](bin_dir, data)
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
