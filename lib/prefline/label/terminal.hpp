@@ -182,7 +182,7 @@ class TerminalSession {
   }
 
   // The screen as lines of text (no escapes but bold and reverse video),
-  // `rows` x `columns`; public for the tests.
+  // `rows` x `columns`.
   std::vector<std::string> screen(std::size_t rows, std::size_t columns) {
     std::vector<std::string> lines;
     const Item& item = current();
@@ -452,25 +452,27 @@ class TerminalSession {
     const bool digit = key.code.size() == 6 && key.code.starts_with("Digit");
     if (key.alt && !digit) return true;
     const std::string action = key.alt ? std::string() : action_of(key);
-    if (action == "back") return move(-1), true;
-    if (action == "next") return move(1), true;
-    if (!settings_.compare) {
-      if (digit) return score(key.code.back() - '0', key.shift || key.alt), true;
-      if (action == "clear") return clear_score(), true;
-      if (action == "notes") {
-        editing_notes_ = true;
-        const GradeRow* row = grader_.sheet->find(current().key_text[0], current().key_text[1]);
-        notes_draft_ = row != nullptr ? row->notes : std::string();
-        notes_before_ = notes_draft_;
-        return true;
-      }
-      if (action == "disputed") return next_disputed(), true;
-    } else {
-      if (action == "left" || action == "equal" || action == "right") return vote(action), true;
-      if (action == "up") return criterion_ = criterion_ == 0 ? 0 : criterion_ - 1, true;
-      if (action == "down") return criterion_ = std::min(criterion_ + 1, settings_.criteria.size() - 1), true;
+    if (action == "back" || action == "next") {
+      move(action == "back" ? -1 : 1);
+    } else if (!settings_.compare && digit) {
+      score(key.code.back() - '0', key.shift || key.alt);
+    } else if (!settings_.compare && action == "clear") {
+      clear_score();
+    } else if (!settings_.compare && action == "notes") {
+      editing_notes_ = true;
+      const GradeRow* row = grader_.sheet->find(current().key_text[0], current().key_text[1]);
+      notes_draft_ = row != nullptr ? row->notes : std::string();
+      notes_before_ = notes_draft_;
+    } else if (!settings_.compare && action == "disputed") {
+      next_disputed();
+    } else if (action == "left" || action == "equal" || action == "right") {
+      vote(action);
+    } else if (action == "up") {
+      criterion_ = criterion_ == 0 ? 0 : criterion_ - 1;
+    } else if (action == "down") {
+      criterion_ = std::min(criterion_ + 1, settings_.criteria.size() - 1);
     }
-    if (!action.empty()) return true;
+    if (!action.empty() || (!settings_.compare && digit)) return true;
     // Keys no action has: the terminal's own.
     const std::size_t page = RawTerminal::size().first - 5;
     if (key.code == "PageDown" || (key.code == "Space" && key.shift)) scroll_ += page;
