@@ -12,7 +12,7 @@
 #     (bench/gen_label_items.py writes it; label replays it at the start, timed), then
 #     SHEET_POSTS grades on items not graded yet: how a grade's time grows with the rows of the
 #     sheet, which label rewrites whole after every grade.
-#  4. disk: fdatasync(2) of a 200-byte append, 1000 times, in the same folder: the floor every
+#  4. disk: fdatasync(2) of a 200-byte append, SYNCS times (default 1000), in the same folder: the floor every
 #     saved grade pays (the journal is synced before the reply).
 #  5. vizhub-tmpfs and sheet-R-tmpfs (R the largest of PREFILLS): scenarios 1 and 3 again in a
 #     folder on /dev/shm (when it is a tmpfs), where fdatasync costs nothing: label's own share
@@ -24,12 +24,13 @@
 #
 # Usage: bench/label.sh [POSTS] [BIG_ITEMS]   (defaults 10000 and 100000)
 # Environment: PREFILLS prefilled sheet sizes (default "10000 30000 90000"; each < BIG_ITEMS;
-#              "" skips scenario 3), SHEET_POSTS grades posted on each (default 1000), STRICT=1
+#              "" skips scenario 3), SHEET_POSTS grades posted on each (default 1000), SYNCS the
+#              fdatasync probes of scenario 4 (default 1000), STRICT=1
 #              (exit 1 when a target is missed), WORK (the folder the servers write to; default a
 #              new folder under BENCH_DATA, on the disk the repository is on), BIN, BENCH_DATA,
 #              BENCH_RESULTS: see bench/lib.bash
 # Quick check of the script (what ctest label/bench-quick runs):
-#   PREFILLS=1500 SHEET_POSTS=100 bench/label.sh 300 2000
+#   PREFILLS=1500 SHEET_POSTS=100 SYNCS=50 bench/label.sh 300 2000
 # Never fails on timing unless STRICT=1; fails when a grade is not saved or the files written do
 # not hold what was posted (bench/label_client.py checks them).
 set -euo pipefail
@@ -40,6 +41,7 @@ posts=${1:-10000}
 big_items=${2:-100000}
 prefills=${PREFILLS-10000 30000 90000}
 sheet_posts=${SHEET_POSTS:-1000}
+syncs=${SYNCS:-1000}
 strict=${STRICT:-0}
 readonly VIZHUB_ITEMS=90 TARGET_P99_MS=5
 (( big_items >= 100 )) || bench_die "BIG_ITEMS ($big_items) must be at least 100"
@@ -99,12 +101,12 @@ client() {  # client SCENARIO ITEMS COUNT OUT POSTS [ARGS...]
 
 # 4 first: the disk's own figure, before the runs fill the page cache with dirty sheets.
 echo
-python3 - "$work" "$fs_type" <<'EOF' | tee "$work/disk.log"
+python3 - "$work" "$fs_type" "$syncs" <<'EOF' | tee "$work/disk.log"
 import math, os, sys, time
 path = os.path.join(sys.argv[1], "fdatasync.probe")
 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 times = []
-for _ in range(1000):
+for _ in range(int(sys.argv[3])):
     os.write(fd, b"x" * 199 + b"\n")
     started = time.perf_counter()
     os.fdatasync(fd)
@@ -113,8 +115,8 @@ os.close(fd)
 os.unlink(path)
 times.sort()
 pick = lambda p: times[max(0, math.ceil(p / 100 * len(times)) - 1)]
-print("disk (%s): fdatasync of a 200-byte append, 1000 times: p50 %.3f p95 %.3f p99 %.3f max %.3f ms"
-      % (sys.argv[2], pick(50), pick(95), pick(99), times[-1]))
+print("disk (%s): fdatasync of a 200-byte append, %d times: p50 %.3f p95 %.3f p99 %.3f max %.3f ms"
+      % (sys.argv[2], len(times), pick(50), pick(95), pick(99), times[-1]))
 EOF
 read -r p50 p95 p99 max < <(sed -E 's/.*p50 ([0-9.]+) p95 ([0-9.]+) p99 ([0-9.]+) max ([0-9.]+) ms$/\1 \2 \3 \4/' "$work/disk.log")
 bench_emit tool=fdatasync scenario=disk fs_type="$fs_type" fsync_p50_ms="$p50" fsync_p95_ms="$p95" fsync_p99_ms="$p99" fsync_max_ms="$max"
