@@ -6,13 +6,14 @@
 # Environment: RUNS      timed runs per command (default 3), alternating
 #              STRICT=1  exit 1 when a target is missed (default: report only; outputs that differ
 #                        always fail)
+#              BENCH_INSTALL=0  never install jq; without it exit 77 (skipped), as ctest's
+#                        quick mode wants
 #              BIN, BENCH_DATA, BENCH_RESULTS: see bench/lib.bash
 # Input, made once in BENCH_DATA: pairs-PAIRS.jsonl (bench/gen_pairs.py: two pairs in three with a
 # 'prompt', the others with 'messages'; answers of 0.3-2.5 KB with quotes, line breaks, tabs,
 # backslashes and UTF-8). jq -c writes the same JSON as export on them (same key order, same
 # escapes, UTF-8 unescaped), so the outputs are compared with cmp, unnormalised.
-# Target (issue 23): export >= 10x jq (median wall time, same run). jq is a package every
-# install of prefline has (scripts/install-deps), so this bench never skips.
+# Target (issue 23): export >= 10x jq (median wall time, same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.bash
@@ -26,7 +27,8 @@ strict=${STRICT:-0}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || bench_die "RUNS must be a positive integer, not '$runs'"
 bench_need_bin export
 bench_install_time
-jq=$(command -v jq) || { scripts/install-deps jq >&2 && jq=$(command -v jq); } || bench_no_peer "jq (Debian package 'jq') is not installed"
+jq=$(command -v jq) || { [[ ${BENCH_INSTALL:-1} != 0 ]] && scripts/install-deps jq >&2 && jq=$(command -v jq); } ||
+  bench_no_peer "jq (Debian package 'jq') is not installed"
 
 data=$data_dir/pairs-${pairs}.jsonl
 if [[ ! -f $data ]]; then

@@ -74,9 +74,12 @@ bench_summary() {
     END { printf "%.3f %.1f %.2f\n", median(wall, NR), rss / 1024, median(cpu, NR) }' "$1"
 }
 
-# bench_install_time: GNU time is needed by every script.
+# bench_install_time: GNU time is needed by every script (with BENCH_INSTALL=0, a missing one
+# skips the script: see bench_no_peer).
 bench_install_time() {
-  [[ -x /usr/bin/time ]] || scripts/install-deps time >&2 ||
+  [[ -x /usr/bin/time ]] && return 0
+  [[ ${BENCH_INSTALL:-1} == 0 ]] && bench_no_peer "/usr/bin/time (Debian package 'time') is not installed"
+  scripts/install-deps time >&2 ||
     bench_die "/usr/bin/time (Debian package 'time') is missing and could not be installed"
 }
 
