@@ -3,9 +3,9 @@
 # bench/results.json and regenerate the figures of docs/PERFORMANCE.md and docs/performance.svg.
 #
 # Usage: bench/run.sh
-# Environment (defaults are the full run, about 12 minutes of CPU on 2 cores; smaller values give
+# Environment (defaults are the full run, about 19 minutes of CPU on 2 cores; smaller values give
 # a quick check of the whole chain, e.g. ROWS=100000 SIZES="10000 100000" ITEM_COUNTS="1000 10000"
-# DUEL_AGGREGATE_TURNS=100000 CSVKIT_ROWS=10000):
+# DUEL_AGGREGATE_TURNS=100000 CSVKIT_ROWS=10000 REPORT_TURNS=20000):
 #   ROWS                  grade rows of the main inputs (default 1000000)
 #   RUNS                  timed runs of each command (default 3; the median is reported)
 #   SIZES                 bench/scaling.sh sizes (default "10000 100000 1000000 10000000")
