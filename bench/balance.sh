@@ -18,6 +18,8 @@
 # is: the same count per stratum, the same eligible records per stratum (balance's --stats
 # "available" against the peer's), and each sample holds only passed records, one per problem.
 # Target (issue 23): balance >= 10x the pandas script (median wall time, same run).
+# Quick check of the script (what ctest bench/balance-quick runs; exit 77 when the peer is missing):
+#   BENCH_INSTALL=0 RUNS=1 bench/balance.sh 30000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.bash

@@ -14,6 +14,8 @@
 # backslashes and UTF-8). jq -c writes the same JSON as export on them (same key order, same
 # escapes, UTF-8 unescaped), so the outputs are compared with cmp, unnormalised.
 # Target (issue 23): export >= 10x jq (median wall time, same run).
+# Quick check of the script (what ctest bench/export-quick runs; exit 77 when the peer is missing):
+#   BENCH_INSTALL=0 RUNS=1 bench/export.sh 10000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.bash

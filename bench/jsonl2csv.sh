@@ -15,6 +15,8 @@
 # everything else these records hold (strings with commas, quotes and UTF-8, integers) the two
 # agree byte for byte, so the outputs are compared with cmp, unnormalised.
 # Target (issue 23): jsonl2csv >= 5x Miller (median wall time, same run).
+# Quick check of the script (what ctest bench/jsonl2csv-quick runs; exit 77 when the peer is missing):
+#   BENCH_INSTALL=0 RUNS=1 bench/jsonl2csv.sh 100000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.bash

@@ -21,6 +21,8 @@
 # highest-scoring turns); bench/compare_tables.py compares every cell.
 # Targets (issue 23): report >= 5x the pandas script (median wall time, same run); report's peak
 # RSS <= 64 MiB.
+# Quick check of the script (what ctest bench/report-quick runs; exit 77 when the peer is missing):
+#   BENCH_INSTALL=0 RUNS=1 bench/report.sh 5000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.bash
