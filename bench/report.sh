@@ -4,8 +4,8 @@
 #
 # Usage: bench/report.sh [TURNS]   (default 1000000 judged turns, ~1.7 GB of JSONL)
 # Environment: RUNS       timed runs of report (default 3)
-#              PEER_RUNS  timed runs of the pandas script (default 1: it needs ~2.5 ms of CPU a
-#                         turn here, over 4 minutes of wall time for the 1 M turns)
+#              PEER_RUNS  timed runs of the pandas script (default 1: ~0.15 ms of CPU a turn
+#                         here, over 4 minutes of wall time for the 1 M turns on a loaded machine)
 #              STRICT=1   exit 1 when a target is missed (default: report only; figures that
 #                         disagree always fail)
 #              BENCH_INSTALL=0  never install pandas; without it exit 77 (skipped), as ctest's
