@@ -134,16 +134,16 @@ bench_alternate() {
 
 # bench_table ROWS BYTES INPUT WORK NAME...: prints one line per command measured by
 # bench_alternate (median wall s, median cpu s, records/s, MB/s of the input, peak RSS), records
-# each (bench_emit) and fills the global arrays wall_s, cpu_s and rss_mib by NAME. The commands
+# each (bench_emit) and fills the global arrays bench_wall, bench_cpu and bench_rss (by NAME). The commands
 # are shown with the input as FILE, the binaries by their names and the work folder left out.
-declare -gA wall_s cpu_s rss_mib
+declare -gA bench_wall bench_cpu bench_rss
 bench_table() {
   local rows=$1 bytes=$2 input=$3 work=$4 name t rss cpu command rate
   shift 4
   printf '%-10s %-70s %9s %8s %11s %8s %9s\n' name command "median s" "cpu s" "records/s" "MB/s" "RSS MiB"
   for name in "$@"; do
     read -r t rss cpu < <(bench_summary "$work/$name.time")
-    wall_s[$name]=$t cpu_s[$name]=$cpu rss_mib[$name]=$rss
+    bench_wall[$name]=$t bench_cpu[$name]=$cpu bench_rss[$name]=$rss
     rate=$(awk -v n="$rows" -v t="$t" 'BEGIN { printf "%.0f", n / (t > 0.001 ? t : 0.001) }')
     command=${commands[$name]//"'$input'"/FILE}
     command=${command//"'$bin/"/"'"}
@@ -158,7 +158,7 @@ bench_table() {
 
 # bench_ratio A B: B's median wall time / A's, and the same of cpu time, as "W C" (1 decimal).
 bench_ratio() {
-  awk -v a="${wall_s[$1]}" -v b="${wall_s[$2]}" -v ca="${cpu_s[$1]}" -v cb="${cpu_s[$2]}" \
+  awk -v a="${bench_wall[$1]}" -v b="${bench_wall[$2]}" -v ca="${bench_cpu[$1]}" -v cb="${bench_cpu[$2]}" \
     'BEGIN { printf "%.1f %.1f\n", b / (a > 0.001 ? a : 0.001), cb / (ca > 0.001 ? ca : 0.001) }'
 }
 

@@ -76,8 +76,8 @@ bench_target "report tables = the pandas script's" "$check" "$same"
 read -r ratio cpu_ratio < <(bench_ratio report pandas)
 bench_target "report >= ${TARGET_TIMES_PANDAS}x pandas" "${ratio}x wall, ${cpu_ratio}x cpu" \
   "$(awk -v r="$ratio" -v g="$TARGET_TIMES_PANDAS" 'BEGIN { print (r >= g) ? 1 : 0 }')"
-bench_target "report peak RSS <= ${TARGET_RSS_MIB} MiB" "${rss_mib[report]} MiB" \
-  "$(awk -v r="${rss_mib[report]}" -v g="$TARGET_RSS_MIB" 'BEGIN { print (r <= g) ? 1 : 0 }')"
+bench_target "report peak RSS <= ${TARGET_RSS_MIB} MiB" "${bench_rss[report]} MiB" \
+  "$(awk -v r="${bench_rss[report]}" -v g="$TARGET_RSS_MIB" 'BEGIN { print (r <= g) ? 1 : 0 }')"
 [[ $same == 1 ]] || bench_die "report and the pandas script disagree: $check"
 if [[ $strict == 1 ]] && ((bench_missed > 0)); then
   exit 1
