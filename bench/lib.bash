@@ -127,6 +127,7 @@ bench_alternate() {
   shift 2
   for ((run = 1; run <= runs; run++)); do
     for name in "$@"; do
+      # shellcheck disable=SC2154 # commands: the caller's associative array, as documented above
       bench_time "$work/$name.time" bash -c "${commands[$name]}"
     done
   done
@@ -143,6 +144,7 @@ bench_table() {
   printf '%-10s %-70s %9s %8s %11s %8s %9s\n' name command "median s" "cpu s" "records/s" "MB/s" "RSS MiB"
   for name in "$@"; do
     read -r t rss cpu < <(bench_summary "$work/$name.time")
+    # shellcheck disable=SC2034 # bench_rss: read by the scripts (report.sh's RSS target)
     bench_wall[$name]=$t bench_cpu[$name]=$cpu bench_rss[$name]=$rss
     rate=$(awk -v n="$rows" -v t="$t" 'BEGIN { printf "%.0f", n / (t > 0.001 ? t : 0.001) }')
     command=${commands[$name]//"'$input'"/FILE}
