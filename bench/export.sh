@@ -11,8 +11,9 @@
 #              BIN, BENCH_DATA, BENCH_RESULTS: see bench/lib.bash
 # Input, made once in BENCH_DATA: pairs-PAIRS.jsonl (bench/gen_pairs.py: two pairs in three with a
 # 'prompt', the others with 'messages'; answers of 0.3-2.5 KB with quotes, line breaks, tabs,
-# backslashes and UTF-8). jq -c writes the same JSON as export on them (same key order, same
-# escapes, UTF-8 unescaped), so the outputs are compared with cmp, unnormalised.
+# backslashes and UTF-8; no DEL, which jq 1.6 escapes as \u007f and export does not). jq -c
+# writes the same JSON as export on them (same key order, same escapes, UTF-8 unescaped), so the
+# outputs are compared with cmp, unnormalised.
 # Target (issue 23): export >= 10x jq (median wall time, same run).
 # Quick check of the script (what ctest bench/export-quick runs; exit 77 when the peer is missing):
 #   BENCH_INSTALL=0 RUNS=1 bench/export.sh 10000

@@ -7,8 +7,8 @@ One {"prompt" or "messages", "chosen", "rejected", "metadata"} per line. Two pai
 'prompt' string (as pairup writes them); the others a 'messages' conversation of 1, 3 or 5
 messages (an optional system message first, user and assistant turns, a user's last), so both
 of export's context forms are measured. chosen and rejected are code answers of 0.3 to 2.5 KB
-with quotes, line breaks, tabs, backslashes and non-ASCII text, as a model would answer; no
-other control character (jq and export escape those alike, but they are not what answers hold).
+with quotes, line breaks, tabs, backslashes and non-ASCII text, as a model would answer; no DEL
+(U+007F), the one character jq 1.6 escapes (\u007f) and export writes as it is.
 Python stdlib only; the same seed gives the same bytes. Written to PATH.tmp, then renamed.
 """
 
