@@ -134,7 +134,8 @@ fuzz:
 # keeps binaries that run on any x86-64. Settings: see bench/run.sh (e.g. make
 # bench ROWS=100000).
 BENCH_BUILD ?= build-bench
-BENCH_BINARIES := csv2jsonl consensus pairup bucket duel-judge generate votes turns label judge_server
+BENCH_BINARIES := csv2jsonl consensus pairup bucket duel-judge generate votes turns label judge_server \
+                  jsonl2csv export balance report
 bench: deps
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DPREFLINE_NATIVE=ON $(CMAKE_FLAGS)
 	cmake --build $(BENCH_BUILD) -j$(JOBS) --target $(BENCH_BINARIES)

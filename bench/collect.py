@@ -69,6 +69,7 @@ def machine(bin_dir):
     peers = {
         "mlr": (["mlr", "--version"], None),
         "csvjson": (["csvjson", "--version"], None),
+        "jq": (["jq", "--version"], None),
         "pandas": (["/usr/bin/python3", "-c", "import pandas; print('pandas', pandas.__version__)"], None),
     }
     info["peers"] = {name: command_output(command) for name, (command, _) in peers.items()}

@@ -74,14 +74,17 @@ bench_summary() {
     END { printf "%.3f %.1f %.2f\n", median(wall, NR), rss / 1024, median(cpu, NR) }' "$1"
 }
 
-# bench_install_time: GNU time is needed by every script.
+# bench_install_time: GNU time is needed by every script (with BENCH_INSTALL=0, a missing one
+# skips the script: see bench_no_peer).
 bench_install_time() {
-  [[ -x /usr/bin/time ]] || scripts/install-deps time >&2 ||
+  [[ -x /usr/bin/time ]] && return 0
+  [[ ${BENCH_INSTALL:-1} == 0 ]] && bench_no_peer "/usr/bin/time (Debian package 'time') is not installed"
+  scripts/install-deps time >&2 ||
     bench_die "/usr/bin/time (Debian package 'time') is missing and could not be installed"
 }
 
 # bench_pandas_python: prints the first of $PYTHON, python3, /usr/bin/python3 that imports pandas
-# (installing python3-pandas when none does); non-zero when there is none.
+# (installing python3-pandas when none does, unless BENCH_INSTALL=0); non-zero when there is none.
 bench_pandas_python() {
   local candidate
   for candidate in ${PYTHON:-python3 /usr/bin/python3}; do
@@ -90,9 +93,85 @@ bench_pandas_python() {
       return 0
     fi
   done
-  [[ -z ${PYTHON:-} ]] && scripts/install-deps python3-pandas >&2 && /usr/bin/python3 -c 'import pandas' > /dev/null 2>&1 &&
+  [[ -z ${PYTHON:-} && ${BENCH_INSTALL:-1} != 0 ]] && scripts/install-deps python3-pandas >&2 &&
+    /usr/bin/python3 -c 'import pandas' > /dev/null 2>&1 &&
     { echo /usr/bin/python3; return 0; }
   return 1
+}
+
+# bench_miller: prints the path of Miller's mlr (installing Debian's miller when missing, unless
+# BENCH_INSTALL=0); non-zero when there is none.
+bench_miller() {
+  if ! command -v mlr > /dev/null 2>&1; then
+    [[ ${BENCH_INSTALL:-1} != 0 ]] && scripts/install-deps miller >&2 || return 1
+  fi
+  command -v mlr
+}
+
+# bench_no_peer MESSAGE: the peer is missing. With BENCH_INSTALL=0 (the quick modes ctest runs,
+# which never install packages) the script ends with exit 77, ctest's SKIP_RETURN_CODE; otherwise
+# it fails.
+bench_no_peer() {
+  if [[ ${BENCH_INSTALL:-1} == 0 ]]; then
+    echo "bench/$bench_name.sh: skipped: $*" >&2
+    exit 77
+  fi
+  bench_die "$*"
+}
+
+# bench_alternate RUNS WORK NAME...: runs the commands of the associative array `commands`
+# (bash -c strings; each redirects its own output) named NAME..., RUNS times each, alternating,
+# appending "wall_s peak_rss_kib cpu_s" to WORK/NAME.time (bench_time).
+bench_alternate() {
+  local runs=$1 work=$2 run name
+  shift 2
+  for ((run = 1; run <= runs; run++)); do
+    for name in "$@"; do
+      # shellcheck disable=SC2154 # commands: the caller's associative array, as documented above
+      bench_time "$work/$name.time" bash -c "${commands[$name]}"
+    done
+  done
+}
+
+# bench_table ROWS BYTES INPUT WORK NAME...: prints one line per command measured by
+# bench_alternate (median wall s, median cpu s, records/s, MB/s of the input, peak RSS), records
+# each (bench_emit) and fills the global arrays bench_wall, bench_cpu and bench_rss (by NAME). The commands
+# are shown with the input as FILE, the binaries by their names and the work folder left out.
+declare -gA bench_wall bench_cpu bench_rss
+bench_table() {
+  local rows=$1 bytes=$2 input=$3 work=$4 name t rss cpu command rate
+  shift 4
+  printf '%-10s %-70s %9s %8s %11s %8s %9s\n' name command "median s" "cpu s" "records/s" "MB/s" "RSS MiB"
+  for name in "$@"; do
+    read -r t rss cpu < <(bench_summary "$work/$name.time")
+    # shellcheck disable=SC2034 # bench_rss: read by the scripts (report.sh's RSS target)
+    bench_wall[$name]=$t bench_cpu[$name]=$cpu bench_rss[$name]=$rss
+    rate=$(awk -v n="$rows" -v t="$t" 'BEGIN { printf "%.0f", n / (t > 0.001 ? t : 0.001) }')
+    command=${commands[$name]//"'$input'"/FILE}
+    command=${command//"'$bin/"/"'"}
+    command=${command//"'$work/"/"'"}
+    printf '%-10s %-70s %9s %8s %11s %8s %9s\n' "$name" "$command" "$t" "$cpu" "$rate" \
+      "$(awk -v s="$bytes" -v t="$t" 'BEGIN { printf "%.1f", s / 1e6 / (t > 0.001 ? t : 0.001) }')" "$rss"
+    bench_emit tool="$name" command="$command" input="$(basename "$input")" rows="$rows" bytes="$bytes" \
+      runs="${RUNS:-3}" median_s="$t" cpu_s="$cpu" records_per_s="$rate" rss_mib="$rss" \
+      mb_per_s="$(awk -v s="$bytes" -v t="$t" 'BEGIN { printf "%.1f", s / 1e6 / (t > 0.001 ? t : 0.001) }')"
+  done
+}
+
+# bench_ratio A B: B's median wall time / A's, and the same of cpu time, as "W C" (1 decimal).
+bench_ratio() {
+  awk -v a="${bench_wall[$1]}" -v b="${bench_wall[$2]}" -v ca="${bench_cpu[$1]}" -v cb="${bench_cpu[$2]}" \
+    'BEGIN { printf "%.1f %.1f\n", b / (a > 0.001 ? a : 0.001), cb / (ca > 0.001 ? ca : 0.001) }'
+}
+
+# bench_target LABEL MEASURED PASS(1/0): prints "target LABEL: MEASURED PASS|MISS", records it
+# and counts the misses in bench_missed.
+bench_missed=0
+bench_target() {
+  local result=PASS
+  if [[ $3 != 1 ]]; then result=MISS; bench_missed=$((bench_missed + 1)); fi
+  echo "target $1: $2 $result"
+  bench_emit target="$1" measured="$2" result="$result"
 }
 
 # bench_grades_csv ROWS: prints the path of the grades CSV with ROWS rows, generating it when

@@ -57,10 +57,12 @@ def figures(results):
                "on the same input.")
     out.append("")
     rows = []
-    side_by_side = [m for m in measurements if m["bench"] in ("csv2jsonl", "consensus", "pipeline", "pairup", "bucket", "duel")
+    side_by_side = [m for m in measurements if m["bench"] in ("csv2jsonl", "consensus", "pipeline", "pairup", "bucket", "duel",
+                                                              "jsonl2csv", "export", "balance", "report")
                     and "median_s" in m]
     reference = {}
-    ours_tools = ("csv2jsonl", "consensus", "prefline-pipeline", "duel-judge", "pairup", "bucket-score", "bucket-hash")
+    ours_tools = ("csv2jsonl", "consensus", "prefline-pipeline", "duel-judge", "pairup", "bucket-score", "bucket-hash",
+                  "jsonl2csv", "export", "balance", "report")
     for m in side_by_side:
         if m["tool"] in ours_tools:
             reference.setdefault((m["bench"], m.get("rows")), m["median_s"])

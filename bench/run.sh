@@ -3,9 +3,9 @@
 # bench/results.json and regenerate the figures of docs/PERFORMANCE.md and docs/performance.svg.
 #
 # Usage: bench/run.sh
-# Environment (defaults are the full run, about 12 minutes of CPU on 2 cores; smaller values give
+# Environment (defaults are the full run, about 19 minutes of CPU on 2 cores; smaller values give
 # a quick check of the whole chain, e.g. ROWS=100000 SIZES="10000 100000" ITEM_COUNTS="1000 10000"
-# DUEL_AGGREGATE_TURNS=100000 CSVKIT_ROWS=10000):
+# DUEL_AGGREGATE_TURNS=100000 CSVKIT_ROWS=10000 REPORT_TURNS=20000):
 #   ROWS                  grade rows of the main inputs (default 1000000)
 #   RUNS                  timed runs of each command (default 3; the median is reported)
 #   SIZES                 bench/scaling.sh sizes (default "10000 100000 1000000 10000000")
@@ -17,6 +17,10 @@
 #   TURNS_MEGABYTES       bench/turns.sh's trajectories in MB (default 2000)
 #   LABEL_POSTS, LABEL_ITEMS   bench/label.sh's arguments: grades posted a run (default 10000) and
 #                         the large item set (default 100000); PREFILLS and SHEET_POSTS: see it
+#   EXPORT_PAIRS          bench/export.sh's pair records (default ROWS / 10)
+#   BALANCE_ROWS, REPORT_TURNS   bench/balance.sh's candidates and bench/report.sh's judged turns
+#                         (default ROWS each; REPORT_PEER_RUNS: the pandas runs of the latter,
+#                         default 1, ~4 minutes of wall time at 1 M turns)
 #   DOCS=0                do not regenerate docs/PERFORMANCE.md and docs/performance.svg
 #   BIN, BENCH_DATA       see bench/lib.bash
 # Each script prints its own tables and targets as it goes; a script that fails stops the run
@@ -39,7 +43,7 @@ results=${RESULTS:-bench/results.json}
 docs=${DOCS:-1}
 export BIN=$bin BENCH_DATA=$data_dir
 
-bench_need_bin csv2jsonl consensus pairup bucket duel-judge generate votes label
+bench_need_bin csv2jsonl consensus pairup bucket duel-judge generate votes label jsonl2csv export balance report
 bench_install_time
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -74,6 +78,10 @@ step generate bench/generate.sh "$generate_calls" "$generate_cached"
 step votes env BENCH_NAME=votes bench/votes.sh "$rows"
 step turns env BENCH_NAME=turns bench/turns.sh "${TURNS_MEGABYTES:-2000}"
 step label env BENCH_NAME=label bench/label.sh "${LABEL_POSTS:-10000}" "${LABEL_ITEMS:-100000}"
+step jsonl2csv env BENCH_NAME=jsonl2csv bench/jsonl2csv.sh "$rows"
+step export env BENCH_NAME=export bench/export.sh "${EXPORT_PAIRS:-$(((rows + 9) / 10))}"
+step balance env BENCH_NAME=balance bench/balance.sh "${BALANCE_ROWS:-$rows}"
+step report env BENCH_NAME=report PEER_RUNS="${REPORT_PEER_RUNS:-1}" bench/report.sh "${REPORT_TURNS:-$rows}"
 
 settings=$(printf '{"rows":%s,"runs":%s,"sizes":"%s","item_counts":"%s","csvkit_rows":%s,"duel_turns":%s,"duel_aggregate_turns":%s,"wall_s":%s}' \
   "$rows" "$RUNS" "$sizes" "$item_counts" "$CSVKIT_ROWS" "$duel_turns" "$duel_aggregate_turns" "$(($(date +%s) - start))")
