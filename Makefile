@@ -87,11 +87,11 @@ test: build
 # many times; the error paths they reach are run by CLI and bad-input cases
 # under the sanitizers); and label/browser (~25 s of Chromium: the server code
 # it reaches runs under the sanitizers in label/http-api and label/terminal)
-# and label/bench-quick (a check of the bench script's outputs). The unit
+# and label/bench-quick and bench/* (checks of the bench scripts' outputs). The unit
 # tests run as one process, not one per test as ctest runs them: the
 # sanitizer runtime's start-up, paid 476 times, cost ~200 s of test time.
 SANITIZE_BUILD ?= build-sanitize
-SANITIZE_CTEST_ARGS ?= -E '^(unit/.*|dask/.*|judge_server/smoke|judge_server/model|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line|readme/.*|pipeline/.*|reliability/.*|label/browser|label/bench-quick)$$'
+SANITIZE_CTEST_ARGS ?= -E '^(unit/.*|dask/.*|judge_server/smoke|judge_server/model|install/consumer|cli/consensus/split-merge-equals-one-run|bad-input/.*-100mb-line|readme/.*|pipeline/.*|reliability/.*|label/browser|label/bench-quick|bench/.*)$$'
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 test-sanitize: deps
