@@ -115,33 +115,28 @@ inline std::size_t first_to_escape(std::string_view text) {
 }  // namespace detail
 
 // Appends `text` as a JSON string literal (with the quotes). Runs of bytes that
-// need no escaping are copied in one go.
+// need no escaping are found eight bytes at a time and copied in one go, and
+// the fast scan resumes after every escaped byte: most answers have a line
+// break early on, and a byte-by-byte scan of the rest cost export a third of
+// its time.
 inline void append_json_string(Buffer& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
-  const std::size_t clean = detail::first_to_escape(text);
   out.push_back('"');
-  out.append(text.data(), clean);
-  if (clean == text.size()) {
-    out.push_back('"');
-    return;
-  }
-  const char* run = text.data() + clean;
-  const char* end = text.data() + text.size();
-  for (const char* p = run; p != end; ++p) {
-    const char code = detail::escape_table.code[static_cast<unsigned char>(*p)];
-    if (code == 0) continue;
-    out.append(run, p);
+  for (;;) {
+    const std::size_t clean = detail::first_to_escape(text);
+    out.append(text.data(), clean);
+    if (clean == text.size()) break;
+    const auto byte = static_cast<unsigned char>(text[clean]);
+    const char code = detail::escape_table.code[byte];
     out.push_back('\\');
     out.push_back(code);
     if (code == 'u') {
-      const auto byte = static_cast<unsigned char>(*p);
       out.append("00");
       out.push_back(hex[byte >> 4]);
       out.push_back(hex[byte & 0xF]);
     }
-    run = p + 1;
+    text.remove_prefix(clean + 1);
   }
-  out.append(run, end);
   out.push_back('"');
 }
 

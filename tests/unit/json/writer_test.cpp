@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -70,6 +72,48 @@ TEST(JsonWriter, FastScanFindsEveryByteToEscapeAtEveryOffset) {
     if (c == '"' || c == '\\') continue;
     const std::string text(17, static_cast<char>(c));
     EXPECT_EQ(prefline::detail::first_to_escape(text), text.size()) << c;
+  }
+}
+
+TEST(JsonWriter, EscapedTextEqualsAPlainPerByteEscaper) {
+  // Strings with escapes close together and far apart (the fast scan resumes
+  // after each one) against a per-byte reference written for this test.
+  const auto reference = [](std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (byte < 0x20) {
+            char code[8];
+            std::snprintf(code, sizeof code, "\\u%04x", byte);
+            out += code;
+          } else {
+            out.push_back(c);
+          }
+      }
+    }
+    return out + "\"";
+  };
+  std::uint64_t state = 12345;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  const char alphabet[] = {'a', 'b', ' ', '"', '\\', '\n', '\t', '\x01', '\x1f', '\x7f', '\xc3', '\xa9'};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text(next() % 70, 'x');
+    const std::size_t specials = next() % 6;
+    for (char& c : text)
+      if (next() % 8 < specials) c = alphabet[next() % sizeof alphabet];
+    EXPECT_EQ(escaped(text), reference(text)) << round;
   }
 }
 
