@@ -220,6 +220,70 @@ class LineSource {
 
 }  // namespace detail
 
+// Finds where records end in a stretch of CSV input that starts at a record's
+// first line, for cutting an input into blocks that readers take in
+// parallel: the last LF outside quotes, by the rule CsvReader joins lines by
+// (a quote opens a quoted cell only at a line start or after the delimiter;
+// inside, "" is a quote and a single quote closes it). Bytes may be added
+// after scanning; only the new ones are scanned next time.
+class RecordEnds {
+ public:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+  explicit RecordEnds(char delimiter) : delimiter_(delimiter) {}
+
+  // Scans data[0, size) (of which a previous call saw a prefix); `ended`:
+  // nothing follows it in the input. Returns the offset of the last LF that
+  // ends a record, or none.
+  std::size_t scan(const char* data, std::size_t size, bool ended) {
+    std::size_t p = scanned_;
+    for (;;) {
+      const void* found = p < size ? std::memchr(data + p, '"', size - p) : nullptr;
+      if (found == nullptr) break;
+      const auto at = static_cast<std::size_t>(static_cast<const char*>(found) - data);
+      if (inside_) {
+        if (at + 1 == size && !ended) {
+          // A doubled quote or a closing one: the next byte tells; until then
+          // no LF after this quote is known to be outside quotes.
+          scanned_ = at;
+          return last_end_;
+        }
+        if (at + 1 < size && data[at + 1] == '"') {
+          p = at + 2;
+          continue;
+        }
+        inside_ = false;
+        outside_from_ = at + 1;
+      } else if (at == 0 || data[at - 1] == '\n' || data[at - 1] == delimiter_) {
+        note_last_lf(data, at);
+        inside_ = true;
+      }
+      p = at + 1;
+    }
+    scanned_ = size;
+    if (!inside_) note_last_lf(data, size);
+    return last_end_;
+  }
+
+  // Starts over for the bytes after a cut at a record end.
+  void reset() { *this = RecordEnds(delimiter_); }
+
+ private:
+  // The last LF in data[outside_from_, to), all outside quotes.
+  void note_last_lf(const char* data, std::size_t to) {
+    if (outside_from_ < to)
+      if (const void* lf = memrchr(data + outside_from_, '\n', to - outside_from_))
+        last_end_ = static_cast<std::size_t>(static_cast<const char*>(lf) - data);
+    outside_from_ = std::max(outside_from_, to);
+  }
+
+  char delimiter_;
+  bool inside_ = false;
+  std::size_t scanned_ = 0;       // bytes looked at
+  std::size_t outside_from_ = 0;  // outside quotes from here to scanned_, LFs before it noted
+  std::size_t last_end_ = none;
+};
+
 struct CsvOptions {
   char delimiter = ',';
   bool keep_raw = false;  // keep each record's raw text (for --rejects)
