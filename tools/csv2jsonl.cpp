@@ -187,7 +187,7 @@ class BlockBytes {
 // converted by a worker, written in input order by the writing thread.
 struct Block {
   // A block is cut at the first record end after this many bytes.
-  static constexpr std::size_t target_bytes = std::size_t{1} << 20;
+  static constexpr std::size_t target_bytes = std::size_t{256} << 10;
   // Without a record end in this many bytes, the block's first record is
   // over the reader's limits (a physical line of 16 MiB, or a quoted cell
   // spanning lines over 16 MiB), which the reader reports before reaching
