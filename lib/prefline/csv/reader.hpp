@@ -120,8 +120,8 @@ class LineSource {
     drop_bom();
   }
   // A whole input in memory (copied).
-  LineSource(const char* data, std::size_t size) : own_(size + 1), eof_(true) {
-    if (size > 0) std::memcpy(own_.data(), data, size);
+  LineSource(const char* data, std::size_t size) : own_(data, data + size), eof_(true) {
+    own_.push_back('\0');
     data_ = own_.data();
     end_ = size;
     drop_bom();
