@@ -317,7 +317,6 @@ void convert(const Options& options) {
     try {
       prefline::InputFile input(name);
       std::uint64_t lines_before = 0;
-      std::string_view unread;
       bool ended = false;
       {
         prefline::CsvReader reader(input, csv);
