@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark csv2jsonl against Miller on the same grades CSV, and against csvkit's csvjson on a
-# smaller one (DESIGN.md §4).
+# Benchmark csv2jsonl against Miller on the same grades CSV, on a short-row one (where the cost
+# per row dominates), and against csvkit's csvjson on a smaller one (DESIGN.md §4, issue 23).
 #
 # Usage: bench/csv2jsonl.sh [ROWS]        (default ROWS=1000000, ~196 MB)
 # Environment: RUNS   timed runs per tool (default 5), alternating csv2jsonl / mlr
 #              STRICT=1  exit 1 when a target is missed (default: report only)
 #              CSV2JSONL another binary to measure (default $BIN/csv2jsonl)
+#              SHORT_ROWS rows of the short-row file (default ROWS * 2 / 5: 400000 rows, ~63 MB,
+#                        ~157 bytes a row, ~20 % with quoted notes: bench/gen_grades.py --short)
 #              CSVKIT_ROWS rows of the csvjson comparison (default 100000; 0: skip it):
 #                        csvjson --stream (one object a line, csvkit's default type inference)
 #                        and csv2jsonl on the same rows
@@ -23,8 +25,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.bash
 
-readonly TARGET_MB_PER_S=300
-readonly TARGET_TIMES_MILLER=4
+readonly TARGET_MB_PER_S=450
+readonly TARGET_TIMES_MILLER=8
 readonly TARGET_RSS_MIB=64
 
 rows=${1:-1000000}
@@ -32,6 +34,8 @@ runs=${RUNS:-5}
 strict=${STRICT:-0}
 tool=${CSV2JSONL:-$bin/csv2jsonl}
 data=$data_dir/grades-${rows}.csv
+short_rows=${SHORT_ROWS:-$((rows * 2 / 5))}
+short_data=$data_dir/grades-short-${short_rows}.csv
 csvkit_rows=${CSVKIT_ROWS:-100000}
 csvkit_runs=${CSVKIT_RUNS:-1}
 
@@ -39,6 +43,7 @@ die() { echo "bench/csv2jsonl.sh: $*" >&2; exit 1; }
 
 [[ $rows =~ ^[1-9][0-9]*$ ]] || die "ROWS must be a positive integer, not '$rows'"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, not '$runs'"
+[[ $short_rows =~ ^[1-9][0-9]*$ ]] || die "SHORT_ROWS must be a positive integer, not '$short_rows'"
 [[ $csvkit_rows =~ ^[0-9]+$ ]] || die "CSVKIT_ROWS must be a whole number, not '$csvkit_rows'"
 [[ $csvkit_runs =~ ^[1-9][0-9]*$ ]] || die "CSVKIT_RUNS must be a positive integer, not '$csvkit_runs'"
 
@@ -77,22 +82,15 @@ if [[ ! -f $data ]]; then
     echo "generating $data ($rows rows)..." >&2
     python3 bench/gen_grades.py --rows "$rows" -o "$data"
 fi
+if [[ ! -f $short_data ]]; then
+    echo "generating $short_data ($short_rows short rows)..." >&2
+    python3 bench/gen_grades.py --short --rows "$short_rows" -o "$short_data"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Records: both tools write one JSON object per line, so lines are records.
-cat "$data" >/dev/null # warm the page cache so the first timed run is not a disk read
-records_ours=$("$tool" --quiet "$data" | wc -l)
-[[ $records_ours -eq $rows ]] ||
-    die "csv2jsonl wrote $records_ours records for $rows data rows"
-if ((have_mlr)); then
-    records_mlr=$(mlr --icsv --ojsonl cat "$data" | wc -l)
-    [[ $records_mlr -eq $records_ours ]] ||
-        die "record counts differ: csv2jsonl $records_ours, mlr $records_mlr"
-fi
-
-# time_run NAME COMMAND...: appends "wall_seconds peak_rss_kib" to $work/NAME.
+# time_run NAME COMMAND...: appends "wall_seconds peak_rss_kib user_s system_s" to $work/NAME.
 time_run() {
     local name=$1
     shift
@@ -101,17 +99,9 @@ time_run() {
     cat "$work/last" >>"$work/$name"
 }
 
-for ((run = 1; run <= runs; run++)); do
-    time_run csv2jsonl "$tool" --quiet "$data"
-    if ((have_mlr)); then time_run mlr mlr --icsv --ojsonl cat "$data"; fi
-done
-
-bytes=$(stat -c %s "$data")
-megabytes=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
-
-# summary NAME -> "median_seconds mb_per_s max_rss_mib"
+# summary NAME BYTES -> "median_seconds mb_per_s max_rss_mib"
 summary() {
-    sort -n -k1,1 "$work/$1" | awk -v bytes="$bytes" '
+    sort -n -k1,1 "$work/$1" | awk -v bytes="$2" '
         { wall[NR] = $1; if ($2 > rss) rss = $2 }
         END {
             median = (NR % 2) ? wall[(NR + 1) / 2] : (wall[NR / 2] + wall[NR / 2 + 1]) / 2
@@ -120,29 +110,79 @@ summary() {
             printf "%.3f %.1f %.1f\n", median, speed, rss / 1024
         }'
 }
-
-read -r ours_median ours_speed ours_rss < <(summary csv2jsonl)
-rate() { awk -v n="$rows" -v t="$1" 'BEGIN { printf "%.0f", n / (t > 0.01 ? t : 0.01) }'; }
 cpu_median() { awk '{ print $3 + $4 }' "$work/$1" | sort -g | awk '{ a[NR] = $1 } END { printf "%.2f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-bench_emit tool=csv2jsonl input="$(basename "$data")" rows="$rows" bytes="$bytes" runs="$runs" median_s="$ours_median" \
-    mb_per_s="$ours_speed" records_per_s="$(rate "$ours_median")" rss_mib="$ours_rss" cpu_s="$(cpu_median csv2jsonl)"
 
-echo "csv2jsonl benchmark: $data ($megabytes MB, $rows rows), $runs runs per tool, alternating"
-printf '%-10s %14s %9s %14s\n' tool "median wall s" "MB/s" "peak RSS MiB"
-printf '%-10s %14s %9s %14s\n' csv2jsonl "$ours_median" "$ours_speed" "$ours_rss"
-if ((have_mlr)); then
-    read -r mlr_median mlr_speed mlr_rss < <(summary mlr)
-    printf '%-10s %14s %9s %14s\n' mlr "$mlr_median" "$mlr_speed" "$mlr_rss"
-    ratio=$(awk -v a="$ours_speed" -v b="$mlr_speed" 'BEGIN { printf "%.2f", a / b }')
-    echo "speed csv2jsonl / mlr: ${ratio}x"
-    bench_emit tool=mlr command="mlr --icsv --ojsonl cat" input="$(basename "$data")" rows="$rows" bytes="$bytes" \
-        runs="$runs" median_s="$mlr_median" mb_per_s="$mlr_speed" records_per_s="$(rate "$mlr_median")" rss_mib="$mlr_rss" \
-        cpu_s="$(cpu_median mlr)"
-else
-    echo "skipped: miller not installed (no mlr, and apt-get install miller was not possible)"
-fi
-awk -v m="$ours_median" 'BEGIN { exit !(m < 0.1) }' &&
-    echo "warning: median run under 0.1 s, timer resolution is 10 ms; use more ROWS" >&2
+missed=0
+# target LABEL MEASURED OK(1/0/-): prints one line of the targets table, counting misses.
+target() {
+    local result=SKIPPED
+    case $3 in
+    1) result=PASS ;;
+    0)
+        result=MISS
+        missed=$((missed + 1))
+        ;;
+    esac
+    printf '%-40s %14s  %s\n' "$1" "$2" "$result"
+    bench_emit target="$1" measured="$2" result="$result"
+}
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
+
+# measure KEY FILE ROWS: csv2jsonl and mlr on FILE, RUNS times each, alternating; prints the
+# table and sets KEY_speed, KEY_ratio (or n/a), KEY_rss, KEY_records.
+measure() {
+    local key=$1 file=$2 n=$3 run records_ours records_mlr=
+    cat "$file" >/dev/null # warm the page cache so the first timed run is not a disk read
+    # Records: both tools write one JSON object per line, so lines are records.
+    records_ours=$("$tool" --quiet "$file" | wc -l)
+    [[ $records_ours -eq $n ]] || die "csv2jsonl wrote $records_ours records for $n data rows of $file"
+    if ((have_mlr)); then
+        records_mlr=$(mlr --icsv --ojsonl cat "$file" | wc -l)
+        [[ $records_mlr -eq $records_ours ]] ||
+            die "record counts differ on $file: csv2jsonl $records_ours, mlr $records_mlr"
+    fi
+    for ((run = 1; run <= runs; run++)); do
+        time_run "$key-csv2jsonl" "$tool" --quiet "$file"
+        if ((have_mlr)); then time_run "$key-mlr" mlr --icsv --ojsonl cat "$file"; fi
+    done
+    local bytes megabytes ours_median ours_speed ours_rss ours_cpu
+    bytes=$(stat -c %s "$file")
+    megabytes=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+    read -r ours_median ours_speed ours_rss < <(summary "$key-csv2jsonl" "$bytes")
+    ours_cpu=$(cpu_median "$key-csv2jsonl")
+    rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / (t > 0.01 ? t : 0.01) }'; }
+    bench_emit tool=csv2jsonl input="$(basename "$file")" rows="$n" bytes="$bytes" runs="$runs" median_s="$ours_median" \
+        mb_per_s="$ours_speed" records_per_s="$(rate "$ours_median")" rss_mib="$ours_rss" cpu_s="$ours_cpu"
+
+    echo "csv2jsonl benchmark: $file ($megabytes MB, $n rows, $((bytes / n)) bytes a row), $runs runs per tool, alternating"
+    printf '%-10s %14s %9s %9s %14s\n' tool "median wall s" "cpu s" "MB/s" "peak RSS MiB"
+    printf '%-10s %14s %9s %9s %14s\n' csv2jsonl "$ours_median" "$ours_cpu" "$ours_speed" "$ours_rss"
+    local ratio=n/a cpu_ratio=n/a
+    if ((have_mlr)); then
+        local mlr_median mlr_speed mlr_rss mlr_cpu
+        read -r mlr_median mlr_speed mlr_rss < <(summary "$key-mlr" "$bytes")
+        mlr_cpu=$(cpu_median "$key-mlr")
+        printf '%-10s %14s %9s %9s %14s\n' mlr "$mlr_median" "$mlr_cpu" "$mlr_speed" "$mlr_rss"
+        ratio=$(awk -v a="$ours_speed" -v b="$mlr_speed" 'BEGIN { printf "%.2f", a / b }')
+        cpu_ratio=$(awk -v a="$mlr_cpu" -v b="$ours_cpu" 'BEGIN { printf "%.2f", a / (b > 0.01 ? b : 0.01) }')
+        echo "speed csv2jsonl / mlr: ${ratio}x (cpu time mlr / csv2jsonl: ${cpu_ratio}x)"
+        bench_emit tool=mlr command="mlr --icsv --ojsonl cat" input="$(basename "$file")" rows="$n" bytes="$bytes" \
+            runs="$runs" median_s="$mlr_median" mb_per_s="$mlr_speed" records_per_s="$(rate "$mlr_median")" rss_mib="$mlr_rss" \
+            cpu_s="$mlr_cpu"
+    else
+        echo "skipped: miller not installed (no mlr, and apt-get install miller was not possible)"
+    fi
+    awk -v m="$ours_median" 'BEGIN { exit !(m < 0.1) }' &&
+        echo "warning: median run under 0.1 s, timer resolution is 10 ms; use more ROWS" >&2
+    echo
+    printf -v "${key}_speed" %s "$ours_speed"
+    printf -v "${key}_ratio" %s "$ratio"
+    printf -v "${key}_rss" %s "$ours_rss"
+    printf -v "${key}_records" %s "$records_ours${records_mlr:+, mlr $records_mlr}"
+}
+
+measure main "$data" "$rows"
+measure short "$short_data" "$short_rows"
 
 # csvkit is two orders of magnitude slower: compared on the first CSVKIT_ROWS rows only.
 if ((csvkit_rows > 0)) && ((have_csvkit)); then
@@ -174,32 +214,20 @@ elif ((csvkit_rows > 0)); then
     echo "skipped: csvkit not installed (no csvjson, and apt-get install csvkit was not possible)"
 fi
 
-missed=0
-# target LABEL MEASURED OK(1/0/-): prints one line of the targets table, counting misses.
-target() {
-    local result=SKIPPED
-    case $3 in
-    1) result=PASS ;;
-    0)
-        result=MISS
-        missed=$((missed + 1))
-        ;;
-    esac
-    printf '%-28s %14s  %s\n' "$1" "$2" "$result"
-    bench_emit target="$1" measured="$2" result="$result"
-}
-at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
-
 echo
-printf '%-28s %14s  %s\n' "target (DESIGN.md §4)" measured result
-target "csv2jsonl >= $TARGET_MB_PER_S MB/s" "$ours_speed MB/s" "$(at_least "$ours_speed" "$TARGET_MB_PER_S")"
-if ((have_mlr)); then
-    target "csv2jsonl >= ${TARGET_TIMES_MILLER}x Miller" "${ratio}x" "$(at_least "$ratio" "$TARGET_TIMES_MILLER")"
-else
-    target "csv2jsonl >= ${TARGET_TIMES_MILLER}x Miller" "n/a" -
-fi
-target "peak RSS <= $TARGET_RSS_MIB MiB" "$ours_rss MiB" "$(at_least "$TARGET_RSS_MIB" "$ours_rss")"
-echo "records: csv2jsonl $records_ours${records_mlr:+, mlr $records_mlr} (expected $rows)"
+printf '%-40s %14s  %s\n' "target (DESIGN.md §4, issue 23)" measured result
+for key in main short; do
+    label=$([[ $key == main ]] && echo "grades" || echo "short rows")
+    speed_var=${key}_speed ratio_var=${key}_ratio rss_var=${key}_rss
+    target "csv2jsonl >= $TARGET_MB_PER_S MB/s ($label)" "${!speed_var} MB/s" "$(at_least "${!speed_var}" "$TARGET_MB_PER_S")"
+    if [[ ${!ratio_var} != n/a ]]; then
+        target "csv2jsonl >= ${TARGET_TIMES_MILLER}x Miller ($label)" "${!ratio_var}x" "$(at_least "${!ratio_var}" "$TARGET_TIMES_MILLER")"
+    else
+        target "csv2jsonl >= ${TARGET_TIMES_MILLER}x Miller ($label)" "n/a" -
+    fi
+    target "peak RSS <= $TARGET_RSS_MIB MiB ($label)" "${!rss_var} MiB" "$(at_least "$TARGET_RSS_MIB" "${!rss_var}")"
+done
+echo "records: csv2jsonl $main_records (expected $rows); short rows: csv2jsonl $short_records (expected $short_rows)"
 
 if [[ $strict == 1 ]] && ((missed > 0)); then
     exit 1

@@ -7,6 +7,8 @@ Header: challenge,model,type,passFail,grade,aesthetics,reviewedBy,reviewedAt,not
 About 200 bytes per row (1 M rows ~ 200 MB). The notes are free text: some contain commas,
 some double quotes, some non-ASCII (accents, CJK, emoji), ~1 % a line break inside the quotes;
 ~5 % of the grade and aesthetics cells are empty ("not graded").
+--short makes rows of about 155 bytes (notes of two to four phrases, about 20 % of them quoted),
+where the cost per row rather than per byte dominates.
 Same --rows and --seed give a byte-identical file (Python stdlib only, random.Random(seed)).
 The file is written to PATH.tmp and renamed, so an interrupted run leaves no PATH behind.
 
@@ -86,8 +88,9 @@ SEPARATORS = [", ", "; ", " — ", ". ", " / "]
 class GradeRows:
     """An endless, deterministic stream of grade rows."""
 
-    def __init__(self, seed, items=None, graders=None):
+    def __init__(self, seed, items=None, graders=None, short=False):
         self.rng = random.Random(seed)
+        self.short = short
         self.items = items
         self.graders = GRADERS if graders is None else [
             f"g{i:0{max(4, len(str(graders - 1)))}d}" for i in range(graders)]
@@ -111,6 +114,8 @@ class GradeRows:
         return f"{self.days[self.day_index]}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
 
     def note(self):
+        if self.short:
+            return self.short_note()
         rng = self.rng
         roll = rng.random()
         if roll < 0.10:
@@ -124,6 +129,25 @@ class GradeRows:
             pieces[rng.randrange(len(pieces))] = rng.choice(NON_ASCII)
         text = rng.choice(SEPARATORS).join(pieces)
         if rng.random() < 0.0118:  # ~1 % of all rows: notes that span two lines
+            text += "\n" + rng.choice(PHRASES).capitalize() + "."
+        return text
+
+    def short_note(self):
+        """--short: two to four phrases; about 20 % of the notes need quotes (a comma, a quote or,
+        in ~1 % of the rows, a line break)."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.15:
+            return ""
+        pieces = rng.choices(PHRASES, k=rng.randrange(2, 5))
+        if roll < 0.20:
+            pieces[0] = rng.choice(WITH_COMMA)
+        elif roll < 0.25:
+            pieces[-1] = rng.choice(WITH_QUOTE)
+        elif roll < 0.33:
+            pieces[0] = rng.choice(NON_ASCII)
+        text = " and ".join(pieces)
+        if rng.random() < 0.01:
             text += "\n" + rng.choice(PHRASES).capitalize() + "."
         return text
 
@@ -172,6 +196,8 @@ def main():
                         help="draw the (challenge, model) of each row from N synthetic items")
     parser.add_argument("--graders", type=int, metavar="N",
                         help="draw the grader of each row from N synthetic names")
+    parser.add_argument("--short", action="store_true",
+                        help="short rows (~155 bytes): notes of two to four phrases, ~20 %% quoted")
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="output CSV file")
     args = parser.parse_args()
     if args.rows < 0:
@@ -188,7 +214,7 @@ def main():
         with open(temporary, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(HEADER)
-            rows = iter(GradeRows(args.seed, args.items, args.graders))
+            rows = iter(GradeRows(args.seed, args.items, args.graders, args.short))
             batch = 10_000
             remaining = args.rows
             while remaining > 0:

@@ -1,5 +1,8 @@
 // csv2jsonl: CSV files with a header row -> JSON Lines, one object per row.
 #include <algorithm>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -141,22 +144,84 @@ RecordLayout plan_layout(const std::vector<std::string>& header, const std::vect
   return layout;
 }
 
-// Rows on their way from the reading thread to the formatting thread: the
-// rows' bytes back to back (one copy per row), where each cell is in them,
-// and each row's layout.
-struct RowBatch {
+// One input's name, header and layout, shared by the blocks cut from it.
+struct InputPlan {
+  std::string name;
+  std::vector<std::string> header;
+  RecordLayout layout;
+};
+
+// Bytes of one block, read into place and parsed in place.
+class BlockBytes {
+ public:
+  char* data() { return data_.get(); }
+  std::size_t size() const { return size_; }
+  // Room for `more` bytes after size() and one spare byte after those (the
+  // reader writes a NUL after the block's last line).
+  char* tail(std::size_t more) {
+    if (size_ + more + 1 > capacity_) {
+      const std::size_t capacity = std::max(size_ + more + 1, 2 * capacity_);
+      auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+      if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+      capacity_ = capacity;
+    }
+    return data_.get() + size_;
+  }
+  void grow(std::size_t added) { size_ += added; }
+  void truncate(std::size_t size) { size_ = size; }
+  void assign(std::string_view bytes) {
+    size_ = 0;
+    std::memcpy(tail(bytes.size()), bytes.data(), bytes.size());
+    size_ = bytes.size();
+  }
+  void clear() { size_ = 0; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+// Whole records of one input, cut at record ends by the reading thread,
+// converted by a worker, written in input order by the writing thread.
+struct Block {
+  // A block is cut at the first record end after this many bytes.
   static constexpr std::size_t target_bytes = std::size_t{256} << 10;
-  struct Cell {
-    std::size_t offset;
-    std::size_t size;
+  // Without a record end in this many bytes, the block's first record is
+  // over the reader's limits (a physical line of 16 MiB, or a quoted cell
+  // spanning lines over 16 MiB), which the reader reports before reaching
+  // the cut: so the block is handed over as it is.
+  static constexpr std::size_t cap_bytes = 2 * prefline::detail::LineSource::max_line_bytes + 64;
+
+  struct Bad {
+    std::size_t output_at;  // bytes of `output` before it
+    std::uint64_t line;
+    std::string reason;
+    std::string raw;
   };
-  prefline::Buffer bytes;
-  std::vector<Cell> cells;
-  std::vector<const RecordLayout*> rows;
+
+  BlockBytes input;
+  const InputPlan* plan = nullptr;  // none: a block that only carries `error`
+  std::uint64_t lines_before = 0;
+  bool cut = false;  // ended at cap_bytes, not at a record end
+
+  prefline::Buffer output;
+  std::uint64_t records = 0;
+  std::vector<Bad> bad;
+  std::exception_ptr error;  // stops the run after output_at bytes of output
+  std::size_t error_at = 0;
+
   void clear() {
-    bytes.clear();
-    cells.clear();
-    rows.clear();
+    input.clear();
+    plan = nullptr;
+    lines_before = 0;
+    cut = false;
+    output.clear();
+    records = 0;
+    bad.clear();
+    error = nullptr;
+    error_at = 0;
   }
 };
 
@@ -177,6 +242,32 @@ void write_record(prefline::Buffer& out, const RecordLayout& layout, const std::
   out.append(layout.suffix);
 }
 
+void convert_block(Block& block, const prefline::CsvOptions& csv, bool strings) {
+  if (block.plan == nullptr) return;
+  const InputPlan& plan = *block.plan;
+  try {
+    prefline::CsvReader reader(plan.name, block.input.data(), block.input.size(), block.lines_before, plan.header,
+                               csv);
+    for (;;) {
+      const auto result = reader.next();
+      if (result == prefline::CsvReader::Result::end) break;
+      if (result == prefline::CsvReader::Result::bad) {
+        block.bad.push_back({block.output.size(), reader.line(), reader.reason(), std::string(reader.raw())});
+        continue;
+      }
+      write_record(block.output, plan.layout, reader.cells().data(), strings);
+      ++block.records;
+    }
+    if (block.cut)
+      throw std::logic_error(fmt::format("{}:{}: a record runs past a block of {} bytes without the reader "
+                                         "stopping at its limits",
+                                         plan.name, block.lines_before + 1, block.input.size()));
+  } catch (...) {
+    block.error = std::current_exception();
+    block.error_at = block.output.size();
+  }
+}
+
 void convert(const Options& options) {
   prefline::check_common_options(options.common);
   const char delimiter = prefline::parse_delimiter(options.delimiter);
@@ -189,60 +280,121 @@ void convert(const Options& options) {
   prefline::Output& out = outputs.add(options.common.output);
   prefline::BadRecords bad(options.common, outputs);
   prefline::Progress progress(std::string(tool), options.common.quiet);
+  const prefline::CsvOptions csv{delimiter, bad.keeps_raw()};
   std::vector<std::string> first_header;
-  std::vector<std::unique_ptr<RecordLayout>> layouts;  // stable addresses: batches point at them
+  std::vector<std::unique_ptr<InputPlan>> plans;  // stable addresses: blocks point at them
 
-  // This thread reads and splits rows; a second one formats and writes them.
-  std::vector<std::string_view> cells;
-  prefline::OrderedPool<RowBatch> formatter([&](RowBatch& batch) {
-    std::size_t cell = 0;
-    for (const RecordLayout* layout : batch.rows) {
-      cells.clear();
-      for (std::size_t i = 0; i < layout->cell_of_key.size(); ++i, ++cell)
-        cells.emplace_back(batch.bytes.data() + batch.cells[cell].offset, batch.cells[cell].size);
-      write_record(out.buffer(), *layout, cells.data(), options.strings);
-      out.maybe_flush();
-    }
-  });
+  // This thread reads each header and cuts the rest into blocks at record
+  // ends; workers convert blocks; one thread writes them in input order,
+  // with the bad rows and the first error where they were in the input.
+  prefline::OrderedPool<Block> pool(
+      prefline::parse_workers(), [&](Block& block, std::size_t) { convert_block(block, csv, options.strings); },
+      [&](Block& block) {
+        const std::string_view output = block.output.view();
+        // A block's records (hundreds of KiB) go out by writev from the
+        // block, not copied into the output's buffer first.
+        auto emit = [&](std::string_view piece) {
+          const iovec bytes{const_cast<char*>(piece.data()), piece.size()};
+          out.write(&bytes, 1);
+        };
+        std::size_t written = 0;
+        for (const auto& row : block.bad) {
+          emit(output.substr(written, row.output_at - written));
+          written = row.output_at;
+          bad.handle(block.plan->name, row.line, row.reason, row.raw);
+        }
+        if (block.error) {
+          emit(output.substr(written, block.error_at - written));
+          std::rethrow_exception(block.error);
+        }
+        emit(output.substr(written));
+        progress.tick(block.records);
+      });
 
+  // A failure of the pool (a worker's or the writer's) comes back from
+  // submit(); it is thrown on as it is.
+  bool submitting = false;
+  auto submit = [&] {
+    submitting = true;
+    pool.submit();
+    submitting = false;
+  };
   for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
-    prefline::InputFile input(name);
-    prefline::CsvReader reader(input, {delimiter, bad.keeps_raw()});
-    const auto& header = reader.read_header();
-    // An explicit -d ',' reads such a header as the one column it is.
-    if (!options.delimiter_given && prefline::looks_tab_separated(header, delimiter))
-      throw prefline::DataError(fmt::format(
-          "{}:{}: header: one column whose name holds {} tabs and no comma; for a tab-separated file use -d '\\t' "
-          "(-d ',' reads it as one column)",
-          name, reader.line(), std::count(header.front().begin(), header.front().end(), '\t')));
-    if (options.source)
-      for (const auto& column : header)
-        if (column == prefline::schema::grade::source)
-          throw prefline::DataError(fmt::format("{}:{}: header: column '{}' clashes with --source", name,
-                                                reader.line(), column));
-    layouts.push_back(std::make_unique<RecordLayout>(plan_layout(header, first_header, options, name)));
-    const RecordLayout* layout = layouts.back().get();
-    if (first_header.empty()) first_header = header;
-
-    for (;;) {
-      const auto result = reader.next();
-      if (result == prefline::CsvReader::Result::end) break;
-      if (result == prefline::CsvReader::Result::bad) {
-        bad.handle(name, reader.line(), reader.reason(), reader.raw());
-        continue;
+    try {
+      prefline::InputFile input(name);
+      std::uint64_t lines_before = 0;
+      bool ended = false;
+      {
+        prefline::CsvReader reader(input, csv);
+        const auto& header = reader.read_header();
+        // An explicit -d ',' reads such a header as the one column it is.
+        if (!options.delimiter_given && prefline::looks_tab_separated(header, delimiter))
+          throw prefline::DataError(fmt::format(
+              "{}:{}: header: one column whose name holds {} tabs and no comma; for a tab-separated file use -d "
+              "'\\t' (-d ',' reads it as one column)",
+              name, reader.line(), std::count(header.front().begin(), header.front().end(), '\t')));
+        if (options.source)
+          for (const auto& column : header)
+            if (column == prefline::schema::grade::source)
+              throw prefline::DataError(fmt::format("{}:{}: header: column '{}' clashes with --source", name,
+                                                    reader.line(), column));
+        plans.push_back(std::make_unique<InputPlan>(
+            InputPlan{name, header, plan_layout(header, first_header, options, name)}));
+        if (first_header.empty()) first_header = header;
+        lines_before = reader.lines_read();
+        ended = reader.input_ended();
+        pool.current().input.assign(reader.unread());
       }
-      RowBatch& batch = formatter.current();
-      batch.rows.push_back(layout);
-      const std::string_view span = reader.span();
-      const std::size_t base = batch.bytes.size();
-      batch.bytes.append(span);
-      for (const auto cell : reader.cells())
-        batch.cells.push_back({base + static_cast<std::size_t>(cell.data() - span.data()), cell.size()});
-      if (batch.bytes.size() >= RowBatch::target_bytes) formatter.submit();
-      progress.tick();
+      const InputPlan* plan = plans.back().get();
+      prefline::RecordEnds ends(delimiter);
+      for (;;) {
+        Block& block = pool.current();
+        BlockBytes& bytes = block.input;
+        if (!ended && bytes.size() < Block::target_bytes) {
+          const std::size_t want = Block::target_bytes - bytes.size();
+          const std::size_t got = input.read_fully(bytes.tail(want), want);
+          bytes.grow(got);
+          ended = got < want;
+          continue;
+        }
+        block.plan = plan;
+        block.lines_before = lines_before;
+        if (ended) {
+          if (bytes.size() > 0) submit();
+          break;
+        }
+        const std::size_t end = ends.scan(bytes.data(), bytes.size(), false);
+        if (end == prefline::RecordEnds::none) {
+          if (bytes.size() < Block::cap_bytes) {
+            const std::size_t want = std::size_t{1} << 20;
+            const std::size_t got = input.read_fully(bytes.tail(want), want);
+            bytes.grow(got);
+            ended = got < want;
+            continue;
+          }
+          block.cut = true;
+          submit();
+          break;
+        }
+        // The block ends after the LF at `end`; the bytes after it start the next one.
+        const std::string carried(bytes.data() + end + 1, bytes.size() - end - 1);
+        lines_before += static_cast<std::uint64_t>(std::count(bytes.data(), bytes.data() + end + 1, '\n'));
+        bytes.truncate(end + 1);
+        submit();
+        pool.current().input.assign(carried);
+        ends.reset();
+      }
+    } catch (...) {
+      if (submitting) throw;
+      // Reported in input order: after the rows of earlier blocks.
+      Block& block = pool.current();
+      block.clear();
+      block.error = std::current_exception();
+      submit();
+      break;
     }
   }
-  formatter.finish();
+  pool.finish();
   progress.finish();
   outputs.commit();
   bad.finish(tool);

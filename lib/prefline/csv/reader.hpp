@@ -1,6 +1,6 @@
-// CSV input (RFC 4180) on fast-cpp-csv-parser: io::LineReader splits physical
-// lines, the library's quote-aware column splitting (double_quote_escape) cuts
-// and unescapes cells. On top of it: records that span lines while their
+// CSV input (RFC 4180): detail::LineSource cuts physical lines (memchr, no
+// strlen), fast-cpp-csv-parser's quote-aware column splitting
+// (double_quote_escape) cuts and unescapes cells. On top of it: records that span lines while their
 // quotes are unbalanced, exact 1-based line numbers, a header per input,
 // strict checks (ragged rows, stray quotes, NUL bytes, invalid UTF-8).
 #pragma once
@@ -91,122 +91,198 @@ constexpr std::array<FindColumnEnd, sizeof...(separators)> make_column_splitters
 }
 inline constexpr auto column_splitters = make_column_splitters(std::make_index_sequence<128>{});
 
-// The bytes LineReader reads: from a file descriptor or memory. It also finds
-// NUL bytes: LineReader hands out C strings, so a NUL would cut a line short
-// (and hide a closing quote after it). Each NUL is replaced by nul_stand_in
-// (never valid UTF-8) and its physical line and column noted, so the row is
-// reported bad and restore_nuls() puts the NULs back for --rejects.
-class ScanningSource final : public io::ByteSourceBase {
- public:
-  static constexpr char end_sentinel = '\x01';
-  static constexpr char nul_stand_in = '\xFF';
-
-  explicit ScanningSource(InputFile& input) : input_(&input) {}
-  ScanningSource(const char* data, std::size_t size) : data_(data), left_(size) {}
-
-  int read(char* buffer, int size) override {
-    std::size_t got;
-    if (input_ != nullptr) {
-      got = input_->read_fully(buffer, static_cast<std::size_t>(size));
-    } else {
-      got = std::min(left_, static_cast<std::size_t>(size));
-      std::memcpy(buffer, data_, got);
-      data_ += got;
-      left_ -= got;
-    }
-    scan(buffer, got);
-    // At the end of the input, two non-NUL bytes after the data let
-    // CsvReader::ended_in_crlf tell a final "\n" from "\r\n" (see there).
-    if (got < static_cast<std::size_t>(size)) buffer[got] = end_sentinel;
-    if (got + 1 < static_cast<std::size_t>(size)) buffer[got + 1] = end_sentinel;
-    return static_cast<int>(got);
-  }
-
-  bool line_has_nul(std::uint64_t line) const {
-    if (!any_nul_.load(std::memory_order_acquire)) return false;
-    std::lock_guard lock(mutex_);
-    const auto found = std::lower_bound(nuls_.begin(), nuls_.end(), NulRun{line, 0, 0});
-    return found != nuls_.end() && found->line == line;
-  }
-
-  // `text` holds physical line `line` from its start: puts its NULs back.
-  void restore_nuls(std::uint64_t line, char* text, std::size_t length) const {
-    if (!any_nul_.load(std::memory_order_acquire)) return;
-    std::lock_guard lock(mutex_);
-    for (auto at = std::lower_bound(nuls_.begin(), nuls_.end(), NulRun{line, 0, 0});
-         at != nuls_.end() && at->line == line; ++at)
-      if (at->column < length) std::memset(text + at->column, '\0', std::min<std::uint64_t>(at->size, length - at->column));
-  }
-
- private:
-  // NULs next to each other in one physical line, kept as one run (a binary
-  // file costs a few runs, not 16 bytes per NUL).
-  struct NulRun {
-    std::uint64_t line;
-    std::uint64_t column;  // 0-based byte offset in the physical line
-    std::uint64_t size;
-    bool operator<(const NulRun& other) const {
-      return line != other.line ? line < other.line : column < other.column;
-    }
-  };
-
-  // Linear in the buffer: newlines are counted, and the last one looked for,
-  // only between one NUL and the next.
-  void scan(char* data, std::size_t size) {
-    char* end = data + size;
-    char* from = data;
-    std::uint64_t line = lines_before_ + 1;
-    const char* last_newline = nullptr;  // in this buffer, before `from`
-    while (char* nul = static_cast<char*>(std::memchr(from, '\0', static_cast<std::size_t>(end - from)))) {
-      const auto gap = static_cast<std::size_t>(nul - from);
-      line += static_cast<std::uint64_t>(std::count(from, nul, '\n'));
-      if (const void* newline = memrchr(from, '\n', gap)) last_newline = static_cast<const char*>(newline);
-      const std::uint64_t column = last_newline != nullptr ? static_cast<std::uint64_t>(nul - last_newline - 1)
-                                                           : line_bytes_before_ + static_cast<std::uint64_t>(nul - data);
-      char* run_end = nul + 1;
-      while (run_end < end && *run_end == '\0') ++run_end;
-      const auto run = static_cast<std::uint64_t>(run_end - nul);
-      {
-        std::lock_guard lock(mutex_);
-        // A run cut by the buffer's end goes on in the next buffer.
-        if (!nuls_.empty() && nuls_.back().line == line && nuls_.back().column + nuls_.back().size == column)
-          nuls_.back().size += run;
-        else
-          nuls_.push_back({line, column, run});
-      }
-      any_nul_.store(true, std::memory_order_release);
-      std::memset(nul, nul_stand_in, run);
-      from = run_end;
-    }
-    lines_before_ += static_cast<std::uint64_t>(std::count(data, end, '\n'));
-    const void* final_newline = memrchr(data, '\n', size);
-    line_bytes_before_ = final_newline != nullptr
-                             ? static_cast<std::uint64_t>(end - static_cast<const char*>(final_newline) - 1)
-                             : line_bytes_before_ + size;
-  }
-
-  InputFile* input_ = nullptr;
-  const char* data_ = nullptr;
-  std::size_t left_ = 0;
-  std::uint64_t lines_before_ = 0;
-  std::uint64_t line_bytes_before_ = 0;  // bytes of the current line read before this buffer
-  mutable std::mutex mutex_;
-  std::vector<NulRun> nuls_;  // sorted: bytes are scanned in order
-  std::atomic<bool> any_nul_{false};
+// One physical line: its bytes without the line end, followed by a NUL
+// written over the line end (the column splitter stops at NUL).
+struct PhysicalLine {
+  char* text = nullptr;  // nullptr at the end of the input
+  std::size_t length = 0;
+  bool crlf = false;     // a CR before the LF (or before the end of the input) was dropped
+  bool has_nul = false;  // the line holds a NUL byte of the input
 };
 
-// LineReader owns its byte source but destroys it early for inputs shorter
-// than its first read; the CsvReader keeps the ScanningSource and lends it.
-class BorrowedSource final : public io::ByteSourceBase {
+// A physical line of max_line_bytes or more (its CR counted, its LF not).
+struct LineTooLong {};
+
+// Cuts an input into physical lines. Lines are found with memchr and their
+// length is known, so a NUL byte in the data is just a byte (the row holding
+// it is reported bad) and no line is measured twice. The rules are those of
+// fast-cpp-csv-parser's LineReader, which this replaces: a UTF-8 BOM at the
+// very start of an input is dropped; a line ends at LF or at the end of the
+// input; one CR before that end is dropped; a line of 16 MiB or more is an error.
+class LineSource {
  public:
-  explicit BorrowedSource(ScanningSource& source) : source_(source) {}
-  int read(char* buffer, int size) override { return source_.read(buffer, size); }
+  static constexpr std::size_t max_line_bytes = std::size_t{1} << 24;
+  static constexpr std::size_t read_size = std::size_t{1} << 20;
+
+  // Reads `input` read_size bytes at a time.
+  explicit LineSource(InputFile& input) : input_(&input) {
+    while (end_ < 3 && !eof_) refill();
+    drop_bom();
+  }
+  // A whole input in memory (copied).
+  LineSource(const char* data, std::size_t size) : own_(data, data + size), eof_(true) {
+    own_.push_back('\0');
+    data_ = own_.data();
+    end_ = size;
+    drop_bom();
+  }
+  // A block of an input that starts at a line start (no BOM handling), used
+  // in place: block[size] must be writable.
+  LineSource(char* block, std::size_t size, bool) : data_(block), end_(size), eof_(true) {}
+
+  PhysicalLine next() {
+    while (begin_ == end_ && !eof_) refill();
+    if (begin_ == end_) return {};
+    std::size_t from = begin_;
+    std::size_t line_end;
+    for (;;) {
+      const void* found = std::memchr(data_ + from, '\n', end_ - from);
+      if (found != nullptr) {
+        line_end = static_cast<std::size_t>(static_cast<const char*>(found) - data_);
+        break;
+      }
+      if (end_ - begin_ >= max_line_bytes) throw LineTooLong{};
+      if (eof_) {
+        line_end = end_;
+        break;
+      }
+      const std::size_t searched = end_ - begin_;
+      refill();
+      from = begin_ + searched;
+    }
+    PhysicalLine line;
+    line.text = data_ + begin_;
+    line.length = line_end - begin_;
+    if (line.length >= max_line_bytes) throw LineTooLong{};
+    line.has_nul = nul_before(line_end);
+    if (line.length > 0 && line.text[line.length - 1] == '\r') {
+      line.crlf = true;
+      --line.length;
+    }
+    line.text[line.length] = '\0';
+    begin_ = line_end < end_ ? line_end + 1 : end_;
+    return line;
+  }
+
+  // The bytes read from the input but not yet cut into lines, and whether
+  // the input has no more (a caller may go on reading the input itself).
+  std::string_view unread() const { return {data_ + begin_, end_ - begin_}; }
+  bool input_ended() const { return eof_; }
 
  private:
-  ScanningSource& source_;
+  void drop_bom() {
+    if (end_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) begin_ = 3;
+  }
+
+  // Moves the unread bytes to the front and appends the next read_size bytes
+  // of the input; one spare byte stays after them for a final line's NUL.
+  void refill() {
+    if (begin_ > 0) {
+      std::memmove(own_.data(), data_ + begin_, end_ - begin_);
+      end_ -= begin_;
+      scanned_ = scanned_ > begin_ ? scanned_ - begin_ : 0;
+      if (next_nul_ != none) next_nul_ -= begin_;
+      begin_ = 0;
+    }
+    if (own_.size() < end_ + read_size + 1) own_.resize(end_ + read_size + 1);
+    data_ = own_.data();
+    const std::size_t got = input_->read_fully(data_ + end_, read_size);
+    if (got < read_size) eof_ = true;
+    end_ += got;
+  }
+
+  // Whether a NUL lies in [begin_, line_end): the data is searched once, NUL
+  // by NUL.
+  bool nul_before(std::size_t line_end) {
+    if (next_nul_ != none && next_nul_ < begin_) {
+      next_nul_ = none;
+      scanned_ = begin_;
+    }
+    if (next_nul_ == none && scanned_ < end_) {
+      const std::size_t from = std::max(scanned_, begin_);
+      const void* nul = std::memchr(data_ + from, '\0', end_ - from);
+      next_nul_ = nul != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nul) - data_) : none;
+      scanned_ = nul != nullptr ? next_nul_ + 1 : end_;
+    }
+    return next_nul_ != none && next_nul_ < line_end;
+  }
+
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  InputFile* input_ = nullptr;
+  std::vector<char> own_;
+  char* data_ = nullptr;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  bool eof_ = false;
+  std::size_t next_nul_ = none;  // the first NUL at or after begin_ found so far
+  std::size_t scanned_ = 0;      // searched for NUL up to here
 };
 
 }  // namespace detail
+
+// Finds where records end in a stretch of CSV input that starts at a record's
+// first line, for cutting an input into blocks that readers take in
+// parallel: the last LF outside quotes, by the rule CsvReader joins lines by
+// (a quote opens a quoted cell only at a line start or after the delimiter;
+// inside, "" is a quote and a single quote closes it). Bytes may be added
+// after scanning; only the new ones are scanned next time.
+class RecordEnds {
+ public:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+  explicit RecordEnds(char delimiter) : delimiter_(delimiter) {}
+
+  // Scans data[0, size) (of which a previous call saw a prefix); `ended`:
+  // nothing follows it in the input. Returns the offset of the last LF that
+  // ends a record, or none.
+  std::size_t scan(const char* data, std::size_t size, bool ended) {
+    std::size_t p = scanned_;
+    for (;;) {
+      const void* found = p < size ? std::memchr(data + p, '"', size - p) : nullptr;
+      if (found == nullptr) break;
+      const auto at = static_cast<std::size_t>(static_cast<const char*>(found) - data);
+      if (inside_) {
+        if (at + 1 == size && !ended) {
+          // A doubled quote or a closing one: the next byte tells; until then
+          // no LF after this quote is known to be outside quotes.
+          scanned_ = at;
+          return last_end_;
+        }
+        if (at + 1 < size && data[at + 1] == '"') {
+          p = at + 2;
+          continue;
+        }
+        inside_ = false;
+        outside_from_ = at + 1;
+      } else if (at == 0 || data[at - 1] == '\n' || data[at - 1] == delimiter_) {
+        note_last_lf(data, at);
+        inside_ = true;
+      }
+      p = at + 1;
+    }
+    scanned_ = size;
+    if (!inside_) note_last_lf(data, size);
+    return last_end_;
+  }
+
+  // Starts over for the bytes after a cut at a record end.
+  void reset() { *this = RecordEnds(delimiter_); }
+
+ private:
+  // The last LF in data[outside_from_, to), all outside quotes.
+  void note_last_lf(const char* data, std::size_t to) {
+    if (outside_from_ < to)
+      if (const void* lf = memrchr(data + outside_from_, '\n', to - outside_from_))
+        last_end_ = static_cast<std::size_t>(static_cast<const char*>(lf) - data);
+    outside_from_ = std::max(outside_from_, to);
+  }
+
+  char delimiter_;
+  bool inside_ = false;
+  std::size_t scanned_ = 0;       // bytes looked at
+  std::size_t outside_from_ = 0;  // outside quotes from here to scanned_, LFs before it noted
+  std::size_t last_end_ = none;
+};
 
 struct CsvOptions {
   char delimiter = ',';
@@ -222,10 +298,17 @@ class CsvReader {
 
   enum class Result { record, bad, end };
 
-  CsvReader(InputFile& input, CsvOptions options)
-      : name_(input.name()), source_(input), options_(options), lines_(name_, borrow_source()) {}
+  CsvReader(InputFile& input, CsvOptions options) : name_(input.name()), lines_(input), options_(options) {}
   CsvReader(std::string name, const char* data, std::size_t size, CsvOptions options)
-      : name_(std::move(name)), source_(data, size), options_(options), lines_(name_, borrow_source()) {}
+      : name_(std::move(name)), lines_(data, size), options_(options) {}
+  // The records of one block of an input whose header is known: the block
+  // starts at a record's first line, after `lines_before` physical lines of
+  // the input (line numbers and messages are those of the whole input), and
+  // is read in place (block[size] must be writable). The block ends where a
+  // record ends, or is the rest of the input.
+  CsvReader(std::string name, char* block, std::size_t size, std::uint64_t lines_before,
+            const std::vector<std::string>& header, CsvOptions options)
+      : name_(std::move(name)), lines_(block, size, true), options_(options), physical_(lines_before), header_(header) {}
 
   // Reads up to and including the header. Throws DataError when the input has
   // no usable header (empty input, empty or duplicate names): without a header
@@ -283,9 +366,13 @@ class CsvReader {
   // The bytes every cell of the current record lies in (cells() point into it).
   std::string_view span() const { return span_; }
   const std::string& name() const { return name_; }
+  // Physical lines read so far, and the input's bytes read but not yet cut
+  // into lines (after read_header: where the data rows start).
+  std::uint64_t lines_read() const { return physical_; }
+  std::string_view unread() const { return lines_.unread(); }
+  bool input_ended() const { return lines_.input_ended(); }
 
  private:
-  std::unique_ptr<io::ByteSourceBase> borrow_source() { return std::make_unique<detail::BorrowedSource>(source_); }
 
   static bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
 
@@ -357,29 +444,19 @@ class CsvReader {
     return true;
   }
 
-  char* next_physical_line() {
+  detail::PhysicalLine next_physical_line() {
     try {
-      char* line = lines_.next_line();
-      if (line != nullptr) ++physical_;
+      const detail::PhysicalLine line = lines_.next();
+      if (line.text != nullptr) ++physical_;
       return line;
-    } catch (const io::error::line_length_limit_exceeded&) {
+    } catch (const detail::LineTooLong&) {
       throw DataError(fmt::format("{}:{}: line longer than 16 MiB", name_, physical_ + 1));
     }
   }
 
-  // LineReader overwrites the line end with NUL, and a CR before it with a
-  // second NUL; so line[length + 1] == '\0' tells that the line ended in CRLF.
-  // (Read before the next next_line() call. After the last line of the input
-  // the byte read is ScanningSource's end sentinel, not stale memory.)
-  static bool ended_in_crlf(const char* line, std::size_t length) {
-    return static_cast<unsigned char>(line[length + 1]) == 0;
-  }
-
-  void append_raw(const char* line, std::size_t length, bool crlf) {
-    const std::size_t start = raw_.size();
-    raw_.append(line, length);
-    source_.restore_nuls(physical_, raw_.data() + start, length);
-    raw_.append(crlf ? "\r\n" : "\n");
+  void append_raw(const detail::PhysicalLine& line) {
+    raw_.append(line.text, line.length);
+    raw_.append(line.crlf ? "\r\n" : "\n");
   }
 
   // Assembles the next logical record (skipping empty lines) and splits it
@@ -388,18 +465,18 @@ class CsvReader {
     problem_.clear();
     problem_column_ = 0;
     raw_.clear();
-    char* line;
-    std::size_t length;
+    detail::PhysicalLine first;
     do {
-      line = next_physical_line();
-      if (line == nullptr) return false;
-      length = std::strlen(line);
-    } while (length == 0 && !source_.line_has_nul(physical_));
+      first = next_physical_line();
+      if (first.text == nullptr) return false;
+    } while (first.length == 0 && !first.has_nul);
     record_line_ = physical_;
-    bool has_nul = source_.line_has_nul(physical_);
-    bool crlf = ended_in_crlf(line, length);
-    if (options_.keep_raw) append_raw(line, length, crlf);
+    bool has_nul = first.has_nul;
+    bool crlf = first.crlf;
+    if (options_.keep_raw) append_raw(first);
 
+    char* line = first.text;
+    std::size_t length = first.length;
     char* text = line;
     bool has_quote = std::memchr(line, '"', length) != nullptr;
     if (has_quote && ends_inside_quotes(line, length, false)) {
@@ -408,19 +485,18 @@ class CsvReader {
       joined_.assign(line, length);
       bool inside = true;
       while (inside) {
-        char* more = next_physical_line();
-        if (more == nullptr) {
+        const detail::PhysicalLine more = next_physical_line();
+        if (more.text == nullptr) {
           problem_ = "unterminated quoted field (reaches the end of the input)";
           split_nothing();
           return true;
         }
-        const std::size_t more_length = std::strlen(more);
         joined_.append(crlf ? "\r\n" : "\n");
-        joined_.append(more, more_length);
-        has_nul = has_nul || source_.line_has_nul(physical_);
-        crlf = ended_in_crlf(more, more_length);
-        if (options_.keep_raw) append_raw(more, more_length, crlf);
-        inside = ends_inside_quotes(more, more_length, true);
+        joined_.append(more.text, more.length);
+        has_nul = has_nul || more.has_nul;
+        crlf = more.crlf;
+        if (options_.keep_raw) append_raw(more);
+        inside = ends_inside_quotes(more.text, more.length, true);
         if (joined_.size() > max_record_bytes)
           throw DataError(fmt::format("{}:{}: quoted field runs on for more than 16 MiB (unbalanced quote?)", name_,
                                       record_line_));
@@ -552,11 +628,10 @@ class CsvReader {
   }
 
   std::string name_;
-  detail::ScanningSource source_;
+  detail::LineSource lines_;
   CsvOptions options_;
   detail::FindColumnEnd find_column_end_ =
       detail::column_splitters[static_cast<unsigned char>(options_.delimiter) & 0x7F];
-  io::LineReader lines_;  // after source_: it reads from it while being built
   std::uint64_t physical_ = 0;
   std::uint64_t record_line_ = 0;
   std::vector<std::string> header_;

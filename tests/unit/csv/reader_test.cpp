@@ -9,6 +9,7 @@
 namespace {
 
 using prefline::CsvReader;
+using namespace std::string_literals;
 
 struct Row {
   CsvReader::Result result;
@@ -315,3 +316,124 @@ TEST(CsvReader, ManyRowsAcrossTheLineReadersBlocks) {
 }
 
 }  // namespace
+
+// Every record end RecordEnds reports for the whole of `text` (which starts at
+// a record's first line), scanning it in pieces of `step` bytes.
+std::vector<std::size_t> record_ends(const std::string& text, std::size_t step, char delimiter = ',') {
+  prefline::RecordEnds ends(delimiter);
+  std::vector<std::size_t> found;
+  std::size_t last = prefline::RecordEnds::none;
+  for (std::size_t size = std::min(step, text.size());; size = std::min(size + step, text.size())) {
+    const std::size_t end = ends.scan(text.data(), size, size == text.size());
+    if (end != last) found.push_back(end);
+    last = end;
+    if (size == text.size()) break;
+  }
+  return found;
+}
+
+TEST(RecordEnds, FindsTheLastLineEndOutsideQuotes) {
+  EXPECT_EQ(record_ends("a,b\nc,d\n", 100), (std::vector<std::size_t>{7}));
+  EXPECT_EQ(record_ends("a,\"b\nc\",d\ne", 100), (std::vector<std::size_t>{9}));
+  EXPECT_EQ(record_ends("a,\"b\nc", 100), std::vector<std::size_t>{});
+  EXPECT_EQ(record_ends("x\n\"b\"\"\nc\"\n", 100), (std::vector<std::size_t>{9}));
+  EXPECT_EQ(record_ends("x\n\"b\"\"\nc\"\n", 3), (std::vector<std::size_t>{1, 9}));
+  // A quote inside an unquoted cell opens nothing: the LF after it ends the record.
+  EXPECT_EQ(record_ends("a,b\"c\nd\n", 100), (std::vector<std::size_t>{7}));
+  // After a closing quote, a quote opens nothing either (text after the closing quote).
+  EXPECT_EQ(record_ends("\"a\"b\"\nc\n", 100), (std::vector<std::size_t>{7}));
+  // With ';' as the delimiter a quote after ',' is a stray quote.
+  EXPECT_EQ(record_ends("a,\"b\nc\n", 100, ';'), (std::vector<std::size_t>{6}));
+  EXPECT_EQ(record_ends("a,\"b\nc\n", 5, ';'), (std::vector<std::size_t>{4, 6}));
+  EXPECT_EQ(record_ends("a;\"b\nc\n", 100, ';'), std::vector<std::size_t>{});
+}
+
+TEST(RecordEnds, WaitsForTheByteAfterAQuoteAtTheEndOfWhatIsScanned) {
+  // "a,\"x\"" then "\"\ny\"\n": the quote at the end of the first piece is a doubled
+  // quote, so the LF after it is inside the cell.
+  const std::string text = "a,\"x\"\"\ny\"\n";
+  EXPECT_EQ(record_ends(text, 5), (std::vector<std::size_t>{9}));
+  for (std::size_t step = 1; step <= text.size(); ++step)
+    EXPECT_EQ(record_ends(text, step), (std::vector<std::size_t>{9})) << step;
+}
+
+// The rows of `text` read as the tool reads them: the header from the whole
+// input, then blocks cut at the first record end after `block` bytes, each
+// read by a CsvReader of its own with the lines before it.
+std::vector<Row> read_in_blocks(const std::string& text, std::size_t block, char delimiter = ',') {
+  CsvReader head("test.csv", text.data(), text.size(), {delimiter, true});
+  const std::vector<std::string> header = head.read_header();
+  std::string rest(head.unread());
+  std::uint64_t lines_before = head.lines_read();
+  std::vector<Row> rows;
+  while (!rest.empty()) {
+    prefline::RecordEnds ends(delimiter);
+    std::size_t size = std::min(block, rest.size());
+    std::size_t end = prefline::RecordEnds::none;
+    for (;;) {
+      end = ends.scan(rest.data(), size, size == rest.size());
+      if (end != prefline::RecordEnds::none || size == rest.size()) break;
+      size = std::min(size + block, rest.size());
+    }
+    const std::size_t cut = size == rest.size() ? rest.size() : end + 1;
+    std::string bytes = rest.substr(0, cut);
+    bytes.push_back('\0');  // the spare byte a block reader may write to
+    CsvReader reader("test.csv", bytes.data(), cut, lines_before, header, {delimiter, true});
+    for (;;) {
+      const auto result = reader.next();
+      if (result == CsvReader::Result::end) break;
+      Row row{result, reader.line(), {}, reader.reason(), std::string(reader.raw())};
+      if (result == CsvReader::Result::record)
+        for (auto cell : reader.cells()) row.cells.emplace_back(cell);
+      rows.push_back(row);
+    }
+    lines_before += static_cast<std::uint64_t>(std::count(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(cut), '\n'));
+    rest.erase(0, cut);
+  }
+  return rows;
+}
+
+void expect_same_rows(const std::vector<Row>& whole, const std::vector<Row>& blocks, std::size_t block) {
+  ASSERT_EQ(whole.size(), blocks.size()) << "block " << block;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(whole[i].result, blocks[i].result) << "row " << i << ", block " << block;
+    EXPECT_EQ(whole[i].line, blocks[i].line) << "row " << i << ", block " << block;
+    EXPECT_EQ(whole[i].cells, blocks[i].cells) << "row " << i << ", block " << block;
+    EXPECT_EQ(whole[i].reason, blocks[i].reason) << "row " << i << ", block " << block;
+    EXPECT_EQ(whole[i].raw, blocks[i].raw) << "row " << i << ", block " << block;
+  }
+}
+
+TEST(BlockReader, ReadsLikeTheWholeInputWhereverTheBlocksAreCut) {
+  const std::string text = std::string("\xEF\xBB\xBF") +
+                           "id,note,score\r\n"
+                           "1,\"two\r\nlines\",4\r\n"
+                           "\n"
+                           "2,\"a \"\"quoted\"\" word\",-1.5\n"
+                           "3,plain,\n"
+                           "4,\"x\"y,5\n"  // text after the closing quote
+                           "5,a\"b,5\n"    // a quote inside an unquoted cell
+                           "6,\"\",\"\"\n"
+                           "id,note,score\n"  // a repeated header
+                           "7,too,many,cells\n"
+                           "8,caf\xC3\xA9,1\n"
+                           "9,bad\xFF,1\n"
+                           "10,\"three\n\nlines\",2\r\n"
+                           "11,nul\0here,3\n"s +
+                           "12,last,\"open\nquote";
+  const auto whole = read_all(text);
+  ASSERT_EQ(whole.size(), 12u);
+  EXPECT_EQ(whole.back().reason, "unterminated quoted field (reaches the end of the input)");
+  EXPECT_EQ(whole.back().line, 18u);
+  for (std::size_t block = 1; block <= text.size(); ++block) expect_same_rows(whole, read_in_blocks(text, block), block);
+}
+
+TEST(BlockReader, KeepsLineNumbersAndMessagesOfTheWholeInput) {
+  std::string text = "a,b\n";
+  for (int i = 0; i < 50; ++i) text += i % 7 == 3 ? "1,\"x\ny\"\n" : "1,2\n";
+  text += "1,\"bad\"x\n";
+  const auto rows = read_in_blocks(text, 16);
+  ASSERT_EQ(rows.size(), 51u);
+  EXPECT_EQ(rows.back().line, 59u);  // 50 rows, 7 of them two lines, after the header
+  EXPECT_EQ(rows.back().reason, "text after the closing quote in column 2");
+}
