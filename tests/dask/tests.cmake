@@ -16,7 +16,9 @@ foreach(mode IN ITEMS setup pairs items kill errors)
     set_tests_properties(dask/${mode} PROPERTIES FIXTURES_REQUIRED dask_data RESOURCE_LOCK dask_cluster)
   endif()
 endforeach()
-# The turns stage makes its own trajectories (no dask_data fixture), and shares the cluster lock.
+# The turns stage makes its own trajectories (no dask_data fixture) in a folder of its own (dask/setup
+# starts by emptying dask-data, and may run at the same time), and shares the cluster lock.
 add_test(NAME dask/turns
-         COMMAND ${Python3_EXECUTABLE} ${dask_check} --bin $<TARGET_FILE_DIR:csv2jsonl> --data ${dask_data} turns)
+         COMMAND ${Python3_EXECUTABLE} ${dask_check} --bin $<TARGET_FILE_DIR:csv2jsonl>
+                 --data ${CMAKE_CURRENT_BINARY_DIR}/dask-turns-data turns)
 set_tests_properties(dask/turns PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 COST 200 RESOURCE_LOCK dask_cluster)
