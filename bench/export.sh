@@ -56,16 +56,7 @@ printf 'export benchmark: %s (%.1f MB, %d pair records), %d runs each, alternati
   "$data" "$(awk -v s="$size" 'BEGIN { print s / 1e6 }')" "$pairs" "$runs"
 bench_table "$pairs" "$size" "$data" "$work" "${order[@]}"
 
-same=0
-cmp -s "$work/export.jsonl" "$work/jq.jsonl" && same=1
-bench_target "export --to trl-chat output = jq's, byte for byte" "$(wc -l < "$work/export.jsonl") lines, $(stat -c %s "$work/export.jsonl") bytes" "$same"
-read -r ratio cpu_ratio < <(bench_ratio export jq)
-bench_target "export --to trl-chat >= ${TARGET_TIMES_JQ}x jq" "${ratio}x wall, ${cpu_ratio}x cpu" \
-  "$(awk -v r="$ratio" -v g="$TARGET_TIMES_JQ" 'BEGIN { print (r >= g) ? 1 : 0 }')"
-if [[ $same != 1 ]]; then
-  cmp "$work/export.jsonl" "$work/jq.jsonl" >&2 || true
-  bench_die "export and jq wrote different records"
-fi
+bench_against_peer export jq "$work/export.jsonl" "$work/jq.jsonl" jq "$TARGET_TIMES_JQ"
 if [[ $strict == 1 ]] && ((bench_missed > 0)); then
   exit 1
 fi

@@ -58,16 +58,7 @@ printf 'jsonl2csv benchmark: %s (%.1f MB, %d records), %d runs each, alternating
   "$data" "$(awk -v s="$size" 'BEGIN { print s / 1e6 }')" "$rows" "$runs"
 bench_table "$rows" "$size" "$data" "$work" "${order[@]}"
 
-same=0
-cmp -s "$work/jsonl2csv.csv" "$work/miller.csv" && same=1
-bench_target "jsonl2csv output = Miller's, byte for byte" "$(wc -l < "$work/jsonl2csv.csv") lines, $(stat -c %s "$work/jsonl2csv.csv") bytes" "$same"
-read -r ratio cpu_ratio < <(bench_ratio jsonl2csv miller)
-bench_target "jsonl2csv >= ${TARGET_TIMES_MILLER}x Miller" "${ratio}x wall, ${cpu_ratio}x cpu" \
-  "$(awk -v r="$ratio" -v g="$TARGET_TIMES_MILLER" 'BEGIN { print (r >= g) ? 1 : 0 }')"
-if [[ $same != 1 ]]; then
-  cmp "$work/jsonl2csv.csv" "$work/miller.csv" >&2 || true
-  bench_die "jsonl2csv and Miller wrote different CSV"
-fi
+bench_against_peer jsonl2csv miller "$work/jsonl2csv.csv" "$work/miller.csv" Miller "$TARGET_TIMES_MILLER"
 if [[ $strict == 1 ]] && ((bench_missed > 0)); then
   exit 1
 fi

@@ -174,6 +174,23 @@ bench_target() {
   bench_emit target="$1" measured="$2" result="$result"
 }
 
+# bench_against_peer NAME PEER OUT PEER_OUT WHAT TIMES: the two targets of a peer that writes the
+# same bytes: OUT and PEER_OUT equal ("NAME output = WHAT's, byte for byte") and NAME at least
+# TIMES times PEER's speed (wall; cpu shown beside it). Outputs that differ end the run (exit 1,
+# the first difference shown) whatever STRICT says: the speed of a wrong answer means nothing.
+bench_against_peer() {
+  local name=$1 peer=$2 out=$3 peer_out=$4 what=$5 times=$6 same=0 ratio cpu_ratio
+  cmp -s "$out" "$peer_out" && same=1
+  bench_target "$name output = $what's, byte for byte" "$(wc -l < "$out") lines, $(stat -c %s "$out") bytes" "$same"
+  read -r ratio cpu_ratio < <(bench_ratio "$name" "$peer")
+  bench_target "$name >= ${times}x $what" "${ratio}x wall, ${cpu_ratio}x cpu" \
+    "$(awk -v r="$ratio" -v g="$times" 'BEGIN { print (r >= g) ? 1 : 0 }')"
+  if [[ $same != 1 ]]; then
+    cmp "$out" "$peer_out" >&2 || true
+    bench_die "$name and $what wrote different output"
+  fi
+}
+
 # bench_grades_csv ROWS: prints the path of the grades CSV with ROWS rows, generating it when
 # missing (bench/gen_grades.py; the same stream for every ROWS, so smaller files are prefixes).
 bench_grades_csv() {
