@@ -62,6 +62,7 @@ class Tty:
         deadline = time.time() + seconds
         while time.time() < deadline:
             if re.search(pattern, self.output[self.mark:], re.S):
+                self.settle(deadline)
                 return True
             ready, _, _ = select.select([self.master], [], [], 0.05)
             if ready:
@@ -74,6 +75,38 @@ class Tty:
                 self.output += chunk
         check(False, f"waited for {what}: {pattern!r} in {self.screen()[-600:]!r}")
         return False
+
+    def settle(self, deadline):
+        """A screen is one write, but a pty hands it over in pieces: reads on until the
+        last screen is whole (ROWS lines, the last one ended by an erase-line)."""
+        while time.time() < deadline:
+            last = self.output.rfind(b"\x1b[H")
+            if last < 0 or (self.output.count(b"\r\n", last) >= ROWS - 1 and self.output.endswith(b"\x1b[K")):
+                return
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.output += chunk
+
+    def wait_screen(self, text, what, seconds=10):
+        """Waits until the last screen drawn holds `text` (a screen arrives in several writes)."""
+        deadline = time.time() + seconds
+        while text not in self.screen() and time.time() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                self.output += chunk
+        check(text in self.screen(), what)
 
     def key(self, data, expect, what):
         self.mark = len(self.output)
@@ -163,7 +196,7 @@ def rate(folder):
     tty.read_until(rb"tess \xc2\xb7 3/4", "the restart to resume at the first ungraded item")
     tty.key(b"a", rb"tess \xc2\xb7 2/4", "a: back")
     check(tty.item() == seen[1], "back shows the second item again")
-    check(PANELS[seen[1]] in tty.screen(), f"the grades of before the kill are shown ({seen[1]})")
+    tty.wait_screen(PANELS[seen[1]], f"the grades of before the kill are shown ({seen[1]})")
     tty.key(b"\x1b[C", rb"tess \xc2\xb7 3/4", "the right arrow: next")
     for position in range(3, 5):
         model = tty.item()
@@ -185,7 +218,7 @@ def rate(folder):
                 with open(opened) as recorded:
                     check(recorded.read().strip() == url.group(0), "xdg-open got the page's address")
         grade(tty, model)
-        check(PANELS[model] in tty.screen(), f"the panel shows the grades of {model}")
+        tty.wait_screen(PANELS[model], f"the panel shows the grades of {model}")
         if position == 3:
             tty.key(b"d", rb"tess \xc2\xb7 4/4", "d: the next item")
     tty.key(b"?", rb"Keys.*Alt\+1", "? shows the key map")

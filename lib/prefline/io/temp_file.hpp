@@ -2,7 +2,8 @@
 // folder, so rename(2) onto the target is atomic), removed by a
 // SIGINT/SIGTERM/SIGHUP until they are committed or discarded. The handlers
 // are armed and the name registered before the file exists, with the signals
-// blocked meanwhile: a signal at any moment leaves nothing behind.
+// blocked meanwhile: a signal at any moment leaves nothing behind, even when
+// other threads are creating temp files while the handler sweeps.
 #pragma once
 
 #include <dirent.h>
@@ -82,7 +83,44 @@ inline bool remove_tree_at(int parent, const char* name, int depth) noexcept {
 // A temp folder is removed with what is in it, down to this many levels.
 inline constexpr int temp_folder_depth = 4;
 
+// Set by the handler before it sweeps the registry. Threads that create temp
+// files hold their cleanup signals blocked meanwhile, so the handler runs on
+// another thread, and a file created there may come into being after the
+// sweep passed its slot, or the process may die right after the creating
+// system call returned, before the name is looked at again. So the handler
+// first raises this flag, then waits for every creation under way (counted in
+// temp_creations) to finish: a creation that began before the flag is
+// registered by then and swept; one that sees the flag removes its own file,
+// or creates nothing, and waits for the end.
+inline std::atomic<int> temp_sweep_started{0};
+inline std::atomic<int> temp_creations{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler uses them");
+
+// How long the handler waits for creations under way (a creation stuck on a
+// dead network disk must not keep the process alive): 2 s in 100 µs steps.
+inline constexpr int creation_wait_steps = 20000;
+
+// When a signal's cleanup has started: removes `path` (a file or a folder
+// created by this thread, if not null), ends this creation, and never returns;
+// the handler's thread ends the process. Otherwise returns at once.
+inline void wait_for_the_signal_if_dying(const char* path, TempKind kind, bool creating) noexcept {
+  if (temp_sweep_started.load() == 0) return;
+  if (path != nullptr) {
+    if (kind == TempKind::folder)
+      remove_tree_at(AT_FDCWD, path, temp_folder_depth);
+    else
+      ::unlink(path);
+  }
+  if (creating) temp_creations.fetch_sub(1);
+  for (;;) ::pause();
+}
+
 extern "C" inline void remove_temps_and_reraise(int signal_number) {
+  temp_sweep_started.store(1);
+  for (int step = 0; step < creation_wait_steps && temp_creations.load() > 0; ++step) {
+    const timespec pause_for{0, 100000};
+    ::nanosleep(&pause_for, nullptr);
+  }
   for (int i = 0; i < max_temp_files; ++i) {
     if (temp_registry.state[i].load() != temp_ready) continue;
     if (temp_registry.kind[i].load() == static_cast<int>(TempKind::folder))
@@ -176,8 +214,10 @@ template <class Make>
 int create_registered(const std::string& target, TempKind kind, std::string& path, int& slot, Make&& make) {
   CleanupSignalsBlocked blocked;
   install_signal_cleanup();
-  path = target + ".tmp.XXXXXX";
+  path = target + ".tmp.XXXXXX";  // may throw: before the creation is counted
   char* suffix = path.data() + path.size() - 6;
+  temp_creations.fetch_add(1);
+  wait_for_the_signal_if_dying(nullptr, kind, true);
   int error = EEXIST;
   // As many attempts as glibc's mkstemp makes before it gives up.
   for (int attempt = 0; attempt < 62 * 62 * 62 && error == EEXIST; ++attempt) {
@@ -189,6 +229,10 @@ int create_registered(const std::string& target, TempKind kind, std::string& pat
       slot = -1;
     }
   }
+  // Registered before the flag is read, and counted until then: either the
+  // handler's sweep comes after and finds this path, or this sees the flag.
+  wait_for_the_signal_if_dying(error == 0 ? path.c_str() : nullptr, kind, true);
+  temp_creations.fetch_sub(1);
   if (error != 0) path.clear();
   return error;
 }
@@ -244,6 +288,8 @@ class TempFile {
     }
     if (::rename(path_.c_str(), target.c_str()) != 0) {
       const int error = errno;
+      // The file was removed by a signal's cleanup: no error to report, the process is ending.
+      detail::wait_for_the_signal_if_dying(nullptr, detail::TempKind::file, false);
       discard();
       throw WriteError(fmt::format("cannot rename to '{}': {}", shown.empty() ? std::string_view(target) : shown,
                                    std::strerror(error)));

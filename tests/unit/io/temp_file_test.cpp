@@ -14,6 +14,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -192,6 +194,60 @@ TEST(TempFileRegistry, RemoveTreeAtRemovesNestedFolders) {
   EXPECT_TRUE(prefline::detail::remove_tree_at(AT_FDCWD, (dir / "t").c_str(), 4));
   EXPECT_FALSE(fs::exists(dir / "t"));
   EXPECT_TRUE(prefline::detail::remove_tree_at(AT_FDCWD, (dir / "missing").c_str(), 4));  // gone already
+  fs::remove_all(dir);
+}
+
+// Threads keep creating, writing and committing temp files (as duel-judge's
+// workers store --cache entries) while a signal arrives on another thread: a
+// file created after the handler's sweep, before the process dies, must not
+// stay behind. Many runs, as the window is narrow.
+TEST(TempFile, ASignalWhileOtherThreadsCreateLeavesNoTempFile) {
+  const fs::path dir = temp_scratch("threads");
+  int left_behind = 0;
+  for (int run = 0; run < 60; ++run) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      std::vector<std::thread> workers;
+      for (int worker = 0; worker < 4; ++worker)
+        workers.emplace_back([&dir, worker] {
+          // These threads never take the signal: the main thread does.
+          sigset_t blocked;
+          sigemptyset(&blocked);
+          for (int signal_number : prefline::detail::cleanup_signals) sigaddset(&blocked, signal_number);
+          ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+          for (long n = 0;; ++n) {
+            const std::string target = (dir / ("entry-" + std::to_string(worker) + "-" + std::to_string(n % 8))).string();
+            prefline::TempFile file;
+            const int fd = file.create(target);
+            if (::write(fd, "reply\n", 6) != 6) ::_exit(5);
+            file.commit(target);
+          }
+        });
+      if (::write(ready[1], "r", 1) != 1) ::_exit(6);
+      for (;;) ::pause();
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+    ::close(ready[0]);
+    ::usleep(2000 + 300 * run);
+    ::kill(child, SIGTERM);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << status;
+    EXPECT_EQ(WTERMSIG(status), SIGTERM);
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().filename().string().find(".tmp.") != std::string::npos) {
+        ++left_behind;
+        ADD_FAILURE() << "run " << run << " left " << entry.path() << " of " << fs::file_size(entry.path()) << " bytes";
+      }
+  }
+  EXPECT_EQ(left_behind, 0);
   fs::remove_all(dir);
 }
 
