@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <sys/uio.h>
+
 #include "prefline/cli/help.hpp"
 #include "prefline/cli/run_summary.hpp"
 #include "prefline/cli/suggest.hpp"
@@ -25,6 +27,8 @@
 #include "prefline/io/output.hpp"
 #include "prefline/io/output_folder.hpp"
 #include "prefline/cli/progress.hpp"
+#include "prefline/concurrency/ordered_pool.hpp"
+#include "prefline/io/line_blocks.hpp"
 #include "prefline/schema/records.hpp"
 #include "prefline/json/splice.hpp"
 #include "prefline/io/output_set.hpp"
@@ -270,9 +274,10 @@ Settings make_settings(const Options& options) {
 
 class Router {
  public:
-  // `census` watches the --score path (id 0) or each --key field (ids in order).
-  Router(const Options& options, const Settings& settings, prefline::FieldCensus& census)
-      : options_(options), settings_(settings), census_(census) {}
+  // One per parse worker. It counts, per field the census watches (the --score
+  // path, id 0, or each --key field, ids in order), the records that have it.
+  Router(const Options& options, const Settings& settings)
+      : options_(options), settings_(settings), found_(settings.by_score ? 1 : settings.key_fields.size(), 0) {}
 
   // Picks the bucket of one record; returns the reason when the record is bad.
   // `scored`: the score was a number (else the record went to --missing).
@@ -303,7 +308,7 @@ class Router {
         if (found == prefline::FieldLookup::duplicate) return fmt::format("duplicate key '{}'", path_prefix(i));
         if (found == prefline::FieldLookup::missing) return {};
       }
-      census_.found(0);  // there, whatever its value: null scores are parse failures, not typos
+      ++found_[0];  // there, whatever its value: null scores are parse failures, not typos
       double value;
       if (!element.is_number() || element.get_double().get(value)) return {};
       scored = true;
@@ -321,7 +326,7 @@ class Router {
         if (missing == nullptr) missing = &field;
         continue;  // the others are still counted: the census names only fields found nowhere
       }
-      census_.found(i);
+      ++found_[i];
       prefline::append_key_part(key_, element);  // the bytes hashed: see json/typed_key.hpp
     }
     if (missing != nullptr) return missing_key(object, *missing);
@@ -332,9 +337,14 @@ class Router {
     return {};
   }
 
-  // The records that were JSON objects, routed or bad (--skip-invalid): what
-  // the census says a field is missing from.
-  std::uint64_t objects() const { return objects_; }
+  // Hands over (and resets) the counts since the last call: per watched
+  // field, the records that have it; and the records that were JSON objects,
+  // routed or bad (--skip-invalid): what the census says a field is missing from.
+  void take_counts(std::vector<std::uint64_t>& found, std::uint64_t& objects) {
+    found.resize(found_.size());
+    for (std::size_t i = 0; i < found_.size(); ++i) found[i] = std::exchange(found_[i], 0);
+    objects = std::exchange(objects_, 0);
+  }
 
  private:
   // "duel.score" for the --score path up to and including part i.
@@ -359,9 +369,101 @@ class Router {
 
   const Options& options_;
   const Settings& settings_;
-  prefline::FieldCensus& census_;
+  std::vector<std::uint64_t> found_;
   std::string key_;
   std::uint64_t objects_ = 0;
+};
+
+// A block of whole lines, routed by a parse worker and written in input
+// order by the writing thread. Standard output gets pieces: each passed
+// record up to its final '}' where it lies in the block (not copied), then
+// its bucket's member from the settings; a record whose old bucket member
+// was cut out (--overwrite) is a copy, in `copies`. Each bucket file (with
+// --out-dir) gets its records copied into a buffer. Bad records are noted
+// with their place.
+struct RoutedBlock {
+  struct Bad {
+    std::size_t piece;   // the standard-output pieces before the record
+    std::uint64_t line;  // in the block, from 1
+    std::string_view text;
+    std::string reason;
+  };
+  struct Piece {
+    const char* bytes;         // null: in `copies`, from `offset` (the buffer may still move)
+    std::size_t offset, size;
+  };
+  prefline::LineBlock lines;
+  std::uint64_t line_count = 0;  // physical lines, blank ones included
+  std::uint64_t records = 0;     // the non-blank ones, bad ones included
+  std::uint64_t passed = 0, unscored = 0, objects = 0;
+  std::vector<std::uint64_t> counts;  // routed records per bucket
+  std::vector<std::uint64_t> found;   // per watched field: the records that have it
+  std::vector<Piece> pieces;          // standard output (or -o)
+  prefline::Buffer copies;
+  std::vector<std::unique_ptr<prefline::Buffer>> files;  // per bucket, with --out-dir
+  std::vector<Bad> bad;
+
+  // On a worker thread. `to_out`: passed records go to standard output;
+  // `to_files`: to their bucket's file too.
+  void route(Router& router, const Options& options, const Settings& settings, bool to_out, bool to_files) {
+    thread_local simdjson::dom::parser parser;
+    thread_local simdjson::ondemand::parser overwrite_parser;
+    thread_local std::string trimmed;
+    counts.assign(settings.names.size(), 0);
+    if (to_files)
+      while (files.size() < settings.names.size()) files.push_back(std::make_unique<prefline::Buffer>());
+    line_count = lines.for_each_line([&](const prefline::JsonlLine& line) {
+      if (prefline::is_blank_line(line.text)) return;
+      ++records;
+      std::size_t bucket = 0;
+      bool has_field = false, empty_object = false, scored = true;
+      std::string reason = router.route(parser, line, bucket, has_field, empty_object, scored);
+      if (!reason.empty()) {
+        bad.push_back({pieces.size(), line.number, line.text, std::move(reason)});
+        return;
+      }
+      ++counts[bucket];
+      unscored += scored ? 0 : 1;
+      if (!settings.passes[bucket]) return;
+      ++passed;
+      std::string_view text = line.text;
+      if (has_field) {
+        trimmed = prefline::without_member(overwrite_parser, line, options.bucket_field, empty_object);
+        text = trimmed;
+      }
+      const std::string& splice = empty_object ? settings.spliced_alone[bucket] : settings.spliced[bucket];
+      if (to_files) prefline::append_with_member(*files[bucket], text, splice);
+      if (to_out) {
+        const std::string_view head = prefline::before_final_brace(text);
+        if (has_field) {
+          pieces.push_back({nullptr, copies.size(), head.size()});
+          copies.append(head);
+        } else {
+          pieces.push_back({head.data(), 0, head.size()});
+        }
+        pieces.push_back({splice.data(), 0, splice.size()});
+      }
+    });
+    router.take_counts(found, objects);
+  }
+
+  // Pieces [from, to) as iovecs, for a vectored write.
+  void as_iovecs(std::size_t from, std::size_t to, std::vector<iovec>& out) const {
+    out.clear();
+    for (std::size_t i = from; i < to; ++i) {
+      const Piece& piece = pieces[i];
+      out.push_back({const_cast<char*>(piece.bytes != nullptr ? piece.bytes : copies.data() + piece.offset), piece.size});
+    }
+  }
+
+  void clear() {
+    lines.clear();
+    line_count = records = passed = unscored = objects = 0;
+    pieces.clear();
+    copies.clear();
+    for (auto& file : files) file->clear();
+    bad.clear();
+  }
 };
 
 // The one stderr line of a run: records dropped by --only, and records whose
@@ -428,50 +530,78 @@ void run(const Options& options) {
   } else {
     for (const auto& field : settings.key_fields) census.watch(field, fmt::format("key field '{}' (--key)", field));
   }
-  Router router(options, settings, census);
-  simdjson::dom::parser parser;
-  simdjson::ondemand::parser overwrite_parser;
   std::vector<std::uint64_t> counts(settings.names.size(), 0);
-  std::uint64_t total = 0, passed = 0, unscored = 0;
+  std::uint64_t total = 0, passed = 0, unscored = 0, objects = 0;
 
-  for (const auto& name : prefline::inputs_or_stdin(options.common.files)) {
-    prefline::InputFile input(name);
-    prefline::JsonlReader lines(input);
-    prefline::JsonlLine line;
-    while (lines.next(line)) {
-      std::size_t bucket = 0;
-      bool has_field = false, empty_object = false, scored = true;
-      if (census.wants_sample()) census.sample(line.text);
-      const std::string reason = router.route(parser, line, bucket, has_field, empty_object, scored);
-      if (!reason.empty()) {
-        bad.handle(name, line.number, reason, line.text);
-        continue;
-      }
-      ++total;
-      ++counts[bucket];
-      unscored += scored ? 0 : 1;
-      progress.tick();
-      if (!settings.passes[bucket]) continue;
-      ++passed;
-      std::string trimmed;
-      std::string_view text = line.text;
-      if (has_field) {
-        trimmed = prefline::without_member(overwrite_parser, line, options.bucket_field, empty_object);
-        text = trimmed;
-      }
-      const std::string& splice = empty_object ? settings.spliced_alone[bucket] : settings.spliced[bucket];
-      if (files[bucket]) {
-        prefline::append_with_member(files[bucket]->buffer(), text, splice);
-        files[bucket]->maybe_flush();
-      }
-      if (out != nullptr) {
-        prefline::append_with_member(out->buffer(), text, splice);
-        out->maybe_flush();
-      }
+  // This thread reads blocks of whole lines; parse workers route them; the
+  // writing thread takes them in input order. A block is handed over as soon
+  // as a read completes a line, so records arriving slowly on a pipe (tail -f)
+  // go through at once; a fast producer fills whole pipe buffers.
+  const std::vector<std::string> inputs = prefline::inputs_or_stdin(options.common.files);
+  std::vector<std::unique_ptr<Router>> routers;
+  for (std::size_t w = 0; w < prefline::parse_workers(); ++w)
+    routers.push_back(std::make_unique<Router>(options, settings));
+  const bool to_files = !settings.out_dir.empty();
+  std::vector<iovec> iovecs;
+  std::size_t file_index = SIZE_MAX;  // the input of the last block written,
+  std::uint64_t line_base = 0;        // and its lines before the next block
+  prefline::OrderedPool<RoutedBlock> blocks(
+      routers.size(),
+      [&](RoutedBlock& block, std::size_t worker) {
+        block.route(*routers[worker], options, settings, out != nullptr, to_files);
+      },
+      [&](RoutedBlock& block) {
+        if (block.lines.file_index != file_index) {
+          file_index = block.lines.file_index;
+          line_base = 0;
+        }
+        if (census.wants_sample())
+          for (std::size_t begin = 0, number = 0; begin < block.lines.size && census.wants_sample();) {
+            const prefline::JsonlLine line = block.lines.line_at(begin, ++number);
+            if (!prefline::is_blank_line(line.text)) census.sample(line.text);
+          }
+        std::size_t written = 0;  // pieces
+        const auto write_pieces = [&](std::size_t to) {
+          if (out == nullptr || to == written) return;
+          block.as_iovecs(written, to, iovecs);
+          out->write(iovecs.data(), iovecs.size());
+          written = to;
+        };
+        for (const auto& record : block.bad) {
+          write_pieces(record.piece);
+          bad.handle(block.lines.file, line_base + record.line, record.reason, record.text);
+        }
+        write_pieces(block.pieces.size());
+        if (to_files)
+          for (std::size_t b = 0; b < files.size(); ++b)
+            if (files[b] != nullptr && block.files[b]->size() > 0)
+              files[b]->write(std::string_view(block.files[b]->data(), block.files[b]->size()));
+        for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += block.counts[b];
+        for (std::size_t i = 0; i < block.found.size(); ++i) census.found(i, block.found[i]);
+        const std::uint64_t routed = block.records - block.bad.size();
+        total += routed;
+        passed += block.passed;
+        unscored += block.unscored;
+        objects += block.objects;
+        line_base += block.line_count;
+        progress.tick(routed);
+      });
+  for (std::size_t index = 0; index < inputs.size(); ++index) {
+    prefline::InputFile input(inputs[index]);
+    input.widen_pipe();
+    prefline::LineBlockReader reader(input, prefline::LineBlock::target_bytes,
+                                     prefline::LineBlockReader::Handover::as_read);
+    for (;;) {
+      prefline::LineBlock& block = blocks.current().lines;
+      block.file = inputs[index];
+      block.file_index = index;
+      if (!reader.fill(block)) break;
+      blocks.submit();
     }
   }
+  blocks.finish();
   progress.finish();
-  census.add_records(router.objects());
+  census.add_records(objects);
   census.check();  // before anything is published: a field found nowhere writes no file
 
   if (!stats.empty()) {

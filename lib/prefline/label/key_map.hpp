@@ -67,7 +67,8 @@ inline KeyMap read_key_map(std::string_view json_text, bool compare, std::string
   if (parser.parse(padded).get(object) != simdjson::SUCCESS)
     throw UsageError(fmt::format("--keys '{}': not a JSON object of action -> key codes", file));
   for (auto [action, value] : object) {
-    const auto found = std::find_if(keys.begin(), keys.end(), [&](const auto& entry) { return entry.first == action; });
+    const std::string_view name = action;  // a structured binding cannot be captured before C++20's P1091 (clang 16)
+    const auto found = std::find_if(keys.begin(), keys.end(), [&](const auto& entry) { return entry.first == name; });
     if (found == keys.end()) {
       std::string known;
       for (const auto& entry : keys) known += (known.empty() ? "" : ", ") + entry.first;
