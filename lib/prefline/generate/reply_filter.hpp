@@ -126,7 +126,20 @@ inline std::string regex_problem(std::regex_constants::error_type code) {
 // touched: only the pages the recursion reaches are used). Should that
 // thread not start, the search runs here as before.
 inline constexpr std::size_t inline_regex_bytes = 8 * 1024;
+// AddressSanitizer's frames are several times larger (clang -O0 with
+// use-after-return detection overflowed 1 KiB a byte).
+#if defined(__SANITIZE_ADDRESS__)
+#define PREFLINE_REGEX_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PREFLINE_REGEX_SANITIZED 1
+#endif
+#endif
+#ifdef PREFLINE_REGEX_SANITIZED
+inline constexpr std::size_t regex_stack_per_byte = 8 * 1024;
+#else
 inline constexpr std::size_t regex_stack_per_byte = 1024;
+#endif
 
 inline bool regex_search_text(std::string_view text, const std::regex& regex) {
   if (text.size() <= inline_regex_bytes) return std::regex_search(text.begin(), text.end(), regex);
