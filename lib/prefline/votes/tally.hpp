@@ -24,6 +24,7 @@
 #include "prefline/json/dom_value.hpp"
 #include "prefline/json/typed_key.hpp"
 #include "prefline/json/writer.hpp"
+#include "prefline/text/key_index.hpp"
 #include "prefline/text/string_map.hpp"
 #include "prefline/votes/pairwise_agreement.hpp"
 #include "prefline/votes/position_bias.hpp"
@@ -132,9 +133,9 @@ class Tally {
     prefline::append_key_part(key_, prefline::key_tag::json, swapped_key ? a_key_ : b_key_);
 
     // Checks against the comparison's earlier votes, before anything changes.
-    const auto found = index_.find(std::string_view(key_));
-    const std::size_t index = found == index_.end() ? comparisons_.size() : found->second;
-    if (found != index_.end()) {
+    const std::optional<std::size_t> found = index_.find(key_);
+    const std::size_t index = found ? *found : comparisons_.size();
+    if (found) {
       const Comparison& c = comparisons_[index];
       if (a_key_ != c.a_key) std::swap(text_a, text_b);
       for (const RecordVote& v : record_votes_) {
@@ -151,8 +152,9 @@ class Tally {
           return fmt::format("'{}' differs from an earlier vote's on this comparison", *texts[t].second);
     }
 
-    if (found == index_.end()) {
-      index_.emplace(key_, index);
+    if (!found) {
+      bool inserted = false;
+      index_.insert(key_, inserted);  // numbered as comparisons_ is: index
       Comparison& c = comparisons_.emplace_back();
       c.key_json.reserve(item_values_.size());
       for (simdjson::dom::element value : item_values_) c.key_json.emplace_back(simdjson::minify(value));
@@ -230,7 +232,7 @@ class Tally {
   std::vector<RecordVote> record_votes_;
 
   std::vector<Comparison> comparisons_;
-  StringMap<std::size_t> index_;
+  KeyIndex index_;  // comparison keys -> indexes into comparisons_
   StringMap<std::size_t> rater_index_;
   std::vector<std::string> rater_names_;
   StringMap<std::size_t> model_index_;
