@@ -4,7 +4,8 @@
 Usage: bucket_check.py INPUT SCORE_OUTPUT HASH_OUTPUT
   SCORE_OUTPUT: bucket --score grade --edges 2,4 --names low,mid,high on INPUT; must equal, byte
     for byte, each record up to its final '}' followed by ,"bucket":NAME} where NAME is the
-    number of edges <= grade (each edge belongs to the bucket above it).
+    number of edges <= grade (each edge belongs to the bucket above it), or parse-fail (bucket's
+    default --missing) when grade is null, absent or not a number.
   HASH_OUTPUT: bucket --key challenge,model --ratios 80,10,10 --names train,validation,test;
     each record must be the input record with the member added, a name of the three, and the
     shares within 1.5 points of the ratios (from 10 000 records on). The hash itself (XXH3-64 of
@@ -13,7 +14,7 @@ Exit 0 when both hold, 1 with the first difference otherwise."""
 import json
 import sys
 
-EDGES, SCORE_NAMES = (2, 4), ("low", "mid", "high")
+EDGES, SCORE_NAMES, MISSING = (2, 4), ("low", "mid", "high"), "parse-fail"
 HASH_NAMES, RATIOS = ("train", "validation", "test"), (0.8, 0.1, 0.1)
 
 
@@ -36,8 +37,11 @@ def main():
         sys.exit(f"bucket_check: {len(records)} records in, {len(scored)} and {len(hashed)} out")
     counts = dict.fromkeys(HASH_NAMES, 0)
     for number, (record, by_score, by_hash) in enumerate(zip(records, scored, hashed), 1):
-        grade = json.loads(record)["grade"]
-        name = SCORE_NAMES[sum(1 for edge in EDGES if edge <= grade)]
+        grade = json.loads(record).get("grade")
+        if isinstance(grade, (int, float)) and not isinstance(grade, bool):
+            name = SCORE_NAMES[sum(1 for edge in EDGES if edge <= grade)]
+        else:
+            name = MISSING  # null, absent or not a number: the --missing bucket
         expected = head(record) + b',"bucket":"' + name.encode() + b'"}'
         if by_score != expected:
             sys.exit(f"bucket_check: record {number} by score:\n  expected {expected[-80:]!r}\n  got      {by_score[-80:]!r}")
