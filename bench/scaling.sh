@@ -258,6 +258,7 @@ for n in $sizes; do
     if [[ $streaming == *" $tool "* ]]; then
       if ((n >= 1000000)); then
         targets+=("$tool, $n records: peak RSS <= 64 MiB|$rss")
+        unset 'largest[$tool]'
       else
         largest[$tool]="$n|$rss"
       fi
