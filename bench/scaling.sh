@@ -43,12 +43,13 @@
 # repeating the base file, so a 10 M-record file costs seconds, not minutes of Python: the base
 # is 1 M records, except export (100000 pairs, export.sh's file; ~3.8 KB a pair) and turns
 # (10000 trajectories; ~38 KB each), whose records are too large to generate by the million.
-# Above the base, N must be a multiple of it (above 1 M, of 1 M). What repetition means:
+# Above the base, a multiple of it is made by repetition (other sizes up to 1 M are generated;
+# above 1 M, N must be a multiple of 1 M). What repetition means:
 #   - csv2jsonl, bucket, jsonl2csv, duel-judge, report, export, turns: the same records again;
 #     none keeps state per key, so the cost per record is that of fresh records.
 #   - consensus: the same graders grading the same items again; it keeps the latest grade of
-#     each, so its state (and output) above 1 M is the 1 M one: its memory stays that of 1 M
-#     items, which says nothing of more distinct items (bench/memory.sh measures that).
+#     each, so its state (and output) above 1 M is that of the 1 M file's items: the rows show
+#     the cost of more grades, not of more items (memory growth with items: bench/memory.sh).
 #   - pairup, votes, balance: repeating the same keys would be bad input (pairup: the same item
 #     twice; votes: a rater voting twice on one comparison) or all duplicates (balance --dedup),
 #     so each copy renames its keys: pairup's challenge "chNNNNNN" -> "chK-NNNNNN", votes' id
