@@ -8,7 +8,8 @@ log scale since the peers span three orders of magnitude), grouped by benchmark:
 in blue, the peers in grey, the physical limits (`cat | cat`, `cat > /dev/null`) in orange.
 Below, when bench/scaling.sh ran: cpu ns/record of each tool against its input records (both
 axes log), in two panels, the streaming tools and those keeping state per key, each tool in its
-own colour with the legend under its panel; a flat line is a cost linear in the records.
+own colour with the legend under its panel (with its peak RSS at the smallest and the largest
+size measured); a flat line is a cost linear in the records.
 Python stdlib only; the same results give the same bytes.
 """
 
@@ -23,7 +24,7 @@ LIMITS = {"cat-cat", "cat"}
 COLORS = {"ours": "#2b6cb0", "peer": "#a0aec0", "limit": "#dd6b20"}
 BENCHES = ["csv2jsonl", "consensus", "pipeline", "pairup", "bucket", "duel"]
 # bench/scaling.sh's tools by panel, and one colour per tool (distinct from its neighbours).
-SCALING_PANELS = [("streaming tools (flat RSS)", ["csv2jsonl", "bucket", "jsonl2csv", "duel-judge", "report", "export", "turns"]),
+SCALING_PANELS = [("streaming tools", ["csv2jsonl", "bucket", "jsonl2csv", "duel-judge", "report", "export", "turns"]),
                   ("tools keeping state per key", ["consensus", "pairup", "balance", "votes"])]
 SCALING_COLORS = ["#2b6cb0", "#dd6b20", "#38a169", "#e53e3e", "#805ad5", "#b7791f", "#319795"]
 
@@ -46,23 +47,25 @@ def short(value):
 
 def scaling_svg(measurements, top, width):
     """The scaling panels as SVG elements starting at y = top, and the height they take."""
-    points = {}
+    points, rss = {}, {}
     for m in measurements:
         if m["bench"] == "scaling" and m.get("cpu_ns_per_record") and m.get("rows"):
             points.setdefault(m["tool"], []).append((m["rows"], m["cpu_ns_per_record"]))
+        if m["bench"] == "scaling" and m.get("rss_mib") is not None and m.get("rows"):
+            rss.setdefault(m["tool"], []).append((m["rows"], m["rss_mib"]))
     if not points:
         return [], 0
     out = [f'<text x="{width / 2}" y="{top + 16}" text-anchor="middle" font-size="15" font-weight="bold">'
            'Scaling: cpu ns per input record against records (log scales; flat = linear cost)</text>',
            f'<text x="{width / 2}" y="{top + 34}" text-anchor="middle" fill="#4a5568">'
-           'at 10 k records the 10 ms timer and start-up dominate</text>']
+           'at 10 k records the 10 ms timer and start-up dominate; peak RSS at the smallest and the largest size in the legends</text>']
     all_x = [x for values in points.values() for x, _ in values]
     all_y = [y for values in points.values() for _, y in values]
     x_ticks, y_ticks = log_ticks(min(all_x), max(all_x)), log_ticks(min(all_y), max(all_y))
     margin, gap, plot_height = 60, 50, 240
     panel_width = (width - 2 * margin - gap - 20) / 2
     panel_top = top + 60
-    legend_rows = max((len(tools) + 1) // 2 for _, tools in SCALING_PANELS)
+    legend_rows = max(len(tools) for _, tools in SCALING_PANELS)
     for index, (title, tools) in enumerate(SCALING_PANELS):
         left = margin + index * (panel_width + margin + gap)
         bottom = panel_top + plot_height
@@ -92,10 +95,12 @@ def scaling_svg(measurements, top, width):
                        + " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in values) + '"/>')
             for x, y in values:
                 out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{color}"/>')
-            lx = left + (number % 2) * panel_width / 2
-            ly = bottom + 52 + (number // 2) * 18
+            lx = left
+            ly = bottom + 52 + number * 18
             out.append(f'<line x1="{lx:.1f}" y1="{ly - 4}" x2="{lx + 20:.1f}" y2="{ly - 4}" stroke="{color}" stroke-width="2"/>')
-            out.append(f'<text x="{lx + 26:.1f}" y="{ly}">{escape(tool)}</text>')
+            memory = sorted(rss.get(tool, []))
+            growth = f": peak RSS {memory[0][1]:.0f} → {memory[-1][1]:.0f} MiB" if memory else ""
+            out.append(f'<text x="{lx + 26:.1f}" y="{ly}">{escape(tool + growth)}</text>')
     return out, 60 + plot_height + 52 + legend_rows * 18
 
 
