@@ -6,6 +6,10 @@ Usage: bench/plot.py RESULTS.json OUTPUT.svg
 One horizontal bar per command measured side by side (MB/s of its own input, median run, on a
 log scale since the peers span three orders of magnitude), grouped by benchmark: prefline's tools
 in blue, the peers in grey, the physical limits (`cat | cat`, `cat > /dev/null`) in orange.
+Below, when bench/scaling.sh ran: cpu ns/record of each tool against its input records (both
+axes log), in two panels, the streaming tools and those keeping state per key, each tool in its
+own colour with the legend under its panel (with its peak RSS at the smallest and the largest
+size measured); a flat line is a cost linear in the records.
 Python stdlib only; the same results give the same bytes.
 """
 
@@ -19,6 +23,85 @@ OURS = {"csv2jsonl", "consensus", "prefline-pipeline", "pairup", "bucket-score",
 LIMITS = {"cat-cat", "cat"}
 COLORS = {"ours": "#2b6cb0", "peer": "#a0aec0", "limit": "#dd6b20"}
 BENCHES = ["csv2jsonl", "consensus", "pipeline", "pairup", "bucket", "duel"]
+# bench/scaling.sh's tools by panel, and one colour per tool (distinct from its neighbours).
+SCALING_PANELS = [("streaming tools", ["csv2jsonl", "bucket", "jsonl2csv", "duel-judge", "report", "export", "turns"]),
+                  ("tools keeping state per key", ["consensus", "pairup", "balance", "votes"])]
+SCALING_COLORS = ["#2b6cb0", "#dd6b20", "#38a169", "#e53e3e", "#805ad5", "#b7791f", "#319795"]
+
+
+def log_ticks(low, high):
+    """Decades covering [low, high] (positive values)."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    if first == last:
+        last += 1
+    return [10.0 ** e for e in range(first, last + 1)]
+
+
+def short(value):
+    """A tick label: 10000 -> 10k, 1e6 -> 1M."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def scaling_svg(measurements, top, width):
+    """The scaling panels as SVG elements starting at y = top, and the height they take."""
+    points, rss = {}, {}
+    for m in measurements:
+        if m["bench"] == "scaling" and m.get("cpu_ns_per_record") and m.get("rows"):
+            points.setdefault(m["tool"], []).append((m["rows"], m["cpu_ns_per_record"]))
+        if m["bench"] == "scaling" and m.get("rss_mib") is not None and m.get("rows"):
+            rss.setdefault(m["tool"], []).append((m["rows"], m["rss_mib"]))
+    if not points:
+        return [], 0
+    out = [f'<text x="{width / 2}" y="{top + 16}" text-anchor="middle" font-size="15" font-weight="bold">'
+           'Scaling: cpu ns per input record against records (log scales; flat = linear cost)</text>',
+           f'<text x="{width / 2}" y="{top + 34}" text-anchor="middle" fill="#4a5568">'
+           'at 10 k records the 10 ms timer and start-up dominate; peak RSS at the smallest and the largest size in the legends</text>']
+    all_x = [x for values in points.values() for x, _ in values]
+    all_y = [y for values in points.values() for _, y in values]
+    x_ticks, y_ticks = log_ticks(min(all_x), max(all_x)), log_ticks(min(all_y), max(all_y))
+    margin, gap, plot_height = 60, 50, 240
+    panel_width = (width - 2 * margin - gap - 20) / 2
+    panel_top = top + 60
+    legend_rows = max(len(tools) for _, tools in SCALING_PANELS)
+    for index, (title, tools) in enumerate(SCALING_PANELS):
+        left = margin + index * (panel_width + margin + gap)
+        bottom = panel_top + plot_height
+
+        def px(value):
+            return left + panel_width * (math.log10(value) - math.log10(x_ticks[0])) / (math.log10(x_ticks[-1]) - math.log10(x_ticks[0]))
+
+        def py(value):
+            return bottom - plot_height * (math.log10(value) - math.log10(y_ticks[0])) / (math.log10(y_ticks[-1]) - math.log10(y_ticks[0]))
+
+        out.append(f'<text x="{left + panel_width / 2:.1f}" y="{panel_top - 8}" text-anchor="middle" font-weight="bold">{escape(title)}</text>')
+        out.append(f'<rect x="{left:.1f}" y="{panel_top}" width="{panel_width:.1f}" height="{plot_height}" fill="none" stroke="#a0aec0"/>')
+        for tick in x_ticks:
+            out.append(f'<line x1="{px(tick):.1f}" y1="{panel_top}" x2="{px(tick):.1f}" y2="{bottom}" stroke="#e2e8f0"/>')
+            out.append(f'<text x="{px(tick):.1f}" y="{bottom + 15}" text-anchor="middle" fill="#4a5568">{short(tick)}</text>')
+        for tick in y_ticks:
+            out.append(f'<line x1="{left:.1f}" y1="{py(tick):.1f}" x2="{left + panel_width:.1f}" y2="{py(tick):.1f}" stroke="#e2e8f0"/>')
+            out.append(f'<text x="{left - 6:.1f}" y="{py(tick) + 4:.1f}" text-anchor="end" fill="#4a5568">{short(tick)}</text>')
+        out.append(f'<text x="{left + panel_width / 2:.1f}" y="{bottom + 32}" text-anchor="middle" fill="#4a5568">input records</text>')
+        out.append(f'<text x="{left - 44:.1f}" y="{panel_top + plot_height / 2:.1f}" text-anchor="middle" fill="#4a5568" '
+                   f'transform="rotate(-90 {left - 44:.1f} {panel_top + plot_height / 2:.1f})">cpu ns/record</text>')
+        shown = [tool for tool in tools if tool in points]
+        for number, tool in enumerate(shown):
+            color = SCALING_COLORS[number % len(SCALING_COLORS)]
+            values = sorted(points[tool])
+            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="'
+                       + " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in values) + '"/>')
+            for x, y in values:
+                out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{color}"/>')
+            lx = left
+            ly = bottom + 52 + number * 18
+            out.append(f'<line x1="{lx:.1f}" y1="{ly - 4}" x2="{lx + 20:.1f}" y2="{ly - 4}" stroke="{color}" stroke-width="2"/>')
+            memory = sorted(rss.get(tool, []))
+            growth = f": peak RSS {memory[0][1]:.0f} → {memory[-1][1]:.0f} MiB" if memory else ""
+            out.append(f'<text x="{lx + 26:.1f}" y="{ly}">{escape(tool + growth)}</text>')
+    return out, 60 + plot_height + 52 + legend_rows * 18
 
 
 def main():
@@ -85,6 +168,13 @@ def main():
         lx = left + i * 160
         out.append(f'<rect x="{lx}" y="{legend_y - 10}" width="12" height="12" fill="{COLORS[kind]}"/>')
         out.append(f'<text x="{lx + 18}" y="{legend_y}">{text}</text>')
+    scaling, scaling_height = scaling_svg(results["measurements"], height + 10, width)
+    if scaling:
+        height += 10 + scaling_height + 10
+        out[0] = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+                  f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">')
+        out[1] = f'<rect width="{width}" height="{height}" fill="white"/>'
+        out += scaling
     out.append("</svg>")
     temporary = sys.argv[2] + ".tmp"
     with open(temporary, "w", encoding="utf-8") as f:

@@ -109,15 +109,25 @@ def figures(results):
         out.append("")
         out.append("### Scaling")
         out.append("")
+        out.append("Each tool on its own input at growing record counts (bench/scaling.sh; above its base size an "
+                   "input is the base file repeated). cpu ns/record: user + system time / input records, flat when "
+                   "the cost grows linearly; * marks the streaming tools, whose peak RSS should stay flat. skipped: "
+                   "the input would pass SCALING_MAX_MB.")
         sizes = sorted({m["rows"] for m in scaling})
-        header = ["tool"] + [f"{number(n)} rows" for n in sizes]
-        rows = []
-        for tool in dict.fromkeys(m["tool"] for m in scaling):
-            by_size = {m["rows"]: m for m in scaling if m["tool"] == tool}
-            for label, key, digits in (("MB/s", "mb_per_s", 1), ("cpu ns/record", "cpu_ns_per_record", 0),
-                                       ("peak RSS MiB", "rss_mib", 1)):
-                rows.append([f"{tool} {label}"] + [number(by_size[n][key], digits) if n in by_size else "–" for n in sizes])
-        out.append(table(header, rows))
+        tools = list(dict.fromkeys(m["tool"] for m in scaling))
+        streaming = {"csv2jsonl", "bucket", "jsonl2csv", "duel-judge", "report", "export", "turns"}
+        for label, key, digits in (("cpu ns/record", "cpu_ns_per_record", 0), ("peak RSS MiB", "rss_mib", 1),
+                                   ("MB/s", "mb_per_s", 1)):
+            rows = []
+            for tool in tools:
+                by_size = {m["rows"]: m for m in scaling if m["tool"] == tool}
+                cells = []
+                for n in sizes:
+                    m = by_size.get(n)
+                    cells.append("–" if m is None else "skipped" if "skipped" in m else number(m[key], digits))
+                rows.append([tool + (" *" if tool in streaming else "")] + cells)
+            out.append("")
+            out.append(table([label] + [f"{number(n)} records" for n in sizes], rows))
     label = [m for m in measurements if m["bench"] == "label" and m["tool"] == "label"]
     if label:
         out.append("")

@@ -8,7 +8,10 @@
 # DUEL_AGGREGATE_TURNS=100000 CSVKIT_ROWS=10000 REPORT_TURNS=20000):
 #   ROWS                  grade rows of the main inputs (default 1000000)
 #   RUNS                  timed runs of each command (default 3; the median is reported)
-#   SIZES                 bench/scaling.sh sizes (default "10000 100000 1000000 10000000")
+#   SIZES                 bench/scaling.sh sizes in input records (default "10000 100000 1000000 10000000")
+#   SCALING_TOOLS         the tools bench/scaling.sh measures (default all: csv2jsonl consensus bucket
+#                         jsonl2csv pairup duel-judge report export balance votes turns);
+#                         SCALING_MAX_MB, SCALING_MIN_FREE_GB: see it
 #   ITEM_COUNTS           bench/memory.sh item counts (default "10000 100000 1000000")
 #   CSVKIT_ROWS           rows of the csvjson comparison (default 100000)
 #   DUEL_TURNS, DUEL_AGGREGATE_TURNS   bench/duel.sh's arguments (default 6400 and 1000000)
