@@ -3,7 +3,7 @@
 # bench/results.json and regenerate the figures of docs/PERFORMANCE.md and docs/performance.svg.
 #
 # Usage: bench/run.sh
-# Environment (defaults are the full run, about 19 minutes of CPU on 2 cores; smaller values give
+# Environment (defaults are the full run, about 30 minutes on 2 cores with the build, 25 of them the steps; smaller values give
 # a quick check of the whole chain, e.g. ROWS=100000 SIZES="10000 100000" ITEM_COUNTS="1000 10000"
 # DUEL_AGGREGATE_TURNS=100000 CSVKIT_ROWS=10000 REPORT_TURNS=20000):
 #   ROWS                  grade rows of the main inputs (default 1000000)
@@ -77,7 +77,7 @@ step bucket env BENCH_NAME=bucket bench/bucket.sh "$rows"
 step memory env BENCH_NAME=memory ROWS="$rows" bench/memory.sh "$item_counts"
 step scaling env BENCH_NAME=scaling bench/scaling.sh "$sizes"
 step duel env DUEL_JUDGE="$bin/duel-judge" bench/duel.sh "$duel_turns" "$duel_aggregate_turns"
-step generate bench/generate.sh "$generate_calls" "$generate_cached"
+step generate env BENCH_NAME=generate bench/generate.sh "$generate_calls" "$generate_cached"
 step votes env BENCH_NAME=votes bench/votes.sh "$rows"
 step turns env BENCH_NAME=turns bench/turns.sh "${TURNS_MEGABYTES:-2000}"
 step label env BENCH_NAME=label bench/label.sh "${LABEL_POSTS:-10000}" "${LABEL_ITEMS:-100000}"
