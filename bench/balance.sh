@@ -50,11 +50,7 @@ if [[ ! -f $data ]]; then
   echo "generating $data ($rows candidates)..." >&2
   python3 bench/gen_candidates.py --rows "$rows" -o "$data"
 fi
-cat "$data" > /dev/null  # warm the page cache
-size=$(stat -c %s "$data")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-bench_warn_load
+bench_begin "$data"
 
 options="--require passed --dedup problem_id --stratum difficulty --mix $shares --total $total --seed 0"
 declare -A commands=(

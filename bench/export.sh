@@ -38,11 +38,7 @@ if [[ ! -f $data ]]; then
   echo "generating $data ($pairs pair records)..." >&2
   python3 bench/gen_pairs.py --pairs "$pairs" -o "$data"
 fi
-cat "$data" > /dev/null  # warm the page cache
-size=$(stat -c %s "$data")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-bench_warn_load
+bench_begin "$data"
 
 # export is also a shell builtin: the commands name the binary by its path.
 declare -A commands=(

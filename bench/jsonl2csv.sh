@@ -41,11 +41,7 @@ if [[ ! -f $data ]]; then
   sed -e 's/":null,/":"",/g' -e 's/":null}/":""}/g' "$source_jsonl" > "$data.tmp"
   mv "$data.tmp" "$data"
 fi
-cat "$data" > /dev/null  # warm the page cache
-size=$(stat -c %s "$data")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-bench_warn_load
+bench_begin "$data"
 
 declare -A commands=(
   [jsonl2csv]="'$bin/jsonl2csv' --quiet '$data' > '$work/jsonl2csv.csv'"

@@ -223,3 +223,15 @@ bench_warn_load() {
   fi
   return 0
 }
+
+# bench_begin FILE: the start of a timed comparison on FILE: reads it once into the page cache,
+# sets `size` (its bytes) and `work` (a scratch folder removed on exit), and warns when the
+# machine is busy.
+bench_begin() {
+  cat "$1" > /dev/null
+  # shellcheck disable=SC2034 # size and work are for the calling script
+  size=$(stat -c %s "$1")
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  bench_warn_load
+}

@@ -52,11 +52,7 @@ if [[ ! -f $data ]]; then
   "$bin/duel-judge" --quiet "$raw" | "$bin/bucket" --quiet --score duel.score --edges 66,80 --names defeat,refined,final > "$data.tmp"
   mv "$data.tmp" "$data"
 fi
-cat "$data" > /dev/null  # warm the page cache
-size=$(stat -c %s "$data")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-bench_warn_load
+bench_begin "$data"
 
 declare -A commands=(
   [report]="'$bin/report' --quiet --edges 66,80 --id instance_id,turn '$data' > '$work/report.md'"

@@ -57,13 +57,10 @@ class Tty:
         self.output = b""
         self.mark = 0
 
-    def read_until(self, pattern, what, seconds=10):
-        """Waits until `pattern` (bytes regex) appears in what was written since the last key."""
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            if re.search(pattern, self.output[self.mark:], re.S):
-                self.settle(deadline)
-                return True
+    def read_for(self, done, deadline):
+        """Reads what label writes until done() holds, the deadline passes or the pty closes;
+        returns done()."""
+        while not done() and time.time() < deadline:
             ready, _, _ = select.select([self.master], [], [], 0.05)
             if ready:
                 try:
@@ -73,40 +70,27 @@ class Tty:
                 if not chunk:
                     break
                 self.output += chunk
+        return done()
+
+    def screen_whole(self):
+        """A screen is one write, but a pty hands it over in pieces: the last screen is whole
+        once it has ROWS lines, the last one ended by an erase-line."""
+        last = self.output.rfind(b"\x1b[H")
+        return last < 0 or (self.output.count(b"\r\n", last) >= ROWS - 1 and self.output.endswith(b"\x1b[K"))
+
+    def read_until(self, pattern, what, seconds=10):
+        """Waits until `pattern` (bytes regex) appears in what was written since the last key,
+        then until the screen it is on is whole."""
+        deadline = time.time() + seconds
+        if self.read_for(lambda: re.search(pattern, self.output[self.mark:], re.S), deadline):
+            self.read_for(self.screen_whole, deadline)
+            return True
         check(False, f"waited for {what}: {pattern!r} in {self.screen()[-600:]!r}")
         return False
 
-    def settle(self, deadline):
-        """A screen is one write, but a pty hands it over in pieces: reads on until the
-        last screen is whole (ROWS lines, the last one ended by an erase-line)."""
-        while time.time() < deadline:
-            last = self.output.rfind(b"\x1b[H")
-            if last < 0 or (self.output.count(b"\r\n", last) >= ROWS - 1 and self.output.endswith(b"\x1b[K")):
-                return
-            ready, _, _ = select.select([self.master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                self.output += chunk
-
     def wait_screen(self, text, what, seconds=10):
-        """Waits until the last screen drawn holds `text` (a screen arrives in several writes)."""
-        deadline = time.time() + seconds
-        while text not in self.screen() and time.time() < deadline:
-            ready, _, _ = select.select([self.master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                self.output += chunk
-        check(text in self.screen(), what)
+        """Waits until the last screen drawn holds `text`."""
+        check(self.read_for(lambda: text in self.screen(), time.time() + seconds), what)
 
     def key(self, data, expect, what):
         self.mark = len(self.output)
